@@ -1,0 +1,53 @@
+/**
+ * no-bypass-env (SPEC §3 group A, §6.6, §6.7): a read or write of an environment variable whose name
+ * matches `bypass.patterns`, and any setting of the CI guard's variable to its guard value in code.
+ * Test files (the `tests` zone) and ignored files are not checked.
+ */
+import { createRule } from "../src/create-rule.js";
+import { envAccessListeners } from "../src/analysis/env-access.js";
+import { isCiGuardName, matchBypassName } from "../src/analysis/env-names.js";
+import { getFileContext } from "../src/settings.js";
+
+export type MessageId = "bypassName" | "bypassPrefix" | "ciSet";
+
+export default createRule<[], MessageId>({
+  name: "no-bypass-env",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Disallow bypass environment variables (SKIP_*, BYPASS_*, ALLOW_*) and setting CI=true in code",
+      recommended: true,
+      specRow: "SPEC §3 group A",
+    },
+    schema: [],
+    messages: {
+      bypassName:
+        'Environment variable "{{name}}" matches the bypass pattern "{{pattern}}": a bypass flag switches production safety off. Remove it, or list it in the contract\'s bypass.allow with a reason.',
+      bypassPrefix:
+        'Environment variable name starting "{{name}}" matches the bypass pattern "{{pattern}}": a computed bypass flag is still a bypass. Remove it.',
+      ciSet:
+        'Setting {{name}} to "{{value}}" makes CI-only guards pass outside CI. Never set {{name}} in code; let the CI system set it.',
+    },
+  },
+  defaultOptions: [],
+  create(context) {
+    const file = getFileContext(context);
+    if (file.zone === "tests" || file.zone === "ignore") return {};
+    const { contract } = file;
+    return envAccessListeners(context, (access) => {
+      if (access.complete && isCiGuardName(access.name, contract)) {
+        if (access.kind !== "read" && access.value === contract.ciGuard.equals) {
+          context.report({ node: access.node, messageId: "ciSet", data: { name: access.name, value: access.value } });
+        }
+        return;
+      }
+      const pattern = matchBypassName(access.name, contract, access.complete);
+      if (pattern === undefined) return;
+      context.report({
+        node: access.node,
+        messageId: access.complete ? "bypassName" : "bypassPrefix",
+        data: { name: access.name, pattern },
+      });
+    });
+  },
+});

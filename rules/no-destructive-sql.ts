@@ -1,0 +1,90 @@
+/**
+ * no-destructive-sql (SPEC §3 group A, §6.5): outside `migrations`, SQL that drops or truncates,
+ * DELETE, `ALTER ... DROP`, and UPDATE without WHERE, reaching a SQL sink as a literal, a template (holes
+ * become parameters), a concatenation or a `const` of the same file. `.sql` files outside migrations
+ * are checked by `contract-scan` through `checkSqlText` below, the same check on the same parser.
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+import { createRule } from "../src/create-rule.js";
+import { getStringPieces, sourceOffsetOf } from "../src/analysis/ast.js";
+import { getCallSink, getTaggedTemplateSink, type SqlSink } from "../src/analysis/sinks.js";
+import { type DestructiveStatement, findDestructiveStatements } from "../src/analysis/sql.js";
+import { getFileContext } from "../src/settings.js";
+import type { Zone } from "../src/zones.js";
+
+export type MessageId = "destructive" | "destructiveUnparsed";
+
+const messages: Record<MessageId, string> = {
+  destructive:
+    "{{kind}} {{where}} outside migrations: destructive SQL belongs in a reviewed migration. Move it to a migration, or soft-delete instead.",
+  destructiveUnparsed:
+    "SQL {{where}} could not be parsed, and it starts with {{kind}}: destructive SQL belongs in a reviewed migration. Move it to a migration.",
+};
+
+/** True when the no-destructive-sql check applies to files of this zone (not migrations, tests, ignored). */
+export function checksSqlIn(zone: Zone): boolean {
+  return zone === "scripts" || zone === "app";
+}
+
+/** A finding of this rule on plain SQL text (a `.sql` file): message and UTF-16 offset in the text. */
+export interface SqlTextFinding {
+  messageId: MessageId;
+  message: string;
+  offset: number;
+}
+
+function format(messageId: MessageId, data: Record<string, string>): string {
+  return messages[messageId].replace(/\{\{(\w+)\}\}/g, (_, key: string) => data[key] ?? "");
+}
+
+/** The destructive statements of a `.sql` file, with the same messages the ESLint rule reports. */
+export function checkSqlText(text: string): SqlTextFinding[] {
+  return findDestructiveStatements([text]).map((s) => {
+    const messageId: MessageId = s.unparsed ? "destructiveUnparsed" : "destructive";
+    return { messageId, message: format(messageId, { kind: s.kind, where: "in a .sql file" }), offset: s.offset };
+  });
+}
+
+export default createRule<[], MessageId>({
+  name: "no-destructive-sql",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Disallow DROP, TRUNCATE, DELETE, ALTER ... DROP and UPDATE without WHERE reaching a SQL sink outside migrations",
+      recommended: true,
+      specRow: "SPEC §3 group A",
+    },
+    schema: [],
+    messages,
+  },
+  defaultOptions: [],
+  create(context) {
+    const file = getFileContext(context);
+    if (!checksSqlIn(file.zone)) return {};
+    const sourceText = context.sourceCode.text;
+
+    function reportStatement(sink: SqlSink, pieces: NonNullable<ReturnType<typeof getStringPieces>>, statement: DestructiveStatement): void {
+      const offset = sourceOffsetOf(pieces, statement.part, statement.offset);
+      const messageId: MessageId = statement.unparsed ? "destructiveUnparsed" : "destructive";
+      const data = { kind: statement.kind, where: `reaching ${sink.name}` };
+      if (offset === undefined) {
+        context.report({ node: sink.sql, messageId, data });
+      } else {
+        const start = context.sourceCode.getLocFromIndex(offset);
+        context.report({ loc: { start, end: sink.sql.loc.end }, messageId, data });
+      }
+    }
+
+    function check(sink: SqlSink | undefined): void {
+      if (!sink) return;
+      const pieces = getStringPieces(sink.sql as TSESTree.Node, context.sourceCode.getScope(sink.node), sourceText);
+      if (!pieces) return;
+      for (const statement of findDestructiveStatements(pieces.parts)) reportStatement(sink, pieces, statement);
+    }
+
+    return {
+      CallExpression: (node) => check(getCallSink(node)),
+      TaggedTemplateExpression: (node) => check(getTaggedTemplateSink(node)),
+    };
+  },
+});

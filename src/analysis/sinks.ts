@@ -1,0 +1,42 @@
+/**
+ * "Is this a SQL sink" (SPEC §3 `no-destructive-sql`, §6.16: one detector per concept).
+ *
+ * Sinks: calls of `$executeRaw`, `$executeRawUnsafe`, `$queryRaw`, `$queryRawUnsafe`, `Prisma.sql`,
+ * `.raw` (`sql.raw`, `knex.raw`, `Prisma.raw`), `.query` (pg, mysql), `.execute` (drizzle, kysely);
+ * tagged templates whose tag is `sql`, `*.sql` (`Prisma.sql`), `$executeRaw` or `$queryRaw`.
+ * Only the text that reaches a sink is read as SQL (§6.5).
+ */
+import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
+import { getCalleeName, getPropertyName, skipTypeWrappers } from "./ast.js";
+
+const CALL_SINK_METHODS = new Set(["$executeRaw", "$executeRawUnsafe", "$queryRaw", "$queryRawUnsafe", "raw", "query", "execute"]);
+const TAG_SINK_NAMES = new Set(["sql", "$executeRaw", "$queryRaw", "$executeRawUnsafe", "$queryRawUnsafe"]);
+
+/** A sink and the expression that carries its SQL text. */
+export interface SqlSink {
+  /** The sink call or tagged template. */
+  node: TSESTree.CallExpression | TSESTree.TaggedTemplateExpression;
+  /** The sink's name as written (`$executeRaw`, `query`, `sql`, ...), for messages. */
+  name: string;
+  /** The SQL argument: the first argument of a call, the template of a tagged template. */
+  sql: TSESTree.Node;
+}
+
+/** The SQL sink that this call is, or undefined. `Prisma.sql(...)` counts; a bare `sql(...)` call does not. */
+export function getCallSink(node: TSESTree.CallExpression): SqlSink | undefined {
+  const callee = skipTypeWrappers(node.callee);
+  const first = node.arguments[0];
+  if (!first || first.type === AST_NODE_TYPES.SpreadElement || callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+  const name = getPropertyName(callee);
+  if (name === undefined) return undefined;
+  const isPrismaSql = name === "sql" && callee.object.type === AST_NODE_TYPES.Identifier && callee.object.name === "Prisma";
+  if (!CALL_SINK_METHODS.has(name) && !isPrismaSql) return undefined;
+  return { node, name, sql: first };
+}
+
+/** The SQL sink that this tagged template is, or undefined. */
+export function getTaggedTemplateSink(node: TSESTree.TaggedTemplateExpression): SqlSink | undefined {
+  const name = getCalleeName(node.tag);
+  if (name === undefined || !TAG_SINK_NAMES.has(name)) return undefined;
+  return { node, name, sql: node.quasi };
+}

@@ -1,0 +1,232 @@
+/**
+ * The production mutation contract (SPEC §2): its typed model, its defaults, and the one loader that
+ * ESLint (through rule settings) and `contract-scan` both use.
+ *
+ * Validation is the JSON Schema shipped in `schema/production-contract.schema.json`, checked by Ajv;
+ * this module only turns Ajv's errors into messages that name the key path, what was expected and what
+ * was found. Loading a contract never executes anything from the scanned repository.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { parse as parseJsonc, type ParseError, printParseErrorCode } from "jsonc-parser";
+import { packageFile } from "./package-info.js";
+
+/** File name looked up at a repository root (SPEC §2). */
+export const CONTRACT_FILE_NAME = "production-contract.json";
+
+/** One `bypass.allow` entry: a bypass name a reviewer accepted, with the reason. */
+export interface BypassAllowance {
+  name: string;
+  reason: string;
+}
+
+/** One allowlisted mutation script (`mutationScripts[path]`). */
+export interface MutationScriptEntry {
+  operations: string[];
+  /** Table or model -> columns it may write, or "*"; omitted means any table. */
+  tables?: Record<string, string[] | "*">;
+}
+
+/** A validated contract with every default of SPEC §2 filled in. */
+export interface Contract {
+  $schema?: string;
+  version: 1;
+  scripts: string[];
+  migrations: string[];
+  tests: string[];
+  ignore: string[];
+  dbClients: string[];
+  prismaSchema?: string;
+  ciGuard: { env: string; equals: string; functions: string[]; modules: string[] };
+  bypass: { patterns: string[]; allow: BypassAllowance[] };
+  mutationScripts: Record<string, MutationScriptEntry>;
+  deprecatedScripts: string[];
+  deployScript?: string;
+  deployPipeline?: { script: string; steps: string[] };
+  fingerprint?: { functions: string[]; factories?: string[] };
+  safety?: {
+    productionCheck?: string[];
+    safetyCheck?: string[];
+    confirm?: string[];
+    destructive?: string[];
+    backup?: string[];
+    environment?: { variables?: string[] };
+  };
+}
+
+/**
+ * Thrown when a contract cannot be read, is not JSON, or fails validation.
+ * `problems` holds one line per problem, each naming the key path, what was expected and what was found
+ * (or the line and column of a JSON syntax error). The CLI turns it into exit code 2.
+ */
+export class ContractError extends Error {
+  readonly file: string | null;
+  readonly problems: string[];
+
+  constructor(file: string | null, problems: string[]) {
+    const where = file ?? "inline contract";
+    super(`Invalid production contract (${where}):\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    this.name = "ContractError";
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+let validator: ValidateFunction | undefined;
+
+function getValidator(): ValidateFunction {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(packageFile("schema/production-contract.schema.json"), "utf8")) as object;
+    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
+    validator = ajv.compile(schema);
+  }
+  return validator;
+}
+
+/** `/mutationScripts/scripts~1x.ts/operations/1` -> `mutationScripts["scripts/x.ts"].operations[1]`. */
+function formatKeyPath(instancePath: string, extraKey?: string): string {
+  const segments = instancePath === "" ? [] : instancePath.slice(1).split("/").map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"));
+  if (extraKey !== undefined) segments.push(extraKey);
+  let out = "";
+  for (const segment of segments) {
+    if (/^\d+$/.test(segment)) out += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(segment)) out += out === "" ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out === "" ? "(root)" : out;
+}
+
+function valueAt(data: unknown, instancePath: string): unknown {
+  if (instancePath === "") return data;
+  let value: unknown = data;
+  for (const raw of instancePath.slice(1).split("/")) {
+    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+function describeFound(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (Array.isArray(value)) return `an array ${JSON.stringify(value)}`;
+  if (value === null) return "null";
+  if (typeof value === "object") return "an object";
+  return JSON.stringify(value);
+}
+
+function describeError(error: ErrorObject, data: unknown): string | undefined {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const key = String(params.additionalProperty);
+      const parent = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
+      const known = Object.keys(parent?.properties ?? {}).join(", ");
+      return `${formatKeyPath(error.instancePath, key)}: unknown key; expected one of ${known}; found ${JSON.stringify(key)}`;
+    }
+    case "required":
+      return `${formatKeyPath(error.instancePath, String(params.missingProperty))}: required key is missing; expected it to be set; found nothing`;
+    case "enum":
+      return `${formatKeyPath(error.instancePath)}: expected one of ${(params.allowedValues as unknown[]).map(String).join(", ")}; found ${describeFound(valueAt(data, error.instancePath))}`;
+    case "const":
+      return `${formatKeyPath(error.instancePath)}: expected ${JSON.stringify(params.allowedValue)}; found ${describeFound(valueAt(data, error.instancePath))}`;
+    case "type":
+      return `${formatKeyPath(error.instancePath)}: expected ${String(params.type)}; found ${describeFound(valueAt(data, error.instancePath))}`;
+    case "minLength":
+      return `${formatKeyPath(error.instancePath)}: expected a non-empty string; found ${describeFound(valueAt(data, error.instancePath))}`;
+    case "minItems":
+      return `${formatKeyPath(error.instancePath)}: expected at least ${String(params.limit)} item(s); found ${describeFound(valueAt(data, error.instancePath))}`;
+    case "uniqueItems":
+      return `${formatKeyPath(error.instancePath)}: expected unique items; found a duplicate at positions ${String(params.j)} and ${String(params.i)}`;
+    case "not":
+      return `${formatKeyPath(error.instancePath)}: expected a real reason, not a placeholder; found ${describeFound(valueAt(data, error.instancePath))}`;
+    case "oneOf":
+      return `${formatKeyPath(error.instancePath)}: expected "*" or an array of column names; found ${describeFound(valueAt(data, error.instancePath))}`;
+    case "if":
+    case "anyOf":
+      return undefined;
+    default:
+      return `${formatKeyPath(error.instancePath)}: ${error.message ?? "is invalid"}; found ${describeFound(valueAt(data, error.instancePath))}`;
+  }
+}
+
+/**
+ * Validates a contract value and fills in the defaults of SPEC §2.
+ * @param input the parsed JSON (or an inline object from ESLint settings); not modified.
+ * @param file the file it came from, for messages, or null for an inline contract.
+ * @returns the contract with defaults.
+ * @throws ContractError naming every invalid key path, expected and found.
+ */
+export function validateContract(input: unknown, file: string | null): Contract {
+  const data = structuredClone(input);
+  const validate = getValidator();
+  if (validate(data)) return data as unknown as Contract;
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  for (const error of validate.errors ?? []) {
+    // oneOf reports each failing branch too; the oneOf message alone says it.
+    if (error.schemaPath.includes("/oneOf/")) continue;
+    const line = describeError(error, data);
+    if (line !== undefined && !seen.has(line)) {
+      seen.add(line);
+      problems.push(line);
+    }
+  }
+  throw new ContractError(file, problems.length > 0 ? problems : ["the contract is invalid"]);
+}
+
+/** 1-based line and column of a UTF-16 offset in text. */
+export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * Parses contract text (strict JSON: no comments, no trailing commas) and validates it.
+ * @throws ContractError with `line:column` of the first JSON syntax error, or the validation problems.
+ */
+export function parseContract(text: string, file: string | null): Contract {
+  const errors: ParseError[] = [];
+  const value: unknown = parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  if (errors.length > 0) {
+    const problems = errors.slice(0, 5).map((e) => {
+      const { line, column } = lineColumnAt(text, e.offset);
+      return `line ${line}, column ${column}: malformed JSON (${printParseErrorCode(e.error)})`;
+    });
+    throw new ContractError(file, problems);
+  }
+  return validateContract(value, file);
+}
+
+/**
+ * Reads and validates a contract file.
+ * @param file absolute path.
+ * @throws ContractError when the file cannot be read, is not JSON, or is invalid.
+ */
+export function loadContractFile(file: string): Contract {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ContractError(file, [`cannot read the file: ${(error as Error).message}`]);
+  }
+  return parseContract(text, file);
+}
+
+/** The contract every key of which is its SPEC §2 default (used when a repository has no contract). */
+export function defaultContract(): Contract {
+  return validateContract({ version: 1 }, null);
+}
+
+/** Repository-relative POSIX path of an absolute file under root ("" when it is the root itself). */
+export function toRepoPath(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join("/");
+}

@@ -1,0 +1,35 @@
+/**
+ * The report every reporter formats: the JSON shape of SPEC §4,
+ * `{ version: 1, root: ".", contract, findings, summary: { files, errors, warnings, durationMs } }`.
+ */
+import type { Finding } from "./scanner.js";
+
+/** The report of one scan (SPEC §4, §6.14). */
+export interface Report {
+  version: 1;
+  /** Always "." (paths are relative to the scanned root). */
+  root: ".";
+  /** Repository-relative path of the contract used, or null when the defaults were used. */
+  contract: string | null;
+  /** Sorted by file, line, column, rule. */
+  findings: Finding[];
+  summary: {
+    files: number;
+    errors: number;
+    warnings: number;
+    /** Wall time of the scan in milliseconds (the one field that differs between reruns). */
+    durationMs: number;
+  };
+}
+
+/** Builds the report from a scan's findings. */
+export function buildReport(findings: Finding[], files: number, contract: string | null, durationMs: number): Report {
+  const errors = findings.filter((f) => f.severity === "error").length;
+  return {
+    version: 1,
+    root: ".",
+    contract,
+    findings,
+    summary: { files, errors, warnings: findings.length - errors, durationMs: Math.round(durationMs) },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * The `text` reporter: findings grouped by file, each as `path:line:column  severity  message  rule`,
+ * then a summary line. Colored only when asked (the CLI asks on a TTY).
+ */
+import { createColors } from "picocolors";
+import type { Report } from "../report.js";
+
+/** Options of the text reporter. */
+export interface TextOptions {
+  /** ANSI colors (the CLI sets this on a TTY without --output). */
+  color: boolean;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** Formats a report for a terminal or a log. */
+export default function formatText(report: Report, options: TextOptions = { color: false }): string {
+  const c = createColors(options.color);
+  const lines: string[] = [];
+  let current: string | undefined;
+  for (const f of report.findings) {
+    if (f.file !== current) {
+      if (current !== undefined) lines.push("");
+      lines.push(c.underline(f.file));
+      current = f.file;
+    }
+    const severity = f.severity === "error" ? c.red("error  ") : c.yellow("warning");
+    lines.push(`  ${f.file}:${f.line}:${f.column}  ${severity}  ${f.message}  ${c.dim(f.ruleId)}`);
+  }
+  const { files, errors, warnings, durationMs } = report.summary;
+  const total = errors + warnings;
+  if (lines.length > 0) lines.push("");
+  const summary =
+    total === 0
+      ? c.green(`✔ no problems in ${plural(files, "file")}`)
+      : (errors > 0 ? c.red : c.yellow)(`✖ ${plural(total, "problem")} (${plural(errors, "error")}, ${plural(warnings, "warning")}) in ${plural(files, "file")}`);
+  lines.push(`${summary} ${c.dim(`(${durationMs} ms)`)}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,216 @@
+/**
+ * The scanner behind `contract-scan` (SPEC §1, §4): finds the repository's files, runs the plugin's own
+ * rules on each JavaScript/TypeScript file through ESLint's `Linter` (one implementation of each check),
+ * runs the same SQL check on `.sql` files, and adds the scanner-only checks (SPEC §6.12). It returns
+ * plain findings and prints nothing.
+ *
+ * It never executes scanned code, never writes into the scanned repository, never touches the network,
+ * never loads the scanned repository's ESLint configuration, and does not honour inline
+ * `eslint-disable` comments (`noInlineConfig`). Every file-level failure becomes a `parse-error`
+ * finding and the scan goes on.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import * as tsParser from "@typescript-eslint/parser";
+import { Linter } from "eslint";
+import { globby } from "globby";
+import { type Contract, lineColumnAt, toRepoPath } from "./contract.js";
+import { PLUGIN_NAMESPACE } from "./create-rule.js";
+import plugin, { allRulesAtError, SOURCE_FILE_GLOBS } from "./index.js";
+import { classifyZone, type Zone } from "./zones.js";
+import { checkSqlText, checksSqlIn } from "../rules/no-destructive-sql.js";
+
+/** One finding, as in the JSON report of SPEC §4. Lines and columns are 1-based; columns in UTF-16 code units. */
+export interface Finding {
+  /** `production-safety/<rule>`. */
+  ruleId: string;
+  severity: "error" | "warning";
+  /** Repository-relative, `/`-separated. */
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+}
+
+/** What to scan. */
+export interface ScanOptions {
+  /** Absolute repository root. */
+  root: string;
+  /** The validated contract (defaults filled in). */
+  contract: Contract;
+}
+
+/** What a scan found. */
+export interface ScanResult {
+  findings: Finding[];
+  /** Number of files scanned (JavaScript/TypeScript and SQL). */
+  files: number;
+}
+
+/** Files over this size are not parsed and get a `parse-error` finding ("too large"), SPEC §6.13. */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+/** Directories that are build output or dependencies, never scanned (in addition to `.gitignore`). */
+export const ALWAYS_IGNORED = [
+  "**/node_modules/**",
+  "**/.git/**",
+  "**/dist/**",
+  "**/build/**",
+  "**/out/**",
+  "**/coverage/**",
+  "**/.next/**",
+  "**/.nuxt/**",
+  "**/.output/**",
+  "**/.svelte-kit/**",
+  "**/.turbo/**",
+  "**/.vercel/**",
+  "**/.cache/**",
+  "**/*.d.ts",
+  "**/*.d.mts",
+  "**/*.d.cts",
+];
+
+const SQL_GLOB = "**/*.sql";
+
+/** Scanner-only rule ids (SPEC §6.12). */
+export const PARSE_ERROR_RULE = `${PLUGIN_NAMESPACE}/parse-error`;
+
+/**
+ * The repository's files to scan: JavaScript/TypeScript and SQL, honouring `.gitignore`, skipping
+ * dependencies, build output and the contract's `ignore` zone.
+ * @returns absolute paths, sorted.
+ */
+export async function discoverFiles(root: string, contract: Contract): Promise<string[]> {
+  const files = await globby([...SOURCE_FILE_GLOBS, SQL_GLOB], {
+    cwd: root,
+    gitignore: true,
+    dot: true,
+    ignore: ALWAYS_IGNORED,
+    followSymbolicLinks: false,
+    onlyFiles: true,
+  });
+  return files
+    .filter((relative) => classifyZone(relative, contract) !== "ignore")
+    .sort()
+    .map((relative) => path.join(root, relative));
+}
+
+/** The flat config the scanner lints with: the plugin's rules at `error`, the contract in settings. */
+function scannerConfig(options: ScanOptions): Linter.Config[] {
+  return [
+    {
+      files: SOURCE_FILE_GLOBS,
+      plugins: { [PLUGIN_NAMESPACE]: plugin as unknown as NonNullable<Linter.Config["plugins"]>[string] },
+      languageOptions: {
+        parser: tsParser as unknown as Linter.Parser,
+        ecmaVersion: "latest",
+        sourceType: "module",
+      },
+      linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off", reportUnusedInlineConfigs: "off" },
+      settings: { [PLUGIN_NAMESPACE]: { contract: options.contract, root: options.root, validated: true } },
+      rules: allRulesAtError(),
+    },
+    { files: ["**/*.cjs", "**/*.cts"], languageOptions: { sourceType: "commonjs" } },
+  ];
+}
+
+/** Severity of `parse-error` (SPEC §6.13): error where the contract cares, warning elsewhere. */
+function parseErrorSeverity(repoPath: string, zone: Zone, contract: Contract): "error" | "warning" {
+  const contractFile =
+    zone === "scripts" ||
+    Object.hasOwn(contract.mutationScripts, repoPath) ||
+    contract.deployScript === repoPath ||
+    contract.deprecatedScripts.includes(repoPath);
+  return contractFile ? "error" : "warning";
+}
+
+function wholeFile(ruleId: string, severity: Finding["severity"], file: string, message: string, line = 1, column = 1): Finding {
+  return { ruleId, severity, file, line, column, endLine: line, endColumn: column, message };
+}
+
+function decode(bytes: Buffer): { text: string } | { problem: string } {
+  if (bytes.length > MAX_FILE_BYTES) return { problem: `file is too large to parse (${bytes.length} bytes; the limit is ${MAX_FILE_BYTES} bytes)` };
+  if (bytes.subarray(0, 8000).includes(0)) return { problem: "file is binary (it contains NUL bytes), not source text" };
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+  } catch {
+    return { problem: "file is not valid UTF-8" };
+  }
+}
+
+/**
+ * Scans one file. Never throws: a read, decode, parse or rule failure becomes a `parse-error` finding.
+ * @param file absolute path under `options.root`.
+ */
+export async function scanFile(file: string, options: ScanOptions, linter: Linter, config: Linter.Config[]): Promise<Finding[]> {
+  const repoPath = toRepoPath(options.root, file);
+  const zone = classifyZone(repoPath, options.contract);
+  const parseError = (message: string, line?: number, column?: number): Finding =>
+    wholeFile(PARSE_ERROR_RULE, parseErrorSeverity(repoPath, zone, options.contract), repoPath, message, line, column);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    return [parseError(`cannot read the file: ${(error as Error).message}`)];
+  }
+  const decoded = decode(bytes);
+  if ("problem" in decoded) return [parseError(decoded.problem)];
+  const { text } = decoded;
+  try {
+    if (file.endsWith(".sql")) {
+      if (!checksSqlIn(zone)) return [];
+      return checkSqlText(text).map((f) => {
+        const { line, column } = lineColumnAt(text, f.offset);
+        return wholeFile(`${PLUGIN_NAMESPACE}/no-destructive-sql`, "error", repoPath, f.message, line, column);
+      });
+    }
+    const messages = linter.verify(text, config, { filename: file });
+    const findings: Finding[] = [];
+    for (const m of messages) {
+      if (m.fatal) {
+        findings.push(parseError(m.message, m.line, m.column));
+      } else if (m.ruleId !== null) {
+        findings.push({
+          ruleId: m.ruleId,
+          severity: m.severity === 2 ? "error" : "warning",
+          file: repoPath,
+          line: m.line,
+          column: m.column,
+          endLine: m.endLine ?? m.line,
+          endColumn: m.endColumn ?? m.column,
+          message: m.message,
+        });
+      }
+    }
+    return findings;
+  } catch (error) {
+    return [parseError(`internal error while checking this file: ${(error as Error).message.split("\n")[0] ?? ""}`)];
+  }
+}
+
+/** Sort order of SPEC §4: file, line, column, rule (then message, so reruns are byte-identical). */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}
+
+/**
+ * Scans a repository against its contract.
+ * @returns every finding, sorted (SPEC §4), and the number of files scanned. Never throws for a file.
+ */
+export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const files = await discoverFiles(options.root, options.contract);
+  const linter = new Linter({ configType: "flat", cwd: options.root });
+  const config = scannerConfig(options);
+  const findings: Finding[] = [];
+  for (const file of files) findings.push(...(await scanFile(file, options, linter, config)));
+  findings.sort(compareFindings);
+  return { findings, files: files.length };
+}

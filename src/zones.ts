@@ -1,0 +1,54 @@
+/**
+ * The zone classifier (SPEC §6.2): every file has exactly one zone, decided in the order
+ * ignore > tests > migrations > scripts > application code. Every rule and the scanner ask this one
+ * function; nothing else matches the contract's globs.
+ */
+import picomatch from "picomatch";
+import type { Contract } from "./contract.js";
+
+/** The zone of a file; `app` is application code (none of the contract's globs). */
+export type Zone = "ignore" | "tests" | "migrations" | "scripts" | "app";
+
+type Matcher = (repoPath: string) => boolean;
+
+interface ZoneMatchers {
+  ignore: Matcher;
+  tests: Matcher;
+  migrations: Matcher;
+  scripts: Matcher;
+}
+
+const cache = new WeakMap<Contract, ZoneMatchers>();
+
+function compile(globs: string[]): Matcher {
+  if (globs.length === 0) return () => false;
+  return picomatch(globs, { dot: true });
+}
+
+function matchersFor(contract: Contract): ZoneMatchers {
+  let matchers = cache.get(contract);
+  if (!matchers) {
+    matchers = {
+      ignore: compile(contract.ignore),
+      tests: compile(contract.tests),
+      migrations: compile(contract.migrations),
+      scripts: compile(contract.scripts),
+    };
+    cache.set(contract, matchers);
+  }
+  return matchers;
+}
+
+/**
+ * The zone of a repository-relative POSIX path (e.g. `scripts/sync.ts`).
+ * A path outside the repository (starting with `../`) is application code.
+ */
+export function classifyZone(repoPath: string, contract: Contract): Zone {
+  if (repoPath.startsWith("../") || repoPath === "..") return "app";
+  const m = matchersFor(contract);
+  if (m.ignore(repoPath)) return "ignore";
+  if (m.tests(repoPath)) return "tests";
+  if (m.migrations(repoPath)) return "migrations";
+  if (m.scripts(repoPath)) return "scripts";
+  return "app";
+}

@@ -1,0 +1,8 @@
+// Wire @typescript-eslint/rule-tester to vitest (STYLE: RuleTester.afterAll/describe/it/itOnly).
+import { RuleTester } from "@typescript-eslint/rule-tester";
+import { afterAll, describe, it } from "vitest";
+
+RuleTester.afterAll = afterAll;
+RuleTester.describe = describe;
+RuleTester.it = it;
+RuleTester.itOnly = it.only;
