@@ -75,21 +75,32 @@ function loadContract(root: string, flags: ScanFlags, io: CliIo): { contract: Co
     return { contract: defaultContract(), contractPath: null };
   }
   const contract = loadContractFile(file);
-  const relative = toRepoPath(root, file);
-  return { contract, contractPath: relative.startsWith("../") ? file.split(path.sep).join("/") : relative };
+  // Relative to the root even when outside it (`../shared/contract.json`): the report must not depend
+  // on where the repository is checked out (SPEC §4: the same input gives a byte-identical report).
+  return { contract, contractPath: toRepoPath(root, file) };
 }
 
 async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number> {
   const root = path.resolve(io.cwd, dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`not a directory: ${dir}`);
+  const output = flags.output !== undefined ? path.resolve(io.cwd, flags.output) : undefined;
+  if (output !== undefined && !(existsSync(path.dirname(output)) && statSync(path.dirname(output)).isDirectory())) {
+    throw new UsageError(`cannot write the report to ${flags.output}: directory ${path.dirname(output)} does not exist`);
+  }
   const { contract, contractPath } = loadContract(root, flags, io);
   const started = performance.now();
   const result = await scan({ root, contract });
   const report: Report = buildReport(result.findings, result.files, contractPath, performance.now() - started);
-  const color = flags.output === undefined && flags.color !== false && io.isTTY && !("NO_COLOR" in process.env);
+  const color = output === undefined && flags.color !== false && io.isTTY && !("NO_COLOR" in process.env);
   const text = flags.format === "json" ? formatJson(report) : formatText(report, { color });
-  if (flags.output !== undefined) await writeFile(path.resolve(io.cwd, flags.output), text);
-  else io.stdout(text);
+  if (output === undefined) io.stdout(text);
+  else {
+    try {
+      await writeFile(output, text);
+    } catch (error) {
+      throw new UsageError(`cannot write the report to ${flags.output}: ${(error as Error).message}`);
+    }
+  }
   return report.summary.errors > 0 ? EXIT.findings : EXIT.ok;
 }
 

@@ -4,12 +4,14 @@
  *
  * Validation is the JSON Schema shipped in `schema/production-contract.schema.json`, checked by Ajv;
  * this module only turns Ajv's errors into messages that name the key path, what was expected and what
- * was found. Loading a contract never executes anything from the scanned repository.
+ * was found. Before that, the text is parsed as strict JSON: a syntax error or a key repeated in one
+ * object (which JSON.parse would drop silently) is reported with its line and column. Loading a
+ * contract never executes anything from the scanned repository.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { parse as parseJsonc, type ParseError, printParseErrorCode } from "jsonc-parser";
+import { type JSONPath, parse as parseJsonc, type ParseError, printParseErrorCode, visit } from "jsonc-parser";
 import { packageFile } from "./package-info.js";
 
 /** File name looked up at a repository root (SPEC §2). */
@@ -78,7 +80,8 @@ let validator: ValidateFunction | undefined;
 function getValidator(): ValidateFunction {
   if (!validator) {
     const schema = JSON.parse(readFileSync(packageFile("schema/production-contract.schema.json"), "utf8")) as object;
-    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
+    // verbose: errors carry their parentSchema, so an unknown key's message can list the known ones.
+    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true });
     validator = ajv.compile(schema);
   }
   return validator;
@@ -135,10 +138,14 @@ function describeError(error: ErrorObject, data: unknown): string | undefined {
       return `${formatKeyPath(error.instancePath)}: expected ${String(params.type)}; found ${describeFound(valueAt(data, error.instancePath))}`;
     case "minLength":
       return `${formatKeyPath(error.instancePath)}: expected a non-empty string; found ${describeFound(valueAt(data, error.instancePath))}`;
+    case "pattern": {
+      const expected = params.pattern === "\\S" ? "a string that is not blank" : `a string matching /${String(params.pattern)}/`;
+      return `${formatKeyPath(error.instancePath)}: expected ${expected}; found ${describeFound(valueAt(data, error.instancePath))}`;
+    }
     case "minItems":
       return `${formatKeyPath(error.instancePath)}: expected at least ${String(params.limit)} item(s); found ${describeFound(valueAt(data, error.instancePath))}`;
     case "uniqueItems":
-      return `${formatKeyPath(error.instancePath)}: expected unique items; found a duplicate at positions ${String(params.j)} and ${String(params.i)}`;
+      return `${formatKeyPath(error.instancePath)}: expected unique items; found a duplicate at positions ${Math.min(Number(params.i), Number(params.j))} and ${Math.max(Number(params.i), Number(params.j))}`;
     case "not":
       return `${formatKeyPath(error.instancePath)}: expected a real reason, not a placeholder; found ${describeFound(valueAt(data, error.instancePath))}`;
     case "oneOf":
@@ -159,7 +166,13 @@ function describeError(error: ErrorObject, data: unknown): string | undefined {
  * @throws ContractError naming every invalid key path, expected and found.
  */
 export function validateContract(input: unknown, file: string | null): Contract {
-  const data = structuredClone(input);
+  let data: unknown;
+  try {
+    data = structuredClone(input);
+  } catch {
+    // A function or symbol in an inline contract from ESLint settings: not JSON data.
+    throw new ContractError(file, ["(root): expected JSON data (objects, arrays, strings, numbers, booleans, null); found a value that is not JSON (a function or a symbol)"]);
+  }
   const validate = getValidator();
   if (validate(data)) return data as unknown as Contract;
   const seen = new Set<string>();
@@ -189,21 +202,97 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
   return { line, column: offset - lineStart + 1 };
 }
 
+const SYNTAX_EXPECTED: Partial<Record<ReturnType<typeof printParseErrorCode>, string>> = {
+  PropertyNameExpected: "a property name in double quotes",
+  ValueExpected: "a value",
+  ColonExpected: '":"',
+  CommaExpected: '","',
+  CloseBraceExpected: '"}"',
+  CloseBracketExpected: '"]"',
+  EndOfFileExpected: "the end of the file",
+  InvalidCommentToken: "JSON (comments are not allowed)",
+  UnexpectedEndOfComment: "JSON (comments are not allowed)",
+  UnexpectedEndOfString: 'a closing "',
+  InvalidSymbol: "a JSON token (keys and strings in double quotes; true, false, null, a number, an object or an array)",
+  InvalidNumberFormat: "a number",
+  UnexpectedEndOfNumber: "a complete number",
+  InvalidEscapeCharacter: "a valid escape sequence",
+  InvalidUnicode: "a valid \\u escape",
+  InvalidCharacter: "a string without control characters (write \\n for a line break)",
+};
+
+/** The one line that describes a JSON syntax error: line, column, what was expected, what was found. */
+function describeSyntaxError(text: string, error: ParseError): string {
+  let offset = error.offset;
+  const code = printParseErrorCode(error.error);
+  let expected = SYNTAX_EXPECTED[code] ?? `valid JSON (${code})`;
+  let found = offset >= text.length ? "the end of the file" : JSON.stringify(text.slice(offset, offset + Math.min(Math.max(error.length, 1), 20)));
+  // `{"a": 1,}`: the parser stops at the closing bracket; the mistake is the comma before it.
+  const closer = text[offset];
+  if ((closer === "}" || closer === "]") && (code === "PropertyNameExpected" || code === "ValueExpected")) {
+    const comma = text.slice(0, offset).trimEnd();
+    if (comma.endsWith(",")) {
+      offset = comma.length - 1;
+      expected = closer === "}" ? "another property after this comma" : "another item after this comma";
+      found = `${JSON.stringify(closer)} (trailing commas are not allowed)`;
+    }
+  }
+  const { line, column } = lineColumnAt(text, offset);
+  return `line ${line}, column ${column}: malformed JSON; expected ${expected}; found ${found}`;
+}
+
 /**
- * Parses contract text (strict JSON: no comments, no trailing commas) and validates it.
- * @throws ContractError with `line:column` of the first JSON syntax error, or the validation problems.
+ * Keys that appear twice in one object. JSON.parse keeps the last silently, so a second
+ * `mutationScripts` block or a repeated script path would replace the first without a word.
+ */
+function duplicateKeys(text: string): string[] {
+  const problems: string[] = [];
+  const stack: Map<string, { line: number; column: number }>[] = [];
+  visit(text, {
+    onObjectBegin: () => {
+      stack.push(new Map());
+    },
+    onObjectEnd: () => {
+      stack.pop();
+    },
+    onObjectProperty: (property: string, offset: number, _length: number, _line: number, _column: number, pathSupplier: () => JSONPath) => {
+      const keys = stack.at(-1);
+      if (keys === undefined) return;
+      const here = lineColumnAt(text, offset);
+      const first = keys.get(property);
+      if (first === undefined) {
+        keys.set(property, here);
+        return;
+      }
+      const pointer = [...pathSupplier(), property].map((s) => `/${String(s).replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
+      problems.push(
+        `${formatKeyPath(pointer)}: duplicate key; expected each key once; found it again at line ${here.line}, column ${here.column} (first at line ${first.line}, column ${first.column})`,
+      );
+    },
+  });
+  return problems;
+}
+
+/**
+ * Parses contract text (strict JSON: no comments, no trailing commas; a leading byte order mark is
+ * ignored) and validates it.
+ * @throws ContractError with `line:column` of the first JSON syntax error (later ones are usually
+ * consequences of it), or every key that appears twice in one object, or every validation problem.
  */
 export function parseContract(text: string, file: string | null): Contract {
-  const errors: ParseError[] = [];
-  const value: unknown = parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  if (errors.length > 0) {
-    const problems = errors.slice(0, 5).map((e) => {
-      const { line, column } = lineColumnAt(text, e.offset);
-      return `line ${line}, column ${column}: malformed JSON (${printParseErrorCode(e.error)})`;
-    });
-    throw new ContractError(file, problems);
+  const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  if (source.trim() === "") {
+    throw new ContractError(file, ['line 1, column 1: malformed JSON; expected a JSON object such as {"version": 1}; found an empty file']);
   }
-  return validateContract(value, file);
+  const errors: ParseError[] = [];
+  parseJsonc(source, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (first !== undefined) throw new ContractError(file, [describeSyntaxError(source, first)]);
+  const duplicates = duplicateKeys(source);
+  if (duplicates.length > 0) throw new ContractError(file, duplicates);
+  // jsonc-parser only finds the syntax errors: its value assigns a "__proto__" key as the prototype, so
+  // the key would vanish instead of being reported as unknown. JSON.parse keeps it as an own key.
+  return validateContract(JSON.parse(source) as unknown, file);
 }
 
 /**

@@ -3,14 +3,14 @@
  * against ESLint's cwd, or an inline object), else the nearest `production-contract.json` above the
  * linted file, else the defaults of SPEC §2. All three go through the same loader as `contract-scan`.
  *
- * The result is cached: a contract file by path and modification time (an editor sees edits at once),
+ * The result is cached: a contract file by path, modification time and size (an editor sees edits at once),
  * an inline object by identity. Contract errors are thrown (a `ContractError`), so ESLint stops with a
  * message that names the key path rather than linting with a half-read contract.
  */
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { TSESLint } from "@typescript-eslint/utils";
-import { CONTRACT_FILE_NAME, type Contract, defaultContract, loadContractFile, toRepoPath, validateContract } from "./contract.js";
+import { CONTRACT_FILE_NAME, type Contract, ContractError, defaultContract, loadContractFile, toRepoPath, validateContract } from "./contract.js";
 import { classifyZone, type Zone } from "./zones.js";
 
 /** The shape of `settings["production-safety"]`. */
@@ -36,15 +36,23 @@ export interface FileContext {
   zone: Zone;
 }
 
-const fileCache = new Map<string, { mtimeMs: number; contract: Contract }>();
+const fileCache = new Map<string, { mtimeMs: number; size: number; contract: Contract }>();
 const inlineCache = new WeakMap<object, Contract>();
 
+/** Loads a contract file, reusing the last result while its modification time and size are unchanged. */
 function loadCached(file: string): Contract {
-  const mtimeMs = statSync(file).mtimeMs;
+  let stat: { mtimeMs: number; size: number };
+  try {
+    stat = statSync(file);
+  } catch {
+    // A configured path that does not exist: the loader's ContractError, not a raw ENOENT.
+    fileCache.delete(file);
+    return loadContractFile(file);
+  }
   const hit = fileCache.get(file);
-  if (hit && hit.mtimeMs === mtimeMs) return hit.contract;
+  if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit.contract;
   const contract = loadContractFile(file);
-  fileCache.set(file, { mtimeMs, contract });
+  fileCache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, contract });
   return contract;
 }
 
@@ -67,10 +75,15 @@ let defaults: Contract | undefined;
  */
 export function getFileContext(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): FileContext {
   const settings = (context.settings["production-safety"] ?? {}) as ProductionSafetySettings;
-  const filename = context.physicalFilename;
+  // `<text>` (stdin without --stdin-filename) and relative names resolve against ESLint's cwd.
+  const filename = path.resolve(context.cwd, context.physicalFilename);
   let contract: Contract;
   let root: string;
-  if (settings.contract !== undefined && typeof settings.contract === "object") {
+  if (settings.contract !== undefined && typeof settings.contract !== "string" && (typeof settings.contract !== "object" || settings.contract === null)) {
+    const found = settings.contract === null ? "null" : JSON.stringify(settings.contract) ?? typeof settings.contract;
+    throw new ContractError(null, [`settings["production-safety"].contract: expected a path or an inline contract object; found ${found}`]);
+  }
+  if (typeof settings.contract === "object") {
     const inline = settings.contract;
     let cached = inlineCache.get(inline);
     if (!cached) {

@@ -39,12 +39,18 @@ function matchersFor(contract: Contract): ZoneMatchers {
   return matchers;
 }
 
+/** Whether a path from `toRepoPath` lies outside the root: `..`, `../x`, or absolute (another drive on Windows). */
+function isOutsideRoot(repoPath: string): boolean {
+  return repoPath === ".." || repoPath.startsWith("../") || repoPath.startsWith("/") || /^[A-Za-z]:\//.test(repoPath);
+}
+
 /**
  * The zone of a repository-relative POSIX path (e.g. `scripts/sync.ts`).
- * A path outside the repository (starting with `../`) is application code.
+ * A path outside the repository (`../x`, or absolute) is application code: the contract's globs
+ * describe only the repository's own files.
  */
 export function classifyZone(repoPath: string, contract: Contract): Zone {
-  if (repoPath.startsWith("../") || repoPath === "..") return "app";
+  if (isOutsideRoot(repoPath)) return "app";
   const m = matchersFor(contract);
   if (m.ignore(repoPath)) return "ignore";
   if (m.tests(repoPath)) return "tests";

@@ -24,7 +24,7 @@ export interface Run {
 
 /** Runs `node <args>` in `cwd` with a clean environment (no CI, no colors). */
 export function runNode(args: string[], cwd: string): Run {
-  const env = { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" };
+  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" };
   delete env.CI;
   const result = spawnSync(process.execPath, args, { cwd, env, encoding: "utf8", timeout: 120_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -1,0 +1,243 @@
+// How a rule finds its contract (SPEC §1): settings path, inline object, nearest file above, defaults.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { type Contract, CONTRACT_FILE_NAME, ContractError, defaultContract } from "../src/contract.js";
+import { type FileContext, getFileContext } from "../src/settings.js";
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), "settings-test-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A fresh directory under the test's temp folder. */
+function repo(name: string): string {
+  const dir = path.join(tmp, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function write(file: string, content: unknown): string {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+  return file;
+}
+
+/** The part of a rule context that `getFileContext` reads. */
+function contextOf(physicalFilename: string, cwd: string, productionSafety?: unknown): FileContext {
+  const settings = productionSafety === undefined ? {} : { "production-safety": productionSafety };
+  return getFileContext({ settings, physicalFilename, cwd } as unknown as Parameters<typeof getFileContext>[0]);
+}
+
+function contractErrorOf(fn: () => unknown): ContractError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ContractError);
+    return error as ContractError;
+  }
+  throw new Error("expected a ContractError, but nothing was thrown");
+}
+
+describe("inline contract in settings", () => {
+  it("is validated and completed with defaults; root is ESLint's cwd", () => {
+    const cwd = repo("inline");
+    const ctx = contextOf(path.join(cwd, "tools/seed.ts"), cwd, { contract: { version: 1, scripts: ["tools/**"] } });
+    expect(ctx.root).toBe(cwd);
+    expect(ctx.repoPath).toBe("tools/seed.ts");
+    expect(ctx.zone).toBe("scripts");
+    expect(ctx.contract.ciGuard).toEqual({ env: "CI", equals: "true", functions: [], modules: [] });
+  });
+
+  it("uses settings.root when given, relative to cwd", () => {
+    const cwd = repo("inline-root");
+    const ctx = contextOf(path.join(cwd, "packages/api/scripts/a.ts"), cwd, { contract: { version: 1 }, root: "packages/api" });
+    expect(ctx.root).toBe(path.join(cwd, "packages/api"));
+    expect(ctx.repoPath).toBe("scripts/a.ts");
+  });
+
+  it("throws a ContractError naming the key path when invalid", () => {
+    const cwd = repo("inline-bad");
+    const error = contractErrorOf(() => contextOf(path.join(cwd, "a.ts"), cwd, { contract: { version: 1, ciGuard: { equal: "1" } } }));
+    expect(error.file).toBeNull();
+    expect(error.problems).toEqual(['ciGuard.equal: unknown key; expected one of env, equals, functions, modules; found "equal"']);
+  });
+
+  it("throws every time for the same invalid object (no half-read contract is cached)", () => {
+    const cwd = repo("inline-bad-twice");
+    const contract = { version: 2 };
+    expect(() => contextOf(path.join(cwd, "a.ts"), cwd, { contract })).toThrow(ContractError);
+    expect(() => contextOf(path.join(cwd, "b.ts"), cwd, { contract })).toThrow(ContractError);
+  });
+
+  it("does not modify the settings object", () => {
+    const cwd = repo("inline-frozen");
+    const contract = Object.freeze({ version: 1, bypass: Object.freeze({ patterns: Object.freeze(["NO_*"]) }) });
+    const ctx = contextOf(path.join(cwd, "a.ts"), cwd, { contract });
+    expect(ctx.contract.bypass).toEqual({ patterns: ["NO_*"], allow: [] });
+    expect(contract).toEqual({ version: 1, bypass: { patterns: ["NO_*"] } });
+  });
+
+  it("validates the same object once (cached by identity)", () => {
+    const cwd = repo("inline-cache");
+    const contract = { version: 1 };
+    const a = contextOf(path.join(cwd, "a.ts"), cwd, { contract });
+    const b = contextOf(path.join(cwd, "b.ts"), cwd, { contract });
+    expect(b.contract).toBe(a.contract);
+  });
+
+  it("with validated: true (set by contract-scan), is used as given", () => {
+    const cwd = repo("inline-validated");
+    const contract: Contract = { ...defaultContract(), scripts: ["jobs/**"] };
+    const ctx = contextOf(path.join(cwd, "jobs/a.ts"), cwd, { contract, root: cwd, validated: true });
+    expect(ctx.contract).toBe(contract);
+    expect(ctx.zone).toBe("scripts");
+  });
+
+  it.each([[42], [true], [null]])("rejects a contract setting that is neither a path nor an object: %j", (value) => {
+    const cwd = repo("inline-type");
+    const error = contractErrorOf(() => contextOf(path.join(cwd, "a.ts"), cwd, { contract: value }));
+    expect(error.problems).toEqual([`settings["production-safety"].contract: expected a path or an inline contract object; found ${JSON.stringify(value)}`]);
+  });
+
+  it("rejects an array as the inline contract", () => {
+    const cwd = repo("inline-array");
+    expect(contractErrorOf(() => contextOf(path.join(cwd, "a.ts"), cwd, { contract: [] })).problems).toEqual(["(root): expected object; found an array []"]);
+  });
+});
+
+describe("contract path in settings", () => {
+  it("resolves against ESLint's cwd; root is the contract's directory", () => {
+    const cwd = repo("path");
+    write(path.join(cwd, "config/contract.json"), { version: 1, scripts: ["jobs/**"] });
+    const ctx = contextOf(path.join(cwd, "config/jobs/a.ts"), cwd, { contract: "config/contract.json" });
+    expect(ctx.root).toBe(path.join(cwd, "config"));
+    expect(ctx.repoPath).toBe("jobs/a.ts");
+    expect(ctx.zone).toBe("scripts");
+  });
+
+  it("takes precedence over a production-contract.json above the file", () => {
+    const cwd = repo("path-precedence");
+    write(path.join(cwd, CONTRACT_FILE_NAME), { version: 1, scripts: ["nearest/**"] });
+    write(path.join(cwd, "explicit.json"), { version: 1, scripts: ["explicit/**"] });
+    const ctx = contextOf(path.join(cwd, "explicit/a.ts"), cwd, { contract: "explicit.json" });
+    expect(ctx.contract.scripts).toEqual(["explicit/**"]);
+    expect(ctx.zone).toBe("scripts");
+  });
+
+  it("accepts an absolute path", () => {
+    const cwd = repo("path-absolute");
+    const file = write(path.join(tmp, "elsewhere", "contract.json"), { version: 1, tests: ["spec/**"] });
+    expect(contextOf(path.join(cwd, "a.ts"), cwd, { contract: file }).contract.tests).toEqual(["spec/**"]);
+  });
+
+  it("throws a ContractError (not ENOENT) when the file does not exist", () => {
+    const cwd = repo("path-missing");
+    const error = contractErrorOf(() => contextOf(path.join(cwd, "a.ts"), cwd, { contract: "nope/contract.json" }));
+    expect(error.file).toBe(path.join(cwd, "nope/contract.json"));
+    expect(error.problems[0]).toMatch(/^cannot read the file: ENOENT/);
+  });
+
+  it("throws a ContractError with line and column when the file is malformed", () => {
+    const cwd = repo("path-malformed");
+    write(path.join(cwd, "c.json"), '{\n  "version": 1,\n}');
+    expect(contractErrorOf(() => contextOf(path.join(cwd, "a.ts"), cwd, { contract: "c.json" })).problems).toEqual([
+      'line 2, column 15: malformed JSON; expected another property after this comma; found "}" (trailing commas are not allowed)',
+    ]);
+  });
+});
+
+describe("nearest production-contract.json above the linted file", () => {
+  it("is found from a nested file; root is its directory", () => {
+    const root = repo("nearest");
+    write(path.join(root, CONTRACT_FILE_NAME), { version: 1, scripts: ["ops/**"] });
+    const cwd = repo("nearest-elsewhere");
+    const ctx = contextOf(path.join(root, "ops/deep/fix.ts"), cwd);
+    expect(ctx.root).toBe(root);
+    expect(ctx.repoPath).toBe("ops/deep/fix.ts");
+    expect(ctx.zone).toBe("scripts");
+  });
+
+  it("the closest one wins (a workspace package with its own contract)", () => {
+    const root = repo("nearest-monorepo");
+    write(path.join(root, CONTRACT_FILE_NAME), { version: 1, scripts: ["outer/**"] });
+    const pkg = path.join(root, "packages/api");
+    write(path.join(pkg, CONTRACT_FILE_NAME), { version: 1, scripts: ["inner/**"] });
+    const inner = contextOf(path.join(pkg, "inner/a.ts"), root);
+    expect(inner.root).toBe(pkg);
+    expect(inner.zone).toBe("scripts");
+    const outer = contextOf(path.join(root, "outer/a.ts"), root);
+    expect(outer.root).toBe(root);
+    expect(outer.zone).toBe("scripts");
+  });
+
+  it("throws a ContractError naming the file when the found contract is invalid", () => {
+    const root = repo("nearest-invalid");
+    const file = write(path.join(root, CONTRACT_FILE_NAME), { version: 1, mutationScript: {} });
+    const error = contractErrorOf(() => contextOf(path.join(root, "src/a.ts"), root));
+    expect(error.file).toBe(file);
+    expect(error.problems[0]).toMatch(/^mutationScript: unknown key; /);
+  });
+
+  it("sees an edit of the file (cached by modification time)", () => {
+    const root = repo("nearest-edit");
+    const file = write(path.join(root, CONTRACT_FILE_NAME), { version: 1, scripts: ["first/**"] });
+    const filename = path.join(root, "second/a.ts");
+    const before = contextOf(filename, root);
+    expect(before.zone).toBe("app");
+    expect(contextOf(filename, root).contract).toBe(before.contract);
+
+    write(file, { version: 1, scripts: ["second/**"] });
+    // An editor saves later than the first read; make that explicit, whatever the file system's clock granularity.
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(file, later, later);
+    const after = contextOf(filename, root);
+    expect(after.zone).toBe("scripts");
+    expect(after.contract).not.toBe(before.contract);
+
+    write(file, { version: 1, scripts: ["second/**"], ciGuard: { equal: "x" } });
+    const evenLater = new Date(Date.now() + 10_000);
+    utimesSync(file, evenLater, evenLater);
+    expect(() => contextOf(filename, root)).toThrow(ContractError);
+  });
+
+  it("sees an edit that changes the size even with the same modification time", () => {
+    const root = repo("nearest-edit-size");
+    const file = write(path.join(root, CONTRACT_FILE_NAME), { version: 1, scripts: ["a/**"] });
+    const fixed = new Date(2_000_000_000_000);
+    utimesSync(file, fixed, fixed);
+    expect(contextOf(path.join(root, "b/x.ts"), root).zone).toBe("app");
+    write(file, { version: 1, scripts: ["a/**", "b/**"] });
+    utimesSync(file, fixed, fixed);
+    expect(contextOf(path.join(root, "b/x.ts"), root).zone).toBe("scripts");
+  });
+});
+
+describe("no contract anywhere", () => {
+  it("uses the defaults with root = ESLint's cwd", () => {
+    // Guard: the temp folder itself must not sit under a production-contract.json.
+    for (let dir = tmp; ; dir = path.dirname(dir)) {
+      expect(existsSync(path.join(dir, CONTRACT_FILE_NAME)), dir).toBe(false);
+      if (path.dirname(dir) === dir) break;
+    }
+    const cwd = repo("none");
+    const ctx = contextOf(path.join(cwd, "scripts/a.ts"), cwd);
+    expect(ctx.root).toBe(cwd);
+    expect(ctx.repoPath).toBe("scripts/a.ts");
+    expect(ctx.zone).toBe("scripts");
+    expect(ctx.contract).toEqual(defaultContract());
+  });
+
+  it("a file outside cwd is app code", () => {
+    const cwd = repo("none-cwd");
+    const other = repo("none-other");
+    const ctx = contextOf(path.join(other, "scripts/a.ts"), cwd);
+    expect(ctx.repoPath).toBe("../none-other/scripts/a.ts");
+    expect(ctx.zone).toBe("app");
+  });
+
+  it("resolves a relative or virtual file name against cwd (stdin: <text>)", () => {
+    const cwd = repo("none-stdin");
+    expect(contextOf("<text>", cwd).repoPath).toBe("<text>");
+    expect(contextOf("scripts/a.ts", cwd).zone).toBe("scripts");
+  });
+});
