@@ -4,9 +4,8 @@
  * become parameters), a concatenation or a `const` of the same file. `.sql` files outside migrations
  * are checked by `contract-scan` through `checkSqlText` below, the same check on the same parser.
  */
-import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
-import { getStringPieces, sourceOffsetOf } from "../src/analysis/ast.js";
+import { getStringPieces, sourceOffsetOf, type StringPieces } from "../src/analysis/ast.js";
 import { getCallSink, getTaggedTemplateSink, type SqlSink } from "../src/analysis/sinks.js";
 import { type DestructiveStatement, findDestructiveStatements } from "../src/analysis/sql.js";
 import { getFileContext } from "../src/settings.js";
@@ -26,10 +25,13 @@ export function checksSqlIn(zone: Zone): boolean {
   return zone === "scripts" || zone === "app";
 }
 
-/** A finding of this rule on plain SQL text (a `.sql` file): message and UTF-16 offset in the text. */
+/** A finding of this rule on plain SQL text (a `.sql` file). */
 export interface SqlTextFinding {
   messageId: MessageId;
+  /** The statement kind ("DROP TABLE", "DELETE", ...; the first keyword for an unparsed statement). */
+  kind: string;
   message: string;
+  /** UTF-16 offset in the text of the statement's first token. */
   offset: number;
 }
 
@@ -37,12 +39,31 @@ function format(messageId: MessageId, data: Record<string, string>): string {
   return messages[messageId].replace(/\{\{(\w+)\}\}/g, (_, key: string) => data[key] ?? "");
 }
 
-/** The destructive statements of a `.sql` file, with the same messages the ESLint rule reports. */
+/**
+ * The destructive statements of a `.sql` file, with the same kinds and messages the ESLint rule reports.
+ * @param text the whole file's text.
+ * @returns one finding per destructive statement, in order, at UTF-16 offsets of `text`.
+ */
 export function checkSqlText(text: string): SqlTextFinding[] {
   return findDestructiveStatements([text]).map((s) => {
     const messageId: MessageId = s.unparsed ? "destructiveUnparsed" : "destructive";
-    return { messageId, message: format(messageId, { kind: s.kind, where: "in a .sql file" }), offset: s.offset };
+    return { messageId, kind: s.kind, message: format(messageId, { kind: s.kind, where: "in a .sql file" }), offset: s.offset };
   });
+}
+
+/** The source offset of a statement's start, when its text is the source one to one there. */
+function sourceStartOf(pieces: StringPieces, statement: DestructiveStatement): number | undefined {
+  return sourceOffsetOf(pieces, statement.part, statement.offset);
+}
+
+/** The source offset just past a statement's end (exclusive), when its text is the source there. */
+function sourceEndOf(pieces: StringPieces, statement: DestructiveStatement): number | undefined {
+  if (statement.endOffset > 0) {
+    const last = sourceOffsetOf(pieces, statement.endPart, statement.endOffset - 1);
+    return last === undefined ? undefined : last + 1;
+  }
+  // The statement ends with a hole: its end is where the next part's text starts.
+  return sourceOffsetOf(pieces, statement.endPart, 0);
 }
 
 export default createRule<[], MessageId>({
@@ -63,21 +84,29 @@ export default createRule<[], MessageId>({
     if (!checksSqlIn(file.zone)) return {};
     const sourceText = context.sourceCode.text;
 
-    function reportStatement(sink: SqlSink, pieces: NonNullable<ReturnType<typeof getStringPieces>>, statement: DestructiveStatement): void {
-      const offset = sourceOffsetOf(pieces, statement.part, statement.offset);
+    function reportStatement(sink: SqlSink, pieces: StringPieces, statement: DestructiveStatement): void {
       const messageId: MessageId = statement.unparsed ? "destructiveUnparsed" : "destructive";
       const data = { kind: statement.kind, where: `reaching ${sink.name}` };
-      if (offset === undefined) {
+      const start = sourceStartOf(pieces, statement);
+      if (start === undefined) {
+        // Escapes, a `const` declared elsewhere, or a statement that starts with a hole: the argument.
         context.report({ node: sink.sql, messageId, data });
-      } else {
-        const start = context.sourceCode.getLocFromIndex(offset);
-        context.report({ loc: { start, end: sink.sql.loc.end }, messageId, data });
+        return;
       }
+      const end = sourceEndOf(pieces, statement);
+      context.report({
+        loc: {
+          start: context.sourceCode.getLocFromIndex(start),
+          end: end !== undefined && end > start ? context.sourceCode.getLocFromIndex(end) : sink.sql.loc.end,
+        },
+        messageId,
+        data,
+      });
     }
 
     function check(sink: SqlSink | undefined): void {
       if (!sink) return;
-      const pieces = getStringPieces(sink.sql as TSESTree.Node, context.sourceCode.getScope(sink.node), sourceText);
+      const pieces = getStringPieces(sink.sql, context.sourceCode.getScope(sink.node), sourceText);
       if (!pieces) return;
       for (const statement of findDestructiveStatements(pieces.parts)) reportStatement(sink, pieces, statement);
     }

@@ -42,6 +42,11 @@ export function skipTypeWrappers(node: TSESTree.Node): TSESTree.Node {
  * with a plain identifier pattern (`const X = ...`). Used for "a `const` of the same file" (SPEC §3).
  */
 export function getConstInitializer(identifier: TSESTree.Identifier, scope: Scope): TSESTree.Expression | undefined {
+  return resolveConst(identifier, scope)?.init;
+}
+
+/** The `const` initializer of `identifier` and the scope it is declared in (where its own names resolve). */
+function resolveConst(identifier: TSESTree.Identifier, scope: Scope): { init: TSESTree.Expression; scope: Scope } | undefined {
   const variable = ASTUtils.findVariable(scope, identifier);
   if (!variable || variable.defs.length !== 1) return undefined;
   const def = variable.defs[0];
@@ -49,7 +54,7 @@ export function getConstInitializer(identifier: TSESTree.Identifier, scope: Scop
   const declarator = def.node;
   const declaration = def.parent;
   if (declaration?.kind !== "const" || declarator.id.type !== AST_NODE_TYPES.Identifier || !declarator.init) return undefined;
-  return declarator.init;
+  return { init: declarator.init, scope: variable.scope };
 }
 
 /** A string-valued expression split at the parts that cannot be known statically (holes). */
@@ -58,18 +63,85 @@ export interface StringPieces {
   parts: string[];
   /**
    * Where the text came from: each segment says that `length` UTF-16 units starting at `partOffset` of
-   * part `part` are the source text starting at `sourceStart` (a range offset), one to one. Text with
-   * escapes has no segment and maps to the expression's start.
+   * part `part` are the source text starting at `sourceStart` (a range offset), one to one. Escape
+   * sequences (and a template's CR LF) have no segment; text from a `const` elsewhere has none either.
    */
   segments: { part: number; partOffset: number; length: number; sourceStart: number }[];
 }
 
 const MAX_DEPTH = 8;
 
+/** Where a literal's value sits in the source: the text between its delimiters. */
+function literalContentRange(node: TSESTree.StringLiteral | TSESTree.TemplateElement): [number, number] {
+  if (node.type === AST_NODE_TYPES.TemplateElement) return [node.range[0] + 1, node.range[1] - (node.tail ? 1 : 2)];
+  return [node.range[0] + 1, node.range[1] - 1];
+}
+
+/** Source length and value length (UTF-16 units) of the escape sequence at `source[i]` (a backslash). */
+function escapeLengths(source: string, i: number): [number, number] {
+  const next = source[i + 1];
+  if (next === undefined) return [1, 0];
+  if (next === "\r") return [source[i + 2] === "\n" ? 3 : 2, 0];
+  if (next === "\n" || next === "\u2028" || next === "\u2029") return [2, 0];
+  if (next === "x") return [4, 1];
+  if (next === "u") {
+    if (source[i + 2] !== "{") return [6, 1];
+    const close = source.indexOf("}", i + 3);
+    if (close < 0) return [source.length - i, 0];
+    return [close - i + 1, Number.parseInt(source.slice(i + 3, close), 16) > 0xffff ? 2 : 1];
+  }
+  if (next >= "0" && next <= "7") {
+    const max = next <= "3" ? 3 : 2;
+    let digits = 1;
+    while (digits < max && (source[i + 1 + digits] ?? "") >= "0" && (source[i + 1 + digits] ?? "") <= "7") digits += 1;
+    return [1 + digits, 1];
+  }
+  const code = next.charCodeAt(0);
+  if (code >= 0xd800 && code <= 0xdbff) return [3, 2];
+  return [2, 1];
+}
+
+/**
+ * The runs of a literal's value that are its source text one to one (no escape sequence, no CR LF
+ * normalised to LF inside them), as segments of part 0. Verified against the value: when the walk does
+ * not account for the value exactly, there are no segments (positions fall back to the expression).
+ */
+function identicalRuns(value: string, source: string, sourceStart: number, isTemplate: boolean): StringPieces["segments"] {
+  const segments: StringPieces["segments"] = [];
+  let i = 0;
+  let j = 0;
+  let run: { i: number; j: number } | undefined;
+  const close = (): void => {
+    if (run && i > run.i) segments.push({ part: 0, partOffset: run.j, length: i - run.i, sourceStart: sourceStart + run.i });
+    run = undefined;
+  };
+  while (i < source.length) {
+    const char = source[i];
+    if (char === "\\") {
+      close();
+      const [sourceLength, valueLength] = escapeLengths(source, i);
+      i += sourceLength;
+      j += valueLength;
+    } else if (isTemplate && char === "\r") {
+      close();
+      i += source[i + 1] === "\n" ? 2 : 1;
+      j += 1;
+    } else {
+      run ??= { i, j };
+      i += 1;
+      j += 1;
+    }
+  }
+  close();
+  if (j !== value.length) return [];
+  const exact = segments.every((s) => source.slice(s.sourceStart - sourceStart, s.sourceStart - sourceStart + s.length) === value.slice(s.partOffset, s.partOffset + s.length));
+  return exact ? segments : [];
+}
+
 function literalPieces(node: TSESTree.StringLiteral | TSESTree.TemplateElement, text: string, sourceText: string): StringPieces {
-  const start = node.range[0] + 1;
-  const exact = sourceText.slice(start, start + text.length) === text;
-  return { parts: [text], segments: exact && text.length > 0 ? [{ part: 0, partOffset: 0, length: text.length, sourceStart: start }] : [] };
+  const [start, end] = literalContentRange(node);
+  const source = sourceText.slice(start, end);
+  return { parts: [text], segments: identicalRuns(text, source, start, node.type === AST_NODE_TYPES.TemplateElement) };
 }
 
 function concatPieces(left: StringPieces, right: StringPieces): StringPieces {
@@ -115,14 +187,27 @@ function piecesOf(input: TSESTree.Node, scope: Scope, sourceText: string, depth:
       });
       return result ?? HOLE;
     }
-    case AST_NODE_TYPES.BinaryExpression:
+    case AST_NODE_TYPES.BinaryExpression: {
       if (node.operator !== "+") return HOLE;
-      return concatPieces(piecesOf(node.left, scope, sourceText, depth + 1), piecesOf(node.right, scope, sourceText, depth + 1));
+      // A chain `a + b + c + ...` nests to the left: walk it iteratively, so its length is not depth.
+      const operands: TSESTree.Node[] = [];
+      let current: TSESTree.Node = node;
+      while (current.type === AST_NODE_TYPES.BinaryExpression && current.operator === "+") {
+        operands.push(current.right);
+        current = skipTypeWrappers(current.left);
+      }
+      operands.push(current);
+      return operands
+        .reverse()
+        .map((operand) => piecesOf(operand, scope, sourceText, depth + 1))
+        .reduce((left, right) => concatPieces(left, right));
+    }
     case AST_NODE_TYPES.Identifier: {
-      const init = getConstInitializer(node, scope);
-      if (!init) return HOLE;
-      // The const's text is elsewhere in the file: keep its text, map it to this use.
-      const pieces = piecesOf(init, scope, sourceText, depth + 1);
+      const binding = resolveConst(node, scope);
+      if (!binding) return HOLE;
+      // The const's text is elsewhere in the file: keep its text, map it to this use. Its own names
+      // resolve in the scope it is declared in.
+      const pieces = piecesOf(binding.init, binding.scope, sourceText, depth + 1);
       return { parts: pieces.parts, segments: [] };
     }
     default:
@@ -144,7 +229,10 @@ export function getStaticPrefix(node: TSESTree.Node, scope: Scope): { prefix: st
   return prefix.length > 0 || pieces.parts.length > 1 ? { prefix, complete: false } : undefined;
 }
 
-/** Maps a (part, offset) position inside StringPieces back to a source range offset, if one-to-one. */
+/**
+ * Maps a position inside StringPieces (part index, UTF-16 offset in that part) back to a source range
+ * offset (UTF-16, as ESLint's `range`), when that character is the source one to one; else undefined.
+ */
 export function sourceOffsetOf(pieces: StringPieces, part: number, offset: number): number | undefined {
   for (const s of pieces.segments) {
     if (s.part === part && offset >= s.partOffset && offset < s.partOffset + s.length) return s.sourceStart + (offset - s.partOffset);

@@ -4,7 +4,8 @@
  * Sinks: calls of `$executeRaw`, `$executeRawUnsafe`, `$queryRaw`, `$queryRawUnsafe`, `Prisma.sql`,
  * `.raw` (`sql.raw`, `knex.raw`, `Prisma.raw`), `.query` (pg, mysql), `.execute` (drizzle, kysely);
  * tagged templates whose tag is `sql`, `*.sql` (`Prisma.sql`), `$executeRaw` or `$queryRaw`.
- * Only the text that reaches a sink is read as SQL (§6.5).
+ * A call's SQL is its first argument, or that argument's `text` (pg's `QueryConfig`) or `sql` (mysql2's
+ * options) property when it is an object literal. Only the text that reaches a sink is read as SQL (§6.5).
  */
 import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
 import { getCalleeName, getPropertyName, skipTypeWrappers } from "./ast.js";
@@ -18,11 +19,28 @@ export interface SqlSink {
   node: TSESTree.CallExpression | TSESTree.TaggedTemplateExpression;
   /** The sink's name as written (`$executeRaw`, `query`, `sql`, ...), for messages. */
   name: string;
-  /** The SQL argument: the first argument of a call, the template of a tagged template. */
+  /** The SQL argument: the first argument of a call (or its `text`/`sql` property), the template of a tagged template. */
   sql: TSESTree.Node;
 }
 
-/** The SQL sink that this call is, or undefined. `Prisma.sql(...)` counts; a bare `sql(...)` call does not. */
+const CONFIG_SQL_KEYS = new Set(["text", "sql"]);
+
+/** The expression that carries a call's SQL: the argument, or `{ text: ... }` / `{ sql: ... }`'s value. */
+function sqlOfArgument(argument: TSESTree.Expression): TSESTree.Node {
+  const node = skipTypeWrappers(argument);
+  if (node.type !== AST_NODE_TYPES.ObjectExpression) return argument;
+  for (const property of node.properties) {
+    if (property.type !== AST_NODE_TYPES.Property || property.computed) continue;
+    const key = property.key.type === AST_NODE_TYPES.Identifier ? property.key.name : String(property.key.value);
+    if (CONFIG_SQL_KEYS.has(key)) return property.value;
+  }
+  return argument;
+}
+
+/**
+ * The SQL sink that this call is, or undefined. Only method calls count (`x.query(...)`, not `query(...)`);
+ * `Prisma.sql(...)` counts; a bare `sql(...)` call (postgres.js' identifier helper) does not.
+ */
 export function getCallSink(node: TSESTree.CallExpression): SqlSink | undefined {
   const callee = skipTypeWrappers(node.callee);
   const first = node.arguments[0];
@@ -31,7 +49,7 @@ export function getCallSink(node: TSESTree.CallExpression): SqlSink | undefined 
   if (name === undefined) return undefined;
   const isPrismaSql = name === "sql" && callee.object.type === AST_NODE_TYPES.Identifier && callee.object.name === "Prisma";
   if (!CALL_SINK_METHODS.has(name) && !isPrismaSql) return undefined;
-  return { node, name, sql: first };
+  return { node, name, sql: sqlOfArgument(first) };
 }
 
 /** The SQL sink that this tagged template is, or undefined. */

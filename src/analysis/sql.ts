@@ -3,28 +3,48 @@
  * (`libpg-query`, PostgreSQL 18 grammar). No regular expression decides what is SQL.
  *
  * Input is a SQL text split at its holes (a template literal's `${}` parts, or one part for a plain
- * string or a `.sql` file). Holes become `$1..$n`; if that does not parse, holes become identifiers; if
- * that does not parse either, the text is reported only when its first keyword is destructive.
+ * string or a `.sql` file). Holes become `$1..$n`; if that does not parse, holes become identifiers
+ * (`hole_1..hole_n`); if that does not parse either, the text is read token by token (libpg-query's
+ * scanner): each `;`-separated statement that parses on its own is analysed as usual, and one that does
+ * not is reported only when its first keyword is DROP, TRUNCATE or DELETE and it has more than that one
+ * word ("delete" alone is a command name, not SQL).
  *
- * Destructive (§6.5): every DROP statement, TRUNCATE, DELETE (with or without WHERE, inside CTEs too),
- * `ALTER TABLE ... DROP ...` subcommands, UPDATE without WHERE, and those inside `DO $$ ... $$` bodies
- * (parsed with the PL/pgSQL parser).
+ * Destructive (§6.5): every DROP statement, TRUNCATE, DELETE (with or without WHERE, inside CTEs and
+ * any other statement too), `MERGE ... THEN DELETE`, UPDATE without WHERE, `ALTER ... DROP ...`
+ * subcommands (those written with DROP: `DROP COLUMN`, `DROP CONSTRAINT`, `ALTER COLUMN ... DROP
+ * DEFAULT | NOT NULL | IDENTITY | EXPRESSION`, `ALTER DOMAIN ... DROP`, `ALTER PUBLICATION ... DROP`, ...;
+ * not `SET WITHOUT CLUSTER`, `NO INHERIT`, `NOT OF`), and those inside `DO $$ ... $$` bodies, parsed
+ * with the PL/pgSQL parser, including `EXECUTE` of a literal, a `||` concatenation or a `format()`.
  *
  * libpg-query is WebAssembly and needs `loadModule()` once; this module awaits it at top level, so any
  * importer (ESLint loads plugins asynchronously) can call the synchronous parsers.
  */
-import { loadModule, parsePlPgSQLSync, parseSync, scanSync } from "libpg-query";
+import { loadModule, parsePlPgSQLSync, parseSync, scanSync, type ScanToken } from "libpg-query";
 
 await loadModule();
 
-/** One destructive statement found in a SQL text. */
+/** One destructive statement found in a SQL text. Positions are UTF-16 offsets inside the input parts. */
 export interface DestructiveStatement {
-  /** What it is, for messages: "DROP TABLE", "TRUNCATE", "DELETE", "UPDATE without WHERE", "ALTER TABLE ... DROP COLUMN". */
+  /**
+   * What it is, for messages: "DROP TABLE", "TRUNCATE", "DELETE", "UPDATE without WHERE",
+   * "ALTER TABLE ... DROP COLUMN", "DELETE in a DO block"; for an unparsed text its first keyword
+   * ("DROP", "TRUNCATE", "DELETE").
+   */
   kind: string;
-  /** Index of the text part (between holes) where the statement starts. */
+  /** Index of the text part (between holes) where the statement's first token starts. */
   part: number;
-  /** UTF-16 offset inside that part where the statement's first token starts. */
+  /**
+   * UTF-16 offset inside `parts[part]` where the statement's first token starts. When the statement
+   * starts with a hole this is `parts[part].length` (the hole follows that part).
+   */
   offset: number;
+  /** Index of the part where the statement ends (see `endOffset`). */
+  endPart: number;
+  /**
+   * UTF-16 offset inside `parts[endPart]` just past the statement's last character (exclusive; trailing
+   * white space excluded). A statement that ends with a hole ends at offset 0 of the part after it.
+   */
+  endOffset: number;
   /** True when the text could not be parsed and only its first keyword says it is destructive. */
   unparsed: boolean;
 }
@@ -37,12 +57,29 @@ interface RawStatement {
   stmt_len?: number;
 }
 
+/** Keywords that make an unparsable statement destructive (§6.5: "its first keyword is destructive"). */
 const DESTRUCTIVE_FIRST_KEYWORDS = new Set(["DROP", "TRUNCATE", "DELETE"]);
 
-function objectTypeName(removeType: unknown): string {
-  return typeof removeType === "string" ? removeType.replace(/^OBJECT_/, "").replaceAll("_", " ") : "OBJECT";
+const OBJECT_NAMES: Record<string, string> = {
+  OBJECT_MATVIEW: "MATERIALIZED VIEW",
+  OBJECT_FDW: "FOREIGN DATA WRAPPER",
+  OBJECT_FOREIGN_SERVER: "SERVER",
+  OBJECT_TSCONFIGURATION: "TEXT SEARCH CONFIGURATION",
+  OBJECT_TSDICTIONARY: "TEXT SEARCH DICTIONARY",
+  OBJECT_TSPARSER: "TEXT SEARCH PARSER",
+  OBJECT_TSTEMPLATE: "TEXT SEARCH TEMPLATE",
+  OBJECT_OPCLASS: "OPERATOR CLASS",
+  OBJECT_OPFAMILY: "OPERATOR FAMILY",
+  OBJECT_STATISTIC_EXT: "STATISTICS",
+};
+
+/** The SQL name of an `ObjectType` (`OBJECT_MATVIEW` -> "MATERIALIZED VIEW", `OBJECT_TABLE` -> "TABLE"). */
+function objectTypeName(objectType: unknown): string {
+  if (typeof objectType !== "string") return "OBJECT";
+  return OBJECT_NAMES[objectType] ?? objectType.replace(/^OBJECT_/, "").replaceAll("_", " ");
 }
 
+/** Statements other than `DropStmt` that drop something (`DROP USER` and `DROP GROUP` are `DropRoleStmt`). */
 const DROP_STATEMENT_NAMES: Record<string, string> = {
   DropdbStmt: "DROP DATABASE",
   DropRoleStmt: "DROP ROLE",
@@ -52,26 +89,79 @@ const DROP_STATEMENT_NAMES: Record<string, string> = {
   DropUserMappingStmt: "DROP USER MAPPING",
 };
 
-/** The destructive kind of one parse-tree node (not its children), or undefined. */
-function nodeKind(type: string, node: JsonNode): string | undefined {
-  if (type === "DropStmt") return `DROP ${objectTypeName(node.removeType)}`;
-  if (type.startsWith("Drop") && type.endsWith("Stmt")) return DROP_STATEMENT_NAMES[type] ?? "DROP";
-  if (type === "TruncateStmt") return "TRUNCATE";
-  if (type === "DeleteStmt") return "DELETE";
-  if (type === "UpdateStmt" && node.whereClause === undefined) return "UPDATE without WHERE";
-  if (type === "AlterTableStmt") {
-    for (const cmd of (node.cmds as JsonNode[] | undefined) ?? []) {
-      const subtype = (cmd.AlterTableCmd as JsonNode | undefined)?.subtype;
-      if (typeof subtype === "string" && subtype.startsWith("AT_Drop")) {
-        const what = subtype.slice("AT_Drop".length).replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
-        return `ALTER ${objectTypeName(node.objtype)} ... DROP ${what}`.trimEnd();
-      }
-    }
+/** `ALTER TABLE` (and VIEW, INDEX, TYPE, ...) subcommands written with DROP. */
+const ALTER_TABLE_DROPS: Record<string, string> = {
+  AT_DropColumn: "DROP COLUMN",
+  AT_DropConstraint: "DROP CONSTRAINT",
+  AT_DropNotNull: "ALTER COLUMN ... DROP NOT NULL",
+  AT_DropIdentity: "ALTER COLUMN ... DROP IDENTITY",
+  AT_DropExpression: "ALTER COLUMN ... DROP EXPRESSION",
+};
+
+/** `ALTER DOMAIN` subtypes written with DROP (`T` is SET/DROP DEFAULT: DROP when it has no default). */
+const ALTER_DOMAIN_DROPS: Record<string, string> = { X: "DROP CONSTRAINT", N: "DROP NOT NULL" };
+
+function alterTableKind(node: JsonNode): string | undefined {
+  for (const item of (node.cmds as JsonNode[] | undefined) ?? []) {
+    const cmd = item.AlterTableCmd as JsonNode | undefined;
+    if (!cmd) continue;
+    const subtype = cmd.subtype;
+    let what: string | undefined;
+    if (subtype === "AT_ColumnDefault" && cmd.def === undefined) what = "ALTER COLUMN ... DROP DEFAULT";
+    else if (subtype === "AT_DropColumn" && node.objtype === "OBJECT_TYPE") what = "DROP ATTRIBUTE";
+    else if (typeof subtype === "string") what = ALTER_TABLE_DROPS[subtype];
+    if (what) return `ALTER ${objectTypeName(node.objtype)} ... ${what}`;
   }
   return undefined;
 }
 
-/** Depth-first search of a parse tree for the first destructive node; DO bodies are parsed as PL/pgSQL. */
+/** The destructive kind of one parse-tree node (not its children), or undefined. */
+function nodeKind(type: string, node: JsonNode, statementText: string): string | undefined {
+  switch (type) {
+    case "DropStmt":
+      return `DROP ${objectTypeName(node.removeType)}`;
+    case "TruncateStmt":
+      return "TRUNCATE";
+    case "DeleteStmt":
+      return "DELETE";
+    case "UpdateStmt":
+      return node.whereClause === undefined ? "UPDATE without WHERE" : undefined;
+    case "MergeStmt": {
+      const clauses = (node.mergeWhenClauses as JsonNode[] | undefined) ?? [];
+      return clauses.some((c) => (c.MergeWhenClause as JsonNode | undefined)?.commandType === "CMD_DELETE") ? "MERGE ... DELETE" : undefined;
+    }
+    case "AlterTableStmt":
+      return alterTableKind(node);
+    case "AlterDomainStmt": {
+      const what = node.subtype === "T" && node.def === undefined ? "DROP DEFAULT" : ALTER_DOMAIN_DROPS[String(node.subtype)];
+      return what ? `ALTER DOMAIN ... ${what}` : undefined;
+    }
+    case "AlterPublicationStmt":
+      return node.action === "AP_DropObjects" ? "ALTER PUBLICATION ... DROP" : undefined;
+    case "AlterExtensionContentsStmt":
+      return node.action === -1 ? "ALTER EXTENSION ... DROP" : undefined;
+    case "AlterRoleStmt":
+      return node.action === -1 ? "ALTER GROUP ... DROP USER" : undefined;
+    case "AlterSubscriptionStmt":
+      return node.kind === "ALTER_SUBSCRIPTION_DROP_PUBLICATION" ? "ALTER SUBSCRIPTION ... DROP PUBLICATION" : undefined;
+    case "AlterOpFamilyStmt":
+      return node.isDrop === true ? "ALTER OPERATOR FAMILY ... DROP" : undefined;
+    case "AlterTSConfigurationStmt":
+      return node.kind === "ALTER_TSCONFIG_DROP_MAPPING" ? "ALTER TEXT SEARCH CONFIGURATION ... DROP MAPPING" : undefined;
+    case "DoStmt": {
+      const inner = doBlockKind(node, statementText);
+      return inner ? `${inner} in a DO block` : undefined;
+    }
+    default:
+      if (type.startsWith("Drop") && type.endsWith("Stmt")) return DROP_STATEMENT_NAMES[type] ?? "DROP";
+      return undefined;
+  }
+}
+
+/**
+ * Depth-first search of a parse tree for the first destructive node. Node types are the object keys
+ * that start with a capital letter (`{ "DeleteStmt": { ... } }`); fields start with a small letter.
+ */
 function findKind(value: unknown, statementText: string): string | undefined {
   if (Array.isArray(value)) {
     for (const item of value) {
@@ -83,13 +173,10 @@ function findKind(value: unknown, statementText: string): string | undefined {
   if (value === null || typeof value !== "object") return undefined;
   for (const [key, child] of Object.entries(value as JsonNode)) {
     if (/^[A-Z]/.test(key) && child !== null && typeof child === "object" && !Array.isArray(child)) {
-      if (key === "DoStmt") {
-        const inner = doBlockKind(statementText);
-        if (inner) return `DO block: ${inner}`;
-        continue;
-      }
-      const kind = nodeKind(key, child as JsonNode);
+      const kind = nodeKind(key, child as JsonNode, statementText);
       if (kind) return kind;
+      // A DO body is a string: its statements are only reachable through doBlockKind.
+      if (key === "DoStmt") continue;
     }
     const kind = findKind(child, statementText);
     if (kind) return kind;
@@ -97,34 +184,93 @@ function findKind(value: unknown, statementText: string): string | undefined {
   return undefined;
 }
 
-/** Destructive kind of the first statement of a SQL string, or undefined (unparsable counts as not). */
-function kindOfSql(sql: string): string | undefined {
-  try {
-    const tree = parseSync(sql) as { stmts?: RawStatement[] };
-    for (const raw of tree.stmts ?? []) {
-      const kind = findKind(raw.stmt, sql);
-      if (kind) return kind;
-    }
-  } catch {
-    return undefined;
-  }
-  return undefined;
+// ---------------------------------------------------------------------------------------------------
+// DO blocks (PL/pgSQL)
+
+/** PL/pgSQL statements whose expression is a SQL text computed at run time, and the field that holds it. */
+const DYNAMIC_SQL_FIELDS: Record<string, string> = {
+  PLpgSQL_stmt_dynexecute: "query",
+  PLpgSQL_stmt_dynfors: "query",
+  PLpgSQL_stmt_open: "dynquery",
+  PLpgSQL_stmt_return_query: "dynquery",
+};
+
+/** The parts (text between unknown values) of a concatenation of parts. */
+function concatParts(left: string[], right: string[]): string[] {
+  return [...left.slice(0, -1), (left.at(-1) ?? "") + (right[0] ?? ""), ...right.slice(1)];
 }
 
-/** The string value of a PL/pgSQL `EXECUTE '<literal>'` expression, if it is one literal. */
-function literalOfExpression(expression: string): string | undefined {
+const UNKNOWN: string[] = ["", ""];
+
+/** Splits a `format()` format string at its `%s`, `%I`, `%L` specifiers (each a hole); `%%` is "%". */
+function formatParts(format: string): string[] {
+  const parts = [""];
+  let i = 0;
+  while (i < format.length) {
+    const char = format[i] ?? "";
+    if (char !== "%") {
+      parts[parts.length - 1] += char;
+      i += 1;
+    } else if (format[i + 1] === "%") {
+      parts[parts.length - 1] += "%";
+      i += 2;
+    } else {
+      // %[position$][flags][width]type: skip to the type letter.
+      let j = i + 1;
+      while (j < format.length && "0123456789$-*".includes(format[j] ?? "")) j += 1;
+      parts.push("");
+      i = j + 1;
+    }
+  }
+  return parts;
+}
+
+/** Static evaluation of a SQL expression's parse tree into text parts (literals, `||`, `format()`, casts). */
+function expressionParts(node: JsonNode | undefined): string[] {
+  if (!node) return UNKNOWN;
+  const constant = node.A_Const as JsonNode | undefined;
+  if (constant) {
+    const sval = (constant.sval as JsonNode | undefined)?.sval;
+    return typeof sval === "string" ? [sval] : UNKNOWN;
+  }
+  const cast = node.TypeCast as JsonNode | undefined;
+  if (cast) return expressionParts(cast.arg as JsonNode | undefined);
+  const expr = node.A_Expr as JsonNode | undefined;
+  if (expr) {
+    const name = ((expr.name as JsonNode[] | undefined)?.[0]?.String as JsonNode | undefined)?.sval;
+    if (expr.kind !== "AEXPR_OP" || name !== "||") return UNKNOWN;
+    return concatParts(expressionParts(expr.lexpr as JsonNode | undefined), expressionParts(expr.rexpr as JsonNode | undefined));
+  }
+  const call = node.FuncCall as JsonNode | undefined;
+  if (call) {
+    const names = (call.funcname as JsonNode[] | undefined) ?? [];
+    const name = (names.at(-1)?.String as JsonNode | undefined)?.sval;
+    const first = (call.args as JsonNode[] | undefined)?.[0];
+    if (name !== "format" || !first) return UNKNOWN;
+    const format = expressionParts(first);
+    return format.length === 1 ? formatParts(format[0] ?? "") : UNKNOWN;
+  }
+  return UNKNOWN;
+}
+
+/** The text parts of a PL/pgSQL expression that computes SQL (`EXECUTE <expression>`). */
+function dynamicSqlParts(expression: string): string[] {
   try {
     const tree = parseSync(`SELECT ${expression}`) as { stmts?: RawStatement[] };
     const select = tree.stmts?.[0]?.stmt?.SelectStmt as JsonNode | undefined;
     const target = (select?.targetList as JsonNode[] | undefined)?.[0]?.ResTarget as JsonNode | undefined;
-    const constant = (target?.val as JsonNode | undefined)?.A_Const as JsonNode | undefined;
-    const sval = (constant?.sval as JsonNode | undefined)?.sval;
-    return typeof sval === "string" ? sval : undefined;
+    return expressionParts(target?.val as JsonNode | undefined);
   } catch {
-    return undefined;
+    return UNKNOWN;
   }
 }
 
+function expressionQuery(expression: unknown): { query: string; parseMode: unknown } | undefined {
+  const expr = (expression as JsonNode | undefined)?.PLpgSQL_expr as JsonNode | undefined;
+  return typeof expr?.query === "string" ? { query: expr.query, parseMode: expr.parseMode } : undefined;
+}
+
+/** The first destructive kind in a PL/pgSQL function tree: its SQL statements and its dynamic SQL. */
 function plpgsqlKind(value: unknown): string | undefined {
   if (Array.isArray(value)) {
     for (const item of value) {
@@ -134,33 +280,34 @@ function plpgsqlKind(value: unknown): string | undefined {
     return undefined;
   }
   if (value === null || typeof value !== "object") return undefined;
-  const node = value as JsonNode;
-  const execsql = node.PLpgSQL_stmt_execsql as JsonNode | undefined;
-  if (execsql) {
-    const query = ((execsql.sqlstmt as JsonNode | undefined)?.PLpgSQL_expr as JsonNode | undefined)?.query;
-    if (typeof query === "string") {
-      const kind = kindOfSql(query);
+  for (const [key, child] of Object.entries(value as JsonNode)) {
+    const dynamicField = DYNAMIC_SQL_FIELDS[key];
+    if (dynamicField !== undefined) {
+      const expression = expressionQuery((child as JsonNode)[dynamicField]);
+      const kind = expression ? findDestructiveStatements(dynamicSqlParts(expression.query))[0]?.kind : undefined;
       if (kind) return kind;
+    } else if (key === "PLpgSQL_expr") {
+      // parseMode 0 (RAW_PARSE_DEFAULT) is a whole SQL statement; other modes are expressions.
+      const expression = expressionQuery({ [key]: child });
+      if (expression && (expression.parseMode === 0 || expression.parseMode === undefined)) {
+        const kind = findDestructiveStatements([expression.query])[0]?.kind;
+        if (kind) return kind;
+      }
+      continue;
     }
-  }
-  const dynexecute = node.PLpgSQL_stmt_dynexecute as JsonNode | undefined;
-  if (dynexecute) {
-    const query = ((dynexecute.query as JsonNode | undefined)?.PLpgSQL_expr as JsonNode | undefined)?.query;
-    const literal = typeof query === "string" ? literalOfExpression(query) : undefined;
-    if (literal !== undefined) {
-      const kind = kindOfSql(literal);
-      if (kind) return kind;
-    }
-  }
-  for (const child of Object.values(node)) {
     const kind = plpgsqlKind(child);
     if (kind) return kind;
   }
   return undefined;
 }
 
-/** Parses a `DO $$ ... $$` statement's body with the PL/pgSQL parser (PostgreSQL's `plpgsql` language). */
-function doBlockKind(statementText: string): string | undefined {
+/** Parses a `DO $$ ... $$` statement's body with the PL/pgSQL parser (other languages are not read). */
+function doBlockKind(node: JsonNode, statementText: string): string | undefined {
+  for (const arg of (node.args as JsonNode[] | undefined) ?? []) {
+    const element = arg.DefElem as JsonNode | undefined;
+    const language = ((element?.arg as JsonNode | undefined)?.String as JsonNode | undefined)?.sval;
+    if (element?.defname === "language" && typeof language === "string" && language.toLowerCase() !== "plpgsql") return undefined;
+  }
   try {
     return plpgsqlKind(parsePlPgSQLSync(statementText));
   } catch {
@@ -168,28 +315,20 @@ function doBlockKind(statementText: string): string | undefined {
   }
 }
 
-/** UTF-16 offset of a UTF-8 byte offset in `text` (libpg-query reports byte offsets). */
-function byteToCharOffset(bytes: Buffer, byteOffset: number): number {
-  return bytes.subarray(0, byteOffset).toString("utf8").length;
-}
+// ---------------------------------------------------------------------------------------------------
+// Positions
 
-interface Token {
-  start: number;
-  end: number;
+/** A SQL text built from parts and fillers, and where each part starts in it (UTF-16 offsets). */
+interface Joined {
   text: string;
-  tokenName: string;
+  /** UTF-8 bytes of `text` (libpg-query's offsets are byte offsets). */
+  bytes: Buffer;
+  parts: readonly string[];
+  starts: number[];
 }
 
-function tokens(sql: string): Token[] {
-  try {
-    return (scanSync(sql) as { tokens: Token[] }).tokens.filter((t) => t.tokenName !== "SQL_COMMENT" && t.tokenName !== "C_COMMENT");
-  } catch {
-    return [];
-  }
-}
-
-/** Join parts with holes filled by `fill(i)`; returns the text and each part's UTF-16 start offset. */
-function joinParts(parts: readonly string[], fill: (index: number) => string): { text: string; starts: number[] } {
+/** Join parts with holes filled by `fill(i)`. */
+function joinParts(parts: readonly string[], fill: (index: number) => string): Joined {
   let text = "";
   const starts: number[] = [];
   parts.forEach((part, index) => {
@@ -197,70 +336,153 @@ function joinParts(parts: readonly string[], fill: (index: number) => string): {
     text += part;
     if (index < parts.length - 1) text += fill(index);
   });
-  return { text, starts };
+  return { text, bytes: Buffer.from(text, "utf8"), parts, starts };
 }
 
-function locate(starts: number[], charOffset: number): { part: number; offset: number } {
+/** UTF-16 offset in `bytes`' text of a UTF-8 byte offset (libpg-query reports byte offsets). */
+function byteToCharOffset(bytes: Buffer, byteOffset: number): number {
+  return bytes.subarray(0, Math.max(0, Math.min(byteOffset, bytes.length))).toString("utf8").length;
+}
+
+/** The (part, offset) of a start position in the joined text; inside a filler: the end of the part before. */
+function locateStart(joined: Joined, at: number): { part: number; offset: number } {
   let part = 0;
-  for (let i = 0; i < starts.length; i++) {
-    if ((starts[i] ?? 0) <= charOffset) part = i;
-  }
-  return { part, offset: Math.max(0, charOffset - (starts[part] ?? 0)) };
+  for (let i = 0; i < joined.starts.length; i++) if ((joined.starts[i] ?? 0) <= at) part = i;
+  const length = joined.parts[part]?.length ?? 0;
+  return { part, offset: Math.min(at - (joined.starts[part] ?? 0), length) };
 }
 
-function analyzeJoined(text: string, starts: number[]): DestructiveStatement[] | undefined {
-  let tree: { stmts?: RawStatement[] };
-  try {
-    tree = parseSync(text) as { stmts?: RawStatement[] };
-  } catch {
-    return undefined;
+/** The (part, offset) of an exclusive end position; inside or at the end of a filler: offset 0 of the next part. */
+function locateEnd(joined: Joined, at: number): { endPart: number; endOffset: number } {
+  for (let i = 0; i < joined.parts.length; i++) {
+    const start = joined.starts[i] ?? 0;
+    const end = start + (joined.parts[i]?.length ?? 0);
+    if (at > start && at <= end) return { endPart: i, endOffset: at - start };
+    const nextStart = joined.starts[i + 1];
+    if (nextStart !== undefined && at > end && at <= nextStart) return { endPart: i + 1, endOffset: 0 };
   }
-  const bytes = Buffer.from(text, "utf8");
-  const toks = tokens(text);
+  return { endPart: 0, endOffset: 0 };
+}
+
+function statementAt(joined: Joined, kind: string, start: number, end: number, unparsed: boolean): DestructiveStatement {
+  let trimmed = end;
+  while (trimmed > start && (joined.text[trimmed - 1] ?? "").trim() === "") trimmed -= 1;
+  return { kind, ...locateStart(joined, start), ...locateEnd(joined, trimmed), unparsed };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Analysis
+
+type ParseOutcome = { ok: true; stmts: RawStatement[] } | { ok: false; cursor: number | undefined };
+
+function parse(text: string): ParseOutcome {
+  try {
+    return { ok: true, stmts: (parseSync(text) as { stmts?: RawStatement[] }).stmts ?? [] };
+  } catch (error) {
+    const cursor = (error as { sqlDetails?: { cursorPosition?: unknown } }).sqlDetails?.cursorPosition;
+    return { ok: false, cursor: typeof cursor === "number" ? cursor : undefined };
+  }
+}
+
+/**
+ * The destructive statements of a parsed text. `base` is the UTF-16 offset of `text` inside
+ * `joined.text` (a statement of the token fallback is parsed on its own).
+ */
+function analyzeParsed(joined: Joined, stmts: RawStatement[], text: string, base: number): DestructiveStatement[] {
+  const bytes = base === 0 && text === joined.text ? joined.bytes : Buffer.from(text, "utf8");
   const found: DestructiveStatement[] = [];
-  for (const raw of tree.stmts ?? []) {
+  for (const raw of stmts) {
     const byteStart = raw.stmt_location ?? 0;
     const byteEnd = raw.stmt_len === undefined || raw.stmt_len === 0 ? bytes.length : byteStart + raw.stmt_len;
     const statementText = bytes.subarray(byteStart, byteEnd).toString("utf8");
     const kind = findKind(raw.stmt, statementText);
     if (!kind) continue;
-    // Skip leading white space and comments: the finding is at the statement's first token.
-    const first = toks.find((t) => t.start >= byteStart);
-    const at = byteToCharOffset(bytes, first && first.start < byteEnd ? first.start : byteStart);
-    found.push({ kind, ...locate(starts, at), unparsed: false });
+    // stmt_location is the statement's first token (the parser skips white space and comments).
+    found.push(statementAt(joined, kind, base + byteToCharOffset(bytes, byteStart), base + byteToCharOffset(bytes, byteEnd), false));
   }
   return found;
 }
 
-const cache = new Map<string, DestructiveStatement[]>();
+/**
+ * The tokens of a text, without comments. libpg-query's scanner fails on an unterminated quoted string
+ * or identifier; then the tokens before the parser's error position are returned.
+ */
+function tokensOf(text: string, errorCursor: number | undefined): ScanToken[] {
+  const scan = (input: string): ScanToken[] | undefined => {
+    try {
+      return scanSync(input).tokens.filter((t) => t.tokenName !== "SQL_COMMENT" && t.tokenName !== "C_COMMENT");
+    } catch {
+      return undefined;
+    }
+  };
+  return scan(text) ?? (errorCursor === undefined ? undefined : scan(text.slice(0, errorCursor))) ?? [];
+}
+
+/**
+ * The fallback for a text that does not parse: split at `;` tokens; a statement that parses alone is
+ * analysed, one that does not is reported when its first keyword is destructive. A text whose first
+ * token is neither a keyword nor a hole is not SQL at all ("a=1;delete=2" is a query string): nothing
+ * is reported.
+ */
+function analyzeUnparsed(joined: Joined, errorCursor: number | undefined): DestructiveStatement[] {
+  const tokens = tokensOf(joined.text, errorCursor);
+  const head = tokens[0];
+  if (!head || (head.keywordKind === 0 && head.tokenName !== "PARAM")) return [];
+  const statements: ScanToken[][] = [[]];
+  for (const token of tokens) {
+    if (token.text === ";" && token.tokenName === "ASCII_59") statements.push([]);
+    else statements.at(-1)?.push(token);
+  }
+  const nonEmpty = statements.filter((s) => s.length > 0);
+  const found: DestructiveStatement[] = [];
+  for (const statement of nonEmpty) {
+    const first = statement[0];
+    const last = statement.at(-1);
+    if (!first || !last) continue;
+    const start = byteToCharOffset(joined.bytes, first.start);
+    const end = byteToCharOffset(joined.bytes, last.end);
+    if (nonEmpty.length > 1) {
+      const text = joined.text.slice(start, end);
+      const outcome = parse(text);
+      if (outcome.ok) {
+        found.push(...analyzeParsed(joined, outcome.stmts, text, start));
+        continue;
+      }
+    }
+    const keyword = first.text.toUpperCase();
+    if (statement.length > 1 && DESTRUCTIVE_FIRST_KEYWORDS.has(keyword)) found.push(statementAt(joined, keyword, start, end, true));
+  }
+  return found;
+}
+
+function analyze(parts: readonly string[]): DestructiveStatement[] {
+  const withParams = joinParts(parts, (i) => `$${i + 1}`);
+  const outcome = parse(withParams.text);
+  if (outcome.ok) return analyzeParsed(withParams, outcome.stmts, withParams.text, 0);
+  if (parts.length > 1) {
+    const withIdentifiers = joinParts(parts, (i) => `hole_${i + 1}`);
+    const second = parse(withIdentifiers.text);
+    if (second.ok) return analyzeParsed(withIdentifiers, second.stmts, withIdentifiers.text, 0);
+  }
+  return analyzeUnparsed(withParams, outcome.cursor);
+}
+
+const cache = new Map<string, readonly DestructiveStatement[]>();
 const CACHE_LIMIT = 2000;
 
 /**
  * Finds the destructive statements in a SQL text given as parts between holes.
- * Results are cached by text, so every rule that asks about the same literal shares one parse.
- * @param parts the literal text between holes (one part when there are no holes); never empty.
- * @returns one entry per destructive top-level statement, in source order; [] when none or not SQL.
+ * Results are cached by the parts (frozen, shared), so every rule that asks about the same literal
+ * shares one parse.
+ * @param parts the text between holes (one part when there are no holes; `parts.length - 1` holes).
+ * @returns one entry per destructive top-level statement, in source order, with UTF-16 positions inside
+ *   the parts; `[]` when there is none or the text is not SQL.
  */
-export function findDestructiveStatements(parts: readonly string[]): DestructiveStatement[] {
-  const key = parts.join("\u0000");
+export function findDestructiveStatements(parts: readonly string[]): readonly DestructiveStatement[] {
+  const key = JSON.stringify(parts);
   const hit = cache.get(key);
   if (hit) return hit;
-  const withParams = joinParts(parts, (i) => `$${i + 1}`);
-  let result = analyzeJoined(withParams.text, withParams.starts);
-  if (result === undefined && parts.length > 1) {
-    const withIdentifiers = joinParts(parts, (i) => `hole_${i + 1}`);
-    result = analyzeJoined(withIdentifiers.text, withIdentifiers.starts);
-  }
-  if (result === undefined) {
-    // Unparsable even with identifiers: report only when the first keyword is destructive and the
-    // text has more than that one word ("delete" alone is a command name, not SQL).
-    const toks = tokens(withParams.text);
-    const first = toks[0];
-    result =
-      first && toks.length > 1 && DESTRUCTIVE_FIRST_KEYWORDS.has(first.text.toUpperCase())
-        ? [{ kind: first.text.toUpperCase(), ...locate(withParams.starts, byteToCharOffset(Buffer.from(withParams.text, "utf8"), first.start)), unparsed: true }]
-        : [];
-  }
+  const result = Object.freeze(analyze(parts.length === 0 ? [""] : parts).map((s) => Object.freeze(s)));
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, result);
   return result;

@@ -1,0 +1,278 @@
+/**
+ * findDestructiveStatements (SPEC §3 `no-destructive-sql`, §6.5) on the real PostgreSQL parser, and
+ * checkSqlText, its `.sql`-file entry point. Positions are UTF-16 offsets inside the input parts.
+ */
+import { describe, expect, it } from "vitest";
+import { checkSqlText } from "../../rules/no-destructive-sql.js";
+import { findDestructiveStatements } from "../../src/analysis/sql.js";
+
+/** The kinds found in one SQL text without holes. */
+function kinds(sql: string): string[] {
+  return findDestructiveStatements([sql]).map((s) => s.kind);
+}
+
+describe("findDestructiveStatements: kinds", () => {
+  it.each([
+    ["DROP TABLE users", "DROP TABLE"],
+    ["DROP TABLE IF EXISTS a, b CASCADE", "DROP TABLE"],
+    ["DROP VIEW v", "DROP VIEW"],
+    ["DROP MATERIALIZED VIEW m", "DROP MATERIALIZED VIEW"],
+    ["DROP SCHEMA app CASCADE", "DROP SCHEMA"],
+    ["DROP DATABASE app", "DROP DATABASE"],
+    ["DROP POLICY tenant_isolation ON users", "DROP POLICY"],
+    ["DROP INDEX CONCURRENTLY users_email_idx", "DROP INDEX"],
+    ["DROP SEQUENCE s", "DROP SEQUENCE"],
+    ["DROP FUNCTION f(int)", "DROP FUNCTION"],
+    ["DROP TRIGGER t ON users", "DROP TRIGGER"],
+    ["DROP TYPE mood", "DROP TYPE"],
+    ["DROP EXTENSION pgcrypto", "DROP EXTENSION"],
+    ["DROP FOREIGN TABLE f", "DROP FOREIGN TABLE"],
+    ["DROP FOREIGN DATA WRAPPER w", "DROP FOREIGN DATA WRAPPER"],
+    ["DROP SERVER s", "DROP SERVER"],
+    ["DROP STATISTICS st", "DROP STATISTICS"],
+    ["DROP TEXT SEARCH CONFIGURATION c", "DROP TEXT SEARCH CONFIGURATION"],
+    ["DROP OPERATOR CLASS c USING btree", "DROP OPERATOR CLASS"],
+    ["DROP EVENT TRIGGER e", "DROP EVENT TRIGGER"],
+    // DROP USER and DROP GROUP are PostgreSQL's DropRoleStmt: reported as DROP ROLE.
+    ["DROP USER app_reader", "DROP ROLE"],
+    ["DROP OWNED BY app_reader", "DROP OWNED"],
+    ["DROP TABLESPACE t", "DROP TABLESPACE"],
+    ["DROP SUBSCRIPTION s", "DROP SUBSCRIPTION"],
+    ["DROP USER MAPPING FOR u SERVER s", "DROP USER MAPPING"],
+    ["TRUNCATE users", "TRUNCATE"],
+    ["TRUNCATE TABLE a, b RESTART IDENTITY CASCADE", "TRUNCATE"],
+    ["DELETE FROM users", "DELETE"],
+    ["DELETE FROM users WHERE id = 1", "DELETE"],
+    ["delete from users where id = 1", "DELETE"],
+    ["DELETE FROM ONLY users u USING orgs o WHERE u.org = o.id", "DELETE"],
+    ["WITH gone AS (DELETE FROM sessions RETURNING id) SELECT count(*) FROM gone", "DELETE"],
+    ["INSERT INTO archive WITH gone AS (DELETE FROM t RETURNING *) SELECT * FROM gone", "DELETE"],
+    ["UPDATE users SET active = false", "UPDATE without WHERE"],
+    ["UPDATE users SET a = s.a FROM staging s", "UPDATE without WHERE"],
+    ["WITH u AS (UPDATE users SET a = 1 RETURNING id) SELECT * FROM u", "UPDATE without WHERE"],
+    ["ALTER TABLE users DROP COLUMN email", "ALTER TABLE ... DROP COLUMN"],
+    ["ALTER TABLE users DROP COLUMN IF EXISTS email CASCADE", "ALTER TABLE ... DROP COLUMN"],
+    ["ALTER TABLE users DROP CONSTRAINT users_email_key", "ALTER TABLE ... DROP CONSTRAINT"],
+    ["ALTER TABLE users ADD COLUMN note text, DROP COLUMN legacy", "ALTER TABLE ... DROP COLUMN"],
+    // Every ALTER subcommand written with DROP counts (§6.5 "ALTER ... DROP subcommands").
+    ["ALTER TABLE users ALTER COLUMN email DROP NOT NULL", "ALTER TABLE ... ALTER COLUMN ... DROP NOT NULL"],
+    ["ALTER TABLE users ALTER COLUMN email DROP DEFAULT", "ALTER TABLE ... ALTER COLUMN ... DROP DEFAULT"],
+    ["ALTER TABLE users ALTER COLUMN id DROP IDENTITY", "ALTER TABLE ... ALTER COLUMN ... DROP IDENTITY"],
+    ["ALTER TABLE users ALTER COLUMN total DROP EXPRESSION", "ALTER TABLE ... ALTER COLUMN ... DROP EXPRESSION"],
+    ["ALTER FOREIGN TABLE f DROP COLUMN c", "ALTER FOREIGN TABLE ... DROP COLUMN"],
+    ["ALTER TYPE address DROP ATTRIBUTE zip", "ALTER TYPE ... DROP ATTRIBUTE"],
+    ["ALTER DOMAIN email DROP CONSTRAINT email_check", "ALTER DOMAIN ... DROP CONSTRAINT"],
+    ["ALTER DOMAIN email DROP NOT NULL", "ALTER DOMAIN ... DROP NOT NULL"],
+    ["ALTER DOMAIN email DROP DEFAULT", "ALTER DOMAIN ... DROP DEFAULT"],
+    ["ALTER PUBLICATION p DROP TABLE users", "ALTER PUBLICATION ... DROP"],
+    ["ALTER EXTENSION e DROP TABLE users", "ALTER EXTENSION ... DROP"],
+    ["ALTER GROUP admins DROP USER alice", "ALTER GROUP ... DROP USER"],
+    ["ALTER SUBSCRIPTION s DROP PUBLICATION p", "ALTER SUBSCRIPTION ... DROP PUBLICATION"],
+    ["ALTER OPERATOR FAMILY f USING btree DROP OPERATOR 1 (int, int)", "ALTER OPERATOR FAMILY ... DROP"],
+    ["ALTER TEXT SEARCH CONFIGURATION c DROP MAPPING FOR word", "ALTER TEXT SEARCH CONFIGURATION ... DROP MAPPING"],
+    // Decision: MERGE ... THEN DELETE deletes rows, so it is a DELETE; MERGE ... THEN UPDATE has the join as its WHERE.
+    ["MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE", "MERGE ... DELETE"],
+    // Decision: a destructive statement nested anywhere in the tree counts (EXPLAIN ANALYZE runs it; PREPARE and
+    // CREATE RULE define it to run later).
+    ["EXPLAIN ANALYZE DELETE FROM t", "DELETE"],
+    ["PREPARE purge AS DELETE FROM sessions", "DELETE"],
+    ["CREATE RULE r AS ON INSERT TO t DO INSTEAD DELETE FROM u", "DELETE"],
+    ["DO $$ BEGIN DELETE FROM t; END $$", "DELETE in a DO block"],
+    ["do $$ begin delete from t where id = 1; end $$", "DELETE in a DO block"],
+    ["DO LANGUAGE plpgsql $body$ BEGIN TRUNCATE t; END $body$", "TRUNCATE in a DO block"],
+    ["DO $$ BEGIN IF true THEN UPDATE t SET a = 1; END IF; END $$", "UPDATE without WHERE in a DO block"],
+    ["DO $$ DECLARE r record; BEGIN FOR r IN DELETE FROM t RETURNING * LOOP END LOOP; END $$", "DELETE in a DO block"],
+    ["DO $$ BEGIN EXECUTE 'DROP TABLE x'; END $$", "DROP TABLE in a DO block"],
+    ["DO $$ BEGIN EXECUTE 'TRUNCATE ' || quote_ident(tbl); END $$", "TRUNCATE in a DO block"],
+    ["DO $$ BEGIN EXECUTE format('DROP TABLE %I.%I', s, t); END $$", "DROP TABLE in a DO block"],
+    ["DO $$ DECLARE r record; BEGIN FOR r IN EXECUTE 'DELETE FROM t RETURNING *' LOOP END LOOP; END $$", "DELETE in a DO block"],
+    ["DO $$ BEGIN EXECUTE 'ALTER TABLE t DROP COLUMN c'; END $$", "ALTER TABLE ... DROP COLUMN in a DO block"],
+  ])("%s -> %s", (sql, kind) => {
+    expect(kinds(sql)).toEqual([kind]);
+  });
+
+  it.each([
+    "SELECT * FROM users",
+    "SELECT 'DROP TABLE users'",
+    "-- DROP TABLE users\nSELECT 1",
+    "/* DELETE FROM users */ SELECT 1",
+    "INSERT INTO users (id) VALUES (1)",
+    "INSERT INTO users (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET seen = now()",
+    "UPDATE users SET a = 1 WHERE id = 1",
+    "UPDATE users SET a = 1 WHERE CURRENT OF c",
+    "CREATE TABLE t (id int)",
+    "CREATE INDEX i ON t (a)",
+    "ALTER TABLE users ADD COLUMN note text",
+    "ALTER TABLE users ALTER COLUMN note SET DEFAULT ''",
+    "ALTER TABLE users ALTER COLUMN note SET NOT NULL",
+    "ALTER TABLE users RENAME COLUMN a TO b",
+    // AT_DropCluster, AT_DropInherit, AT_DropOf: named "Drop" inside PostgreSQL, but not written with DROP.
+    "ALTER TABLE users SET WITHOUT CLUSTER",
+    "ALTER TABLE child NO INHERIT parent",
+    "ALTER TABLE t NOT OF",
+    "ALTER DOMAIN email SET DEFAULT 'x'",
+    "ALTER PUBLICATION p ADD TABLE users",
+    "MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET a = s.a",
+    "DO $$ BEGIN PERFORM 1; END $$",
+    "DO $$ BEGIN UPDATE t SET a = 1 WHERE id = 1; EXECUTE 'SELECT 1'; END $$",
+    // Decision: a DO block in another language is not read (only PL/pgSQL has a parser here).
+    "DO LANGUAGE plv8 $$ plv8.execute('DELETE FROM t') $$",
+    // Decision: a function body is a string that is not executed by CREATE FUNCTION; only DO bodies are parsed (§6.5).
+    "CREATE FUNCTION purge() RETURNS void AS $$ BEGIN DELETE FROM t; END $$ LANGUAGE plpgsql",
+    "BEGIN; COMMIT;",
+    "",
+    "   \n\t",
+    "-- only a comment",
+  ])("silent: %j", (sql) => {
+    expect(findDestructiveStatements([sql])).toEqual([]);
+  });
+});
+
+describe("findDestructiveStatements: positions", () => {
+  it("gives each statement of a multi-statement text, at its first token after comments", () => {
+    const sql = "BEGIN; -- purge\nDELETE FROM sessions; /* then */ DROP TABLE old_sessions;\nCOMMIT;";
+    expect(findDestructiveStatements([sql])).toEqual([
+      { kind: "DELETE", part: 0, offset: sql.indexOf("DELETE"), endPart: 0, endOffset: sql.indexOf("; /*"), unparsed: false },
+      { kind: "DROP TABLE", part: 0, offset: sql.indexOf("DROP"), endPart: 0, endOffset: sql.indexOf(";\nCOMMIT"), unparsed: false },
+    ]);
+  });
+
+  it("converts libpg-query's UTF-8 byte offsets to UTF-16 offsets after non-ASCII text", () => {
+    // "é" is 2 bytes and 1 UTF-16 unit; "🧹" is 4 bytes and 2 UTF-16 units.
+    const sql = "SELECT 'é🧹'; /* café 🧹 */ DELETE FROM t; DROP TABLE x";
+    const found = findDestructiveStatements([sql]);
+    expect(found.map((s) => [s.kind, s.offset, s.endOffset])).toEqual([
+      ["DELETE", 28, 41],
+      ["DROP TABLE", 43, 55],
+    ]);
+    expect(sql.slice(28, 41)).toBe("DELETE FROM t");
+    expect(sql.slice(43, 55)).toBe("DROP TABLE x");
+  });
+
+  it("excludes trailing white space, not the statement, from the end", () => {
+    const [found] = findDestructiveStatements(["  DELETE FROM t  \n"]);
+    expect(found).toMatchObject({ offset: 2, endOffset: 15 });
+  });
+
+  it("maps statements to the part between holes where they start and end", () => {
+    const parts = ["SELECT ", "; DELETE FROM t WHERE id = ", "; DROP TABLE x"];
+    expect(findDestructiveStatements(parts)).toEqual([
+      { kind: "DELETE", part: 1, offset: 2, endPart: 2, endOffset: 0, unparsed: false },
+      { kind: "DROP TABLE", part: 2, offset: 2, endPart: 2, endOffset: 14, unparsed: false },
+    ]);
+  });
+
+  it("maps positions after a hole when the holes had to become identifiers", () => {
+    // `TRUNCATE TABLE $1` does not parse: the hole becomes an identifier, whose length differs from `$1`.
+    const parts = ["SELECT 1 FROM ", "; TRUNCATE TABLE ", "; DELETE FROM ", " WHERE é = 1"];
+    expect(findDestructiveStatements(parts).map((s) => [s.kind, s.part, s.offset, s.endPart, s.endOffset])).toEqual([
+      ["TRUNCATE", 1, 2, 2, 0],
+      ["DELETE", 2, 2, 3, 12],
+    ]);
+  });
+
+  it("maps statements next to holes", () => {
+    // `$1.users` is a syntax error, `hole_1.users` is a table: the DELETE parses with identifiers.
+    expect(findDestructiveStatements(["SELECT 1; DELETE FROM ", ".users"])).toMatchObject([{ part: 0, offset: 10 }]);
+    // `$1 ; DELETE FROM t` does not parse as a whole; split at `;`, the DELETE parses alone.
+    expect(findDestructiveStatements(["", " ; DELETE FROM t"])).toMatchObject([{ kind: "DELETE", part: 1, offset: 3, unparsed: false }]);
+  });
+});
+
+describe("findDestructiveStatements: text that does not parse", () => {
+  it("reports only when the first keyword is destructive, as unparsed", () => {
+    expect(findDestructiveStatements(["DROP TABLE `users`"])).toEqual([
+      { kind: "DROP", part: 0, offset: 0, endPart: 0, endOffset: 18, unparsed: true },
+    ]);
+    expect(kinds("DELETE FROM ?? WHERE id = ?")).toEqual(["DELETE"]);
+    expect(kinds("truncate `audit_log`")).toEqual(["TRUNCATE"]);
+    expect(findDestructiveStatements(["-- knex\n  delete from ?? where id = ?"])).toMatchObject([{ kind: "DELETE", offset: 10, unparsed: true }]);
+  });
+
+  it("stays silent when the first keyword is not destructive", () => {
+    expect(kinds("UPDATE `users` SET a = ?")).toEqual([]);
+    expect(kinds("SELECT * FROM `users`")).toEqual([]);
+    expect(kinds("ALTER TABLE `users` DROP COLUMN a")).toEqual([]);
+  });
+
+  it("stays silent on one destructive word alone (a command name) and on text that is not SQL", () => {
+    expect(kinds("delete")).toEqual([]);
+    expect(kinds("  DROP  ")).toEqual([]);
+    expect(kinds("a=1&b=2")).toEqual([]);
+    expect(kinds("a=1;delete=2")).toEqual([]);
+    expect(kinds("delete from the list, then exit")).toEqual(["DELETE"]);
+  });
+
+  it("still reads the first keyword of a text with an unterminated quote (the scanner fails on it)", () => {
+    // The value of `"DELETE FROM users WHERE name = '" + name`: the quote closes in the hole.
+    expect(findDestructiveStatements(["DELETE FROM users WHERE name = '", ""])).toMatchObject([{ kind: "DELETE", part: 0, offset: 0, unparsed: true }]);
+    expect(kinds("UPDATE users SET a = 1 WHERE name = 'x")).toEqual([]);
+  });
+
+  it("reads each statement of an unparsable multi-statement text on its own", () => {
+    // Decision: statements are split at `;` tokens; one that parses alone is reported as parsed.
+    const sql = "UPDATE t SET a = ? WHERE id = ?; DELETE FROM x WHERE id = ?; DROP TABLE y";
+    expect(findDestructiveStatements([sql])).toEqual([
+      { kind: "DELETE", part: 0, offset: sql.indexOf("DELETE"), endPart: 0, endOffset: sql.indexOf("; DROP"), unparsed: true },
+      { kind: "DROP TABLE", part: 0, offset: sql.indexOf("DROP"), endPart: 0, endOffset: sql.length, unparsed: false },
+    ]);
+  });
+
+  it("does not split what the scanner keeps together (a dollar-quoted DO body)", () => {
+    expect(kinds("SELECT ?; DO $$ BEGIN DELETE FROM t; END $$")).toEqual(["DELETE in a DO block"]);
+  });
+});
+
+describe("findDestructiveStatements: holes", () => {
+  it("turns holes into parameters", () => {
+    expect(findDestructiveStatements(["DELETE FROM users WHERE id = ", ""])).toMatchObject([{ kind: "DELETE", unparsed: false }]);
+    expect(findDestructiveStatements(["UPDATE users SET name = ", " WHERE id = ", ""])).toEqual([]);
+    expect(findDestructiveStatements(["UPDATE users SET name = ", ""])).toMatchObject([{ kind: "UPDATE without WHERE" }]);
+  });
+
+  it("turns holes into identifiers when parameters do not parse", () => {
+    expect(findDestructiveStatements(["TRUNCATE TABLE ", ""])).toMatchObject([{ kind: "TRUNCATE", unparsed: false }]);
+    expect(findDestructiveStatements(["DROP TABLE IF EXISTS ", ".", " CASCADE"])).toMatchObject([{ kind: "DROP TABLE", unparsed: false }]);
+    expect(findDestructiveStatements(["SELECT * FROM ", ""])).toEqual([]);
+  });
+
+  it("stays silent when the statement's verb is a hole", () => {
+    expect(findDestructiveStatements(["", " FROM users"])).toEqual([]);
+  });
+});
+
+describe("findDestructiveStatements: cache", () => {
+  it("returns equal (the same, frozen) results for the same parts", () => {
+    const first = findDestructiveStatements(["DELETE FROM cached_table; DROP TABLE cached_other"]);
+    const second = findDestructiveStatements(["DELETE FROM cached_table; DROP TABLE cached_other"]);
+    expect(second).toEqual(first);
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first[0])).toBe(true);
+  });
+
+  it("keys by the parts, not by their joined text", () => {
+    // Regression: the key was parts.join("\u0000"), so one part holding a NUL collided with two parts.
+    const withNul = findDestructiveStatements(["DELETE FROM t WHERE id = \u0000"]);
+    const withHole = findDestructiveStatements(["DELETE FROM t WHERE id = ", ""]);
+    expect(withNul).toMatchObject([{ unparsed: true }]);
+    expect(withHole).toMatchObject([{ unparsed: false, endPart: 1 }]);
+  });
+});
+
+describe("checkSqlText (.sql files)", () => {
+  it("returns the same kinds as the rule, with UTF-16 offsets into the text", () => {
+    const text = "-- Nettoyage des données 🧹\nBEGIN;\nDELETE FROM sessions WHERE expires < now();\nDROP TABLE IF EXISTS old_sessions;\nCOMMIT;\n";
+    expect(checkSqlText(text).map(({ messageId, kind, offset }) => ({ messageId, kind, offset }))).toEqual([
+      { messageId: "destructive", kind: "DELETE", offset: text.indexOf("DELETE") },
+      { messageId: "destructive", kind: "DROP TABLE", offset: text.indexOf("DROP") },
+    ]);
+    expect(checkSqlText(text)[0]?.message).toContain("in a .sql file");
+  });
+
+  it("reports an unparsable statement by its first keyword, and nothing in a harmless file", () => {
+    expect(checkSqlText("DROP TABLE `users`;").map((f) => [f.messageId, f.kind, f.offset])).toEqual([["destructiveUnparsed", "DROP", 0]]);
+    expect(checkSqlText("CREATE TABLE t (id int);\nINSERT INTO t VALUES (1);\n")).toEqual([]);
+    expect(checkSqlText("")).toEqual([]);
+  });
+});
