@@ -7,7 +7,7 @@
 import { createRule } from "../src/create-rule.js";
 import { getStringPieces, sourceOffsetOf, type StringPieces } from "../src/analysis/ast.js";
 import { getCallSink, getTaggedTemplateSink, type SqlSink } from "../src/analysis/sinks.js";
-import { type DestructiveStatement, findDestructiveStatements } from "../src/analysis/sql.js";
+import { blankPsqlMetaCommands, type DestructiveStatement, findDestructiveStatements } from "../src/analysis/sql.js";
 import { getFileContext } from "../src/settings.js";
 import type { Zone } from "../src/zones.js";
 
@@ -41,11 +41,13 @@ function format(messageId: MessageId, data: Record<string, string>): string {
 
 /**
  * The destructive statements of a `.sql` file, with the same kinds and messages the ESLint rule reports.
+ * psql meta-commands and variable interpolations are blanked first (`blankPsqlMetaCommands`), so a
+ * psql script is read statement by statement instead of failing to parse as a whole.
  * @param text the whole file's text.
  * @returns one finding per destructive statement, in order, at UTF-16 offsets of `text`.
  */
 export function checkSqlText(text: string): SqlTextFinding[] {
-  return findDestructiveStatements([text]).map((s) => {
+  return findDestructiveStatements([blankPsqlMetaCommands(text)]).map((s) => {
     const messageId: MessageId = s.unparsed ? "destructiveUnparsed" : "destructive";
     return { messageId, kind: s.kind, message: format(messageId, { kind: s.kind, where: "in a .sql file" }), offset: s.offset };
   });

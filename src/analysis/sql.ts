@@ -177,11 +177,28 @@ function findKind(value: unknown, statementText: string): string | undefined {
       if (kind) return kind;
       // A DO body is a string: its statements are only reachable through doBlockKind.
       if (key === "DoStmt") continue;
+      // EXPLAIN without ANALYZE plans the statement and never runs it (PostgreSQL docs, EXPLAIN).
+      if (key === "ExplainStmt" && !explainRuns(child as JsonNode)) continue;
     }
     const kind = findKind(child, statementText);
     if (kind) return kind;
   }
   return undefined;
+}
+
+/**
+ * True when an EXPLAIN runs its statement: with the ANALYZE option (`EXPLAIN ANALYZE`,
+ * `EXPLAIN (ANALYZE)`, `EXPLAIN (ANALYZE true|on|1)`); `EXPLAIN (ANALYZE false)` and plain EXPLAIN do not.
+ */
+function explainRuns(explain: JsonNode): boolean {
+  for (const option of (explain.options as JsonNode[] | undefined) ?? []) {
+    const def = option.DefElem as JsonNode | undefined;
+    if (def?.defname !== "analyze") continue;
+    const arg = def.arg as JsonNode | undefined;
+    const value = (arg?.String as JsonNode | undefined)?.sval ?? (arg?.Boolean as JsonNode | undefined)?.boolval ?? (arg?.Integer as JsonNode | undefined)?.ival;
+    return value === undefined || !["false", "off", "0", false, 0].includes(value as string | number | boolean);
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -486,4 +503,43 @@ export function findDestructiveStatements(parts: readonly string[]): readonly De
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, result);
   return result;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// psql scripts (.sql files)
+
+/**
+ * A `.sql` file is often a psql script: backslash meta-commands (`\echo`, `\connect`, `\set`, ...) run to
+ * the end of their line, and `:name`, `:'name'`, `:"name"` interpolate psql variables (psql docs,
+ * "Meta-Commands" and "SQL Interpolation"). Neither is SQL, and either makes the PostgreSQL parser reject
+ * the whole file. This blanks them out, code unit by code unit, so every UTF-16 offset of the result is
+ * the offset of the same character in the input. Tokens come from libpg-query's scanner, so a backslash
+ * or colon inside a string, a dollar-quoted body or a comment is left alone, and `::` casts are kept.
+ * @param text the file's text.
+ * @returns the text with meta-commands and variable colons replaced by spaces (same length).
+ */
+export function blankPsqlMetaCommands(text: string): string {
+  if (!text.includes("\\") && !text.includes(":")) return text;
+  let tokens: ScanToken[];
+  try {
+    tokens = scanSync(text).tokens;
+  } catch {
+    return text;
+  }
+  const bytes = Buffer.from(text, "utf8");
+  const chars = text.split("");
+  const blank = (from: number, to: number): void => {
+    for (let i = from; i < to; i++) if (chars[i] !== "\n" && chars[i] !== "\r") chars[i] = " ";
+  };
+  tokens.forEach((token, index) => {
+    const start = byteToCharOffset(bytes, token.start);
+    if (token.text === "\\") {
+      const lineEnd = text.indexOf("\n", start);
+      blank(start, lineEnd === -1 ? text.length : lineEnd);
+    } else if (token.text === ":" && token.tokenName !== "TYPECAST") {
+      const next = tokens[index + 1];
+      if (next && next.start === token.end && (next.tokenName === "IDENT" || next.tokenName === "SCONST" || next.keywordKind !== 0)) blank(start, start + 1);
+    }
+  });
+  return chars.join("");
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkSqlText } from "../../rules/no-destructive-sql.js";
-import { findDestructiveStatements } from "../../src/analysis/sql.js";
+import { blankPsqlMetaCommands, findDestructiveStatements } from "../../src/analysis/sql.js";
 
 /** The kinds found in one SQL text without holes. */
 function kinds(sql: string): string[] {
@@ -274,5 +274,58 @@ describe("checkSqlText (.sql files)", () => {
     expect(checkSqlText("DROP TABLE `users`;").map((f) => [f.messageId, f.kind, f.offset])).toEqual([["destructiveUnparsed", "DROP", 0]]);
     expect(checkSqlText("CREATE TABLE t (id int);\nINSERT INTO t VALUES (1);\n")).toEqual([]);
     expect(checkSqlText("")).toEqual([]);
+  });
+});
+
+describe("EXPLAIN", () => {
+  // Regression: Molemo21/ConnectSA-k9 scripts/verify-production-db-permissions.js runs
+  // `EXPLAIN DELETE FROM users WHERE ...` to check a plan without deleting: a plain EXPLAIN never runs it.
+  it("is silent on EXPLAIN without ANALYZE, which only plans the statement", () => {
+    expect(kinds("EXPLAIN DELETE FROM users WHERE id = 'x'")).toEqual([]);
+    expect(kinds("EXPLAIN (ANALYZE false) DROP TABLE t")).toEqual([]);
+    expect(kinds("EXPLAIN (ANALYZE off, VERBOSE) TRUNCATE t")).toEqual([]);
+  });
+
+  it("reports EXPLAIN ANALYZE, which runs the statement", () => {
+    expect(kinds("EXPLAIN ANALYZE DELETE FROM users")).toEqual(["DELETE"]);
+    expect(kinds("EXPLAIN (ANALYZE) UPDATE t SET a = 1")).toEqual(["UPDATE without WHERE"]);
+    expect(kinds("EXPLAIN (ANALYZE true, BUFFERS) DELETE FROM t")).toEqual(["DELETE"]);
+  });
+});
+
+describe("psql scripts (.sql files)", () => {
+  // Regression: Molemo21/ConnectSA-k9 scripts/verify-database-permissions.sql is a psql script: `\echo`
+  // lines and `:app_role_name` variables made the whole file unparsable, and its DO blocks went unread.
+  const script = [
+    "-- Verify permissions ✅",
+    "\\echo 'Test 1: bulk DELETE'",
+    "\\set ON_ERROR_STOP on",
+    "DO $$ BEGIN DELETE FROM users WHERE id = 'none'; END $$;",
+    "REVOKE TRUNCATE ON ALL TABLES IN SCHEMA public FROM :app_role_name;",
+    "\\connect :'target_db'",
+    "SELECT '\\not a command', x::int FROM t;",
+    "TRUNCATE TABLE users;",
+  ].join("\n");
+
+  it("blanks meta-commands and variable colons, keeping every offset", () => {
+    const blanked = blankPsqlMetaCommands(script);
+    expect(blanked).toHaveLength(script.length);
+    expect(blanked).not.toContain("\\echo");
+    expect(blanked).not.toContain(":app_role_name");
+    expect(blanked).toContain(" app_role_name");
+    expect(blanked).toContain("'\\not a command', x::int");
+    expect(blanked.indexOf("TRUNCATE TABLE users")).toBe(script.indexOf("TRUNCATE TABLE users"));
+  });
+
+  it("reads every statement of a psql script", () => {
+    expect(checkSqlText(script).map((f) => [f.kind, f.offset])).toEqual([
+      ["DELETE in a DO block", script.indexOf("DO $$")],
+      ["TRUNCATE", script.indexOf("TRUNCATE TABLE users")],
+    ]);
+  });
+
+  it("leaves plain SQL alone", () => {
+    const sql = "SELECT a::text, arr[1:2] FROM t; -- \\echo in a comment";
+    expect(blankPsqlMetaCommands(sql)).toBe(sql);
   });
 });

@@ -286,6 +286,9 @@ const zones: Invalid[] = [
 ];
 
 const valid: Valid[] = [
+  // Regression: Molemo21/ConnectSA-k9 scripts/verify-production-db-permissions.js checks a plan with
+  // `$queryRawUnsafe("EXPLAIN DELETE FROM users WHERE ...")`; EXPLAIN without ANALYZE never runs it.
+  { code: "await prisma.$queryRawUnsafe(`\n  EXPLAIN DELETE FROM users WHERE id = 'test-id-that-does-not-exist'\n`);", filename: SCRIPT },
   // The empty file.
   { code: "", filename: SCRIPT },
   { code: "", filename: APP },
