@@ -1,6 +1,8 @@
 /**
  * no-bypass-env (SPEC §3 group A, §6.6, §6.7): a read or write of an environment variable whose name
- * matches `bypass.patterns`, and any setting of the CI guard's variable to its guard value in code.
+ * matches `bypass.patterns` (src/analysis/env-names.ts), in every form src/analysis/env-access.ts sees, and
+ * any setting of the CI guard's variable (`ciGuard.env`) to a value that may be `ciGuard.equals` in code
+ * (assignment, `Object.assign`, `Reflect.set`, a child process's env). Reading the guard's variable is silent.
  * Test files (the `tests` zone) and ignored files are not checked.
  */
 import { createRule } from "../src/create-rule.js";
@@ -36,8 +38,9 @@ export default createRule<[], MessageId>({
     const { contract } = file;
     return envAccessListeners(context, (access) => {
       if (access.complete && isCiGuardName(access.name, contract)) {
-        if (access.kind !== "read" && access.value === contract.ciGuard.equals) {
-          context.report({ node: access.node, messageId: "ciSet", data: { name: access.name, value: access.value } });
+        // Reading the guard's variable is what a guard does; only setting it to the guard value is a bypass.
+        if (access.kind !== "read" && access.values?.includes(contract.ciGuard.equals) === true) {
+          context.report({ node: access.node, messageId: "ciSet", data: { name: access.name, value: contract.ciGuard.equals } });
         }
         return;
       }
