@@ -33,6 +33,8 @@ export interface SqlTextFinding {
   message: string;
   /** UTF-16 offset in the text of the statement's first token. */
   offset: number;
+  /** UTF-16 offset in the text just past the statement's last character (exclusive). */
+  endOffset: number;
 }
 
 function format(messageId: MessageId, data: Record<string, string>): string {
@@ -49,7 +51,7 @@ function format(messageId: MessageId, data: Record<string, string>): string {
 export function checkSqlText(text: string): SqlTextFinding[] {
   return findDestructiveStatements([blankPsqlMetaCommands(text)]).map((s) => {
     const messageId: MessageId = s.unparsed ? "destructiveUnparsed" : "destructive";
-    return { messageId, kind: s.kind, message: format(messageId, { kind: s.kind, where: "in a .sql file" }), offset: s.offset };
+    return { messageId, kind: s.kind, message: format(messageId, { kind: s.kind, where: "in a .sql file" }), offset: s.offset, endOffset: s.endOffset };
   });
 }
 

@@ -162,8 +162,9 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
     if (file.endsWith(".sql")) {
       if (!checksSqlIn(zone)) return [];
       return checkSqlText(text).map((f) => {
-        const { line, column } = lineColumnAt(text, f.offset);
-        return wholeFile(`${PLUGIN_NAMESPACE}/no-destructive-sql`, "error", repoPath, f.message, line, column);
+        const start = lineColumnAt(text, f.offset);
+        const end = lineColumnAt(text, f.endOffset);
+        return { ...wholeFile(`${PLUGIN_NAMESPACE}/no-destructive-sql`, "error", repoPath, f.message, start.line, start.column), endLine: end.line, endColumn: end.column };
       });
     }
     const messages = linter.verify(text, config, { filename: file });
