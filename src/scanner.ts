@@ -18,6 +18,7 @@ import { type Contract, lineColumnAt, toRepoPath } from "./contract.js";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import plugin, { allRulesAtError, SOURCE_FILE_GLOBS } from "./index.js";
 import { classifyZone, type Zone } from "./zones.js";
+import { fileRole } from "./roles.js";
 import { checkSqlText, checksSqlIn } from "../rules/no-destructive-sql.js";
 
 /** One finding, as in the JSON report of SPEC §4. Lines and columns are 1-based; columns in UTF-16 code units. */
@@ -116,14 +117,9 @@ function scannerConfig(options: ScanOptions): Linter.Config[] {
   ];
 }
 
-/** Severity of `parse-error` (SPEC §6.13): error where the contract cares, warning elsewhere. */
-function parseErrorSeverity(repoPath: string, zone: Zone, contract: Contract): "error" | "warning" {
-  const contractFile =
-    zone === "scripts" ||
-    Object.hasOwn(contract.mutationScripts, repoPath) ||
-    contract.deployScript === repoPath ||
-    contract.deprecatedScripts.includes(repoPath);
-  return contractFile ? "error" : "warning";
+/** Severity of `parse-error` (SPEC §6.13): error in script zones, allowlisted, deploy and deprecated files; warning elsewhere. */
+function parseErrorSeverity(repoPath: string, zone: Zone, options: ScanOptions): "error" | "warning" {
+  return fileRole(repoPath, zone, options.contract, options.root) === "other" ? "warning" : "error";
 }
 
 function wholeFile(ruleId: string, severity: Finding["severity"], file: string, message: string, line = 1, column = 1): Finding {
@@ -148,7 +144,7 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
   const repoPath = toRepoPath(options.root, file);
   const zone = classifyZone(repoPath, options.contract);
   const parseError = (message: string, line?: number, column?: number): Finding =>
-    wholeFile(PARSE_ERROR_RULE, parseErrorSeverity(repoPath, zone, options.contract), repoPath, message, line, column);
+    wholeFile(PARSE_ERROR_RULE, parseErrorSeverity(repoPath, zone, options), repoPath, message, line, column);
   let bytes: Buffer;
   try {
     bytes = await readFile(file);

@@ -12,6 +12,7 @@ import path from "node:path";
 import type { TSESLint } from "@typescript-eslint/utils";
 import { CONTRACT_FILE_NAME, type Contract, ContractError, defaultContract, loadContractFile, toRepoPath, validateContract } from "./contract.js";
 import { classifyZone, type Zone } from "./zones.js";
+import { type FileRole, fileRole } from "./roles.js";
 
 /** The shape of `settings["production-safety"]`. */
 export interface ProductionSafetySettings {
@@ -34,6 +35,8 @@ export interface FileContext {
   /** Repository-relative POSIX path of the linted file. */
   repoPath: string;
   zone: Zone;
+  /** The file's role in the contract (§6.3): which rule owns its mutations. */
+  role: FileRole;
 }
 
 const fileCache = new Map<string, { mtimeMs: number; size: number; contract: Contract }>();
@@ -104,5 +107,6 @@ export function getFileContext(context: Readonly<TSESLint.RuleContext<string, re
     }
   }
   const repoPath = toRepoPath(root, filename);
-  return { contract, root, repoPath, zone: classifyZone(repoPath, contract) };
+  const zone = classifyZone(repoPath, contract);
+  return { contract, root, repoPath, zone, role: fileRole(repoPath, zone, contract, root) };
 }

@@ -1,0 +1,56 @@
+/**
+ * "Which rule owns a mutation in this file" (SPEC §3 "one problem, one finding", §6.3): every database
+ * write or Prisma CLI call is reported by exactly one of, in order of specificity,
+ * `deploy-script-only-migrates` (the deploy script), `deprecated-script-exits` (a deprecated script),
+ * `mutation-scope` (an allowlisted script), `no-unlisted-mutation-script` (any other file in a script
+ * zone) and `no-direct-prisma-cli` (everywhere else). One function decides it for every rule.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { Contract } from "./contract.js";
+import type { Zone } from "./zones.js";
+
+/** The role of a file in the contract, most specific first. */
+export type FileRole = "deploy" | "deprecated" | "allowlisted" | "script" | "other";
+
+/** The rule that reports a mutation or Prisma CLI call in a file of each role (§6.3). */
+export const MUTATION_OWNER: Readonly<Record<FileRole, string>> = {
+  deploy: "deploy-script-only-migrates",
+  deprecated: "deprecated-script-exits",
+  allowlisted: "mutation-scope",
+  script: "no-unlisted-mutation-script",
+  other: "no-direct-prisma-cli",
+};
+
+/** The default deploy script (SPEC §2 `deployScript`): the first of these that exists. */
+export const DEFAULT_DEPLOY_SCRIPTS = ["scripts/deploy-db.js", "scripts/deploy-db.mjs", "scripts/deploy-db.cjs", "scripts/deploy-db.ts"];
+
+const deployCache = new WeakMap<Contract, Map<string, string | undefined>>();
+
+/**
+ * The repository-relative path of the deploy script: `contract.deployScript`, else the first of
+ * DEFAULT_DEPLOY_SCRIPTS that exists under `root`, else undefined. Cached per contract and root.
+ */
+export function resolveDeployScript(contract: Contract, root: string): string | undefined {
+  if (contract.deployScript !== undefined) return contract.deployScript;
+  let byRoot = deployCache.get(contract);
+  if (!byRoot) {
+    byRoot = new Map();
+    deployCache.set(contract, byRoot);
+  }
+  if (!byRoot.has(root)) byRoot.set(root, DEFAULT_DEPLOY_SCRIPTS.find((candidate) => existsSync(path.join(root, candidate))));
+  return byRoot.get(root);
+}
+
+/**
+ * The role of a repository file (§6.3 order: deploy > deprecated > allowlisted > script zone > other).
+ * Files in the ignore, tests and migrations zones are `other` unless the contract names them.
+ * @param repoPath repository-relative POSIX path.
+ */
+export function fileRole(repoPath: string, zone: Zone, contract: Contract, root: string): FileRole {
+  if (resolveDeployScript(contract, root) === repoPath) return "deploy";
+  if (contract.deprecatedScripts.includes(repoPath)) return "deprecated";
+  if (Object.hasOwn(contract.mutationScripts, repoPath)) return "allowlisted";
+  if (zone === "scripts") return "script";
+  return "other";
+}
