@@ -1,0 +1,188 @@
+/**
+ * require-ci-guard (SPEC §3 group A, §6.1, §6.3, §6.8): a mutation script whose database client can load
+ * before the CI guard has run.
+ *
+ * Mutation scripts (§6.1): allowlisted files (`mutationScripts`), the deploy script, and files in a script
+ * zone that load a database client (a `dbClients` specifier, or with repository facts any module that loads
+ * one transitively) or run a Prisma CLI write (a CLI write through exec/spawn counts as a client load,
+ * §6.8). Inside a `deprecatedScripts` file the rule is silent: `deprecated-script-exits` stands in for it.
+ *
+ * Order (ESM semantics): static `import` declarations and `export ... from` are hoisted and run before any
+ * statement, so only a guard module imported earlier protects them (a module in `ciGuard.modules`, or one
+ * that begins with the guard); `require()`, `import()` and CLI calls run where they stand, so a guard before
+ * them protects them (see `isAfterGuard`). `import type` loads nothing. The guard itself is what
+ * src/analysis/guard.ts says (§6.8); a weakened guard protects nothing and the message says why.
+ *
+ * One problem, one finding: a file is reported once, at the first unprotected client load in evaluation
+ * order (static imports first, then the rest in source order). An allowlisted script or the deploy script
+ * in which no client load is visible (it loads one through a module only the repository facts can follow)
+ * still needs a guard: without an effective one it is reported at line 1, column 1.
+ */
+import path from "node:path";
+import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
+import { createRule } from "../src/create-rule.js";
+import { getStaticString } from "../src/analysis/ast.js";
+import { analyzeGuards, describeWeakness, type GuardAnalysis, guardModuleTester, isAfterGuard, isStaticImport } from "../src/analysis/guard.js";
+import { repoFactsFor } from "../src/analysis/imported-writes.js";
+import { getPrismaCliCall } from "../src/analysis/prisma-cli.js";
+import type { Contract } from "../src/contract.js";
+import { getFileContext } from "../src/settings.js";
+
+export type MessageId = "noGuardBeforeImport" | "hoistedImport" | "noGuard" | "loadBeforeGuard" | "weakGuard" | "noGuardInScript";
+
+/** One way the file loads a database client. */
+interface ClientLoad {
+  node: TSESTree.Node;
+  /** "import": a hoisted static import or re-export; "load": require/import(); "cli": a Prisma CLI write. */
+  kind: "import" | "load" | "cli";
+  /** The specifier, or the Prisma command. */
+  what: string;
+}
+
+/** True when a specifier names one of the contract's database clients (or a subpath of one). */
+export function isDbClientSpecifier(specifier: string, contract: Contract): boolean {
+  return contract.dbClients.some((client) => specifier === client || specifier.startsWith(`${client}/`));
+}
+
+/** `Importing "x"`, `Loading "x"`, `Running "prisma migrate deploy"`, for messages. */
+function describeLoad(load: ClientLoad): string {
+  if (load.kind === "import") return `Importing "${load.what}"`;
+  if (load.kind === "load") return `Loading "${load.what}"`;
+  return `Running "${load.what}"`;
+}
+
+export default createRule<[], MessageId>({
+  name: "require-ci-guard",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require mutation scripts to end the process unless CI is exactly \"true\" before their database client can load",
+      recommended: true,
+      specRow: "SPEC §3 group A",
+    },
+    schema: [],
+    messages: {
+      noGuardBeforeImport:
+        '"{{module}}" loads a database client, but this mutation script has no CI guard. Static imports run before any statement, so add a first import of a guard module (import "./ci-guard", a module that begins with: if (process.env.{{env}} !== "{{equals}}") process.exit(1)), or load the client with await import() after such a guard.',
+      hoistedImport:
+        '"{{module}}" loads a database client before the CI guard on line {{line}} runs: static imports are hoisted and run before any statement. Move the guard into a module imported first (import "./ci-guard"), or load the client with await import() or require() after the guard.',
+      noGuard:
+        '{{what}} in a mutation script with no CI guard. Before it, at module top level, end the process unless {{env}} is exactly "{{equals}}": if (process.env.{{env}} !== "{{equals}}") process.exit(1).',
+      loadBeforeGuard:
+        "{{what}} runs before the CI guard on line {{line}} has run. Move the guard above it, at module top level, so nothing reaches the database outside CI.",
+      weakGuard:
+        '{{what}} is not protected: the CI guard on line {{line}} {{reason}}. A guard must end the process (process.exit(1) or throw) on every path where {{env}} is not exactly "{{equals}}", at module top level, with no other condition.',
+      noGuardInScript:
+        'This mutation script has no CI guard. Begin it with if (process.env.{{env}} !== "{{equals}}") process.exit(1) (or a first import of a guard module), so it cannot reach the database outside CI.',
+    },
+  },
+  defaultOptions: [],
+  create(context) {
+    const file = getFileContext(context);
+    if (file.zone === "ignore" || file.role === "deprecated") return {};
+    const listed = file.role === "allowlisted" || file.role === "deploy";
+    if (!listed && file.zone !== "scripts") return {};
+    const { contract } = file;
+    const filename = path.resolve(context.cwd, context.physicalFilename);
+    const facts = repoFactsFor(context, file);
+    const loads: ClientLoad[] = [];
+
+    /** True when loading `specifier` from this file loads a database client (directly, or through facts). */
+    function loadsClient(specifier: string): boolean {
+      if (isDbClientSpecifier(specifier, contract)) return true;
+      return facts.loadsDbClient(filename, specifier);
+    }
+
+    function addStatic(node: TSESTree.Node, source: TSESTree.StringLiteral): void {
+      if (loadsClient(source.value)) loads.push({ node, kind: "import", what: source.value });
+    }
+
+    function addDynamic(node: TSESTree.Node, specifier: string | undefined): void {
+      if (specifier !== undefined && loadsClient(specifier)) loads.push({ node, kind: "load", what: specifier });
+    }
+
+    function report(analysis: GuardAnalysis, load: ClientLoad | undefined): void {
+      const { env, equals } = contract.ciGuard;
+      const guard = analysis.guards[0];
+      const weak = analysis.weakened[0];
+      const loc = { start: { line: 1, column: 0 }, end: { line: 1, column: 0 } };
+      if (!load) {
+        if (weak) {
+          context.report({ loc, messageId: "weakGuard", data: { what: "This mutation script", line: weak.node.loc.start.line, reason: describeWeakness(weak, contract.ciGuard), env, equals } });
+        } else {
+          context.report({ loc, messageId: "noGuardInScript", data: { env, equals } });
+        }
+        return;
+      }
+      const what = describeLoad(load);
+      if (guard && (load.kind !== "import" || guard.staticImportIndex === undefined)) {
+        if (load.kind === "import") context.report({ node: load.node, messageId: "hoistedImport", data: { module: load.what, line: guard.node.loc.start.line } });
+        else context.report({ node: load.node, messageId: "loadBeforeGuard", data: { what, line: guard.node.loc.start.line } });
+        return;
+      }
+      if (guard) {
+        // Only a guard module imported after this import: the same fix as a guard written below it.
+        context.report({ node: load.node, messageId: "hoistedImport", data: { module: load.what, line: guard.node.loc.start.line } });
+        return;
+      }
+      if (weak) {
+        context.report({ node: load.node, messageId: "weakGuard", data: { what, line: weak.node.loc.start.line, reason: describeWeakness(weak, contract.ciGuard), env, equals } });
+        return;
+      }
+      if (load.kind === "import") context.report({ node: load.node, messageId: "noGuardBeforeImport", data: { module: load.what, env, equals } });
+      else context.report({ node: load.node, messageId: "noGuard", data: { what, env, equals } });
+    }
+
+    return {
+      ImportDeclaration(node) {
+        if (node.importKind !== "type") addStatic(node, node.source);
+      },
+      ExportAllDeclaration(node) {
+        if (node.exportKind !== "type") addStatic(node, node.source);
+      },
+      ExportNamedDeclaration(node) {
+        if (node.source && node.exportKind !== "type") addStatic(node, node.source);
+      },
+      TSImportEqualsDeclaration(node) {
+        // import x = require("@prisma/client"): a require where it stands.
+        if (node.importKind === "type" || node.moduleReference.type !== AST_NODE_TYPES.TSExternalModuleReference) return;
+        addDynamic(node, node.moduleReference.expression.value);
+      },
+      ImportExpression(node) {
+        addDynamic(node, getStaticString(node.source, context.sourceCode.getScope(node)));
+      },
+      CallExpression(node) {
+        const scope = context.sourceCode.getScope(node);
+        if (node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === "require") {
+          const argument = node.arguments[0];
+          if (argument && argument.type !== AST_NODE_TYPES.SpreadElement) addDynamic(node, getStaticString(argument, scope));
+          return;
+        }
+        const cli = getPrismaCliCall(node, scope)?.commands.find((c) => c.write);
+        if (cli) loads.push({ node, kind: "cli", what: cli.command });
+      },
+      TaggedTemplateExpression(node) {
+        const cli = getPrismaCliCall(node, context.sourceCode.getScope(node))?.commands.find((c) => c.write);
+        if (cli) loads.push({ node, kind: "cli", what: cli.command });
+      },
+      "Program:exit"(program: TSESTree.Program) {
+        if (loads.length === 0 && !listed) return;
+        const analysis = analyzeGuards(program, {
+          ciGuard: contract.ciGuard,
+          scopeOf: (node) => context.sourceCode.getScope(node),
+          scopeManager: context.sourceCode.scopeManager as NonNullable<typeof context.sourceCode.scopeManager>,
+          sourceText: context.sourceCode.text,
+          isGuardModule: guardModuleTester(contract.ciGuard, filename, file.root, facts),
+        });
+        if (loads.length === 0) {
+          if (analysis.guards.length === 0) report(analysis, undefined);
+          return;
+        }
+        // Evaluation order: hoisted static imports first, then everything else in source order.
+        const ordered = [...loads].sort((a, b) => Number(!isStaticImport(a.node)) - Number(!isStaticImport(b.node)) || a.node.range[0] - b.node.range[0]);
+        const first = ordered.find((load) => !isAfterGuard(analysis, load.node));
+        if (first) report(analysis, first);
+      },
+    };
+  },
+});
