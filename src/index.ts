@@ -12,9 +12,9 @@ import * as tsParser from "@typescript-eslint/parser";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import { packageName, packageVersion } from "./package-info.js";
 import { rules } from "./rules.js";
+import { SOURCE_FILE_GLOBS } from "./discover.js";
 
-/** The JavaScript and TypeScript files the rules apply to (flat-config `files` globs). */
-export const SOURCE_FILE_GLOBS = ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts", "**/*.js", "**/*.jsx", "**/*.mjs", "**/*.cjs"];
+export { SOURCE_FILE_GLOBS } from "./discover.js";
 
 interface ProductionSafetyPlugin {
   meta: { name: string; version: string };

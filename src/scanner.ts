@@ -10,13 +10,12 @@
  * finding and the scan goes on.
  */
 import { readFile } from "node:fs/promises";
-import path from "node:path";
 import * as tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint";
-import { globby } from "globby";
 import { type Contract, lineColumnAt, toRepoPath } from "./contract.js";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
-import plugin, { allRulesAtError, SOURCE_FILE_GLOBS } from "./index.js";
+import plugin, { allRulesAtError } from "./index.js";
+import { discoverFiles, SOURCE_FILE_GLOBS } from "./discover.js";
 import { classifyZone, type Zone } from "./zones.js";
 import { fileRole } from "./roles.js";
 import { checkSqlText, checksSqlIn } from "../rules/no-destructive-sql.js";
@@ -53,50 +52,10 @@ export interface ScanResult {
 /** Files over this size are not parsed and get a `parse-error` finding ("too large"), SPEC §6.13. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
-/** Directories that are build output or dependencies, never scanned (in addition to `.gitignore`). */
-export const ALWAYS_IGNORED = [
-  "**/node_modules/**",
-  "**/.git/**",
-  "**/dist/**",
-  "**/build/**",
-  "**/out/**",
-  "**/coverage/**",
-  "**/.next/**",
-  "**/.nuxt/**",
-  "**/.output/**",
-  "**/.svelte-kit/**",
-  "**/.turbo/**",
-  "**/.vercel/**",
-  "**/.cache/**",
-  "**/*.d.ts",
-  "**/*.d.mts",
-  "**/*.d.cts",
-];
-
-const SQL_GLOB = "**/*.sql";
+export { ALWAYS_IGNORED, discoverFiles } from "./discover.js";
 
 /** Scanner-only rule ids (SPEC §6.12). */
 export const PARSE_ERROR_RULE = `${PLUGIN_NAMESPACE}/parse-error`;
-
-/**
- * The repository's files to scan: JavaScript/TypeScript and SQL, honouring `.gitignore`, skipping
- * dependencies, build output and the contract's `ignore` zone.
- * @returns absolute paths, sorted.
- */
-export async function discoverFiles(root: string, contract: Contract): Promise<string[]> {
-  const files = await globby([...SOURCE_FILE_GLOBS, SQL_GLOB], {
-    cwd: root,
-    gitignore: true,
-    dot: true,
-    ignore: ALWAYS_IGNORED,
-    followSymbolicLinks: false,
-    onlyFiles: true,
-  });
-  return files
-    .filter((relative) => classifyZone(relative, contract) !== "ignore")
-    .sort()
-    .map((relative) => path.join(root, relative));
-}
 
 /** The flat config the scanner lints with: the plugin's rules at `error`, the contract in settings. */
 function scannerConfig(options: ScanOptions): Linter.Config[] {
