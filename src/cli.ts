@@ -89,7 +89,7 @@ async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number
   }
   const { contract, contractPath } = loadContract(root, flags, io);
   const started = performance.now();
-  const result = await scan({ root, contract });
+  const result = await scan({ root, contract, ...(contractPath === null ? {} : { contractFile: path.resolve(root, contractPath) }) });
   const report: Report = buildReport(result.findings, result.files, contractPath, performance.now() - started);
   const color = output === undefined && flags.color !== false && io.isTTY && !("NO_COLOR" in process.env);
   const text = flags.format === "json" ? formatJson(report) : formatText(report, { color });

@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { type JSONPath, parse as parseJsonc, type ParseError, printParseErrorCode, visit } from "jsonc-parser";
+import { findNodeAtLocation, type JSONPath, parse as parseJsonc, type ParseError, parseTree, printParseErrorCode, visit } from "jsonc-parser";
 import { packageFile } from "./package-info.js";
 
 /** File name looked up at a repository root (SPEC §2). */
@@ -318,4 +318,17 @@ export function defaultContract(): Contract {
 /** Repository-relative POSIX path of an absolute file under root ("" when it is the root itself). */
 export function toRepoPath(root: string, file: string): string {
   return path.relative(root, file).split(path.sep).join("/");
+}
+
+/**
+ * 1-based line and column of a key in contract text (the key's name, or the document start when the
+ * key is absent), for findings about the contract itself (SPEC §6.3: "at the offending key").
+ * @param keyPath the key's path, e.g. `["mutationScripts", "scripts/x.ts"]`.
+ */
+export function contractKeyLocation(text: string, keyPath: readonly (string | number)[]): { line: number; column: number } {
+  const tree = parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
+  const node = tree ? findNodeAtLocation(tree, [...keyPath]) : undefined;
+  // A property value's parent is the property; its first child is the key string.
+  const target = node?.parent?.type === "property" ? (node.parent.children?.[0] ?? node) : node;
+  return lineColumnAt(text, target?.offset ?? 0);
 }

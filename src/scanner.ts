@@ -12,7 +12,9 @@
 import { readFile } from "node:fs/promises";
 import * as tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint";
-import { type Contract, lineColumnAt, toRepoPath } from "./contract.js";
+import { type Contract, contractKeyLocation, lineColumnAt, toRepoPath } from "./contract.js";
+import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
+import type { FactsProblem } from "./facts/types.js";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import plugin, { allRulesAtError } from "./index.js";
 import { discoverFiles, SOURCE_FILE_GLOBS } from "./discover.js";
@@ -40,6 +42,8 @@ export interface ScanOptions {
   root: string;
   /** The validated contract (defaults filled in). */
   contract: Contract;
+  /** Absolute path of the contract file, or undefined when the defaults are used (findings about the contract go there). */
+  contractFile?: string;
 }
 
 /** What a scan found. */
@@ -163,10 +167,38 @@ export function compareFindings(a: Finding, b: Finding): number {
  */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const files = await discoverFiles(options.root, options.contract);
-  const linter = new Linter({ configType: "flat", cwd: options.root });
-  const config = scannerConfig(options);
+  // The repository facts, built once for the run and shared by every rule (getRepoFacts returns this
+  // instance while it is registered); modules are parsed lazily, each file read once.
+  const facts = createRepoFacts(options.root, options.contract, { files: files.filter((f) => !f.endsWith(".sql")) });
+  const unregister = registerScanFacts(facts);
+  try {
+    const linter = new Linter({ configType: "flat", cwd: options.root });
+    const config = scannerConfig(options);
+    const findings: Finding[] = [];
+    for (const file of files) findings.push(...(await scanFile(file, options, linter, config)));
+    findings.push(...(await schemaFindings(facts.schemaErrors, options)));
+    findings.sort(compareFindings);
+    return { findings, files: files.length };
+  } finally {
+    unregister();
+  }
+}
+
+/**
+ * `parse-error` findings for Prisma schemas that do not parse, and for a contract `prismaSchema` that
+ * matches no file (at that key of the contract file). Errors: mutation-scope cannot check columns
+ * without the schema, and a check that cannot run fails closed.
+ */
+async function schemaFindings(problems: readonly FactsProblem[], options: ScanOptions): Promise<Finding[]> {
   const findings: Finding[] = [];
-  for (const file of files) findings.push(...(await scanFile(file, options, linter, config)));
-  findings.sort(compareFindings);
-  return { findings, files: files.length };
+  for (const problem of problems) {
+    if (problem.contractKey !== undefined && options.contractFile !== undefined) {
+      const text = await readFile(options.contractFile, "utf8").catch(() => "");
+      const { line, column } = contractKeyLocation(text, problem.contractKey.split("."));
+      findings.push(wholeFile(PARSE_ERROR_RULE, "error", toRepoPath(options.root, options.contractFile), problem.message, line, column));
+    } else {
+      findings.push(wholeFile(PARSE_ERROR_RULE, "error", toRepoPath(options.root, problem.file), problem.message, problem.line, problem.column));
+    }
+  }
+  return findings;
 }

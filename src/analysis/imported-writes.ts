@@ -18,9 +18,9 @@
  */
 import path from "node:path";
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
-import type { Contract } from "../contract.js";
 import type { FileContext } from "../settings.js";
 import type { ImportKind, MutationFact, RepoFacts } from "../facts/types.js";
+import { getRepoFacts } from "../facts/repo-facts.js";
 import { getPropertyName, getStaticString, skipTypeWrappers } from "./ast.js";
 
 type Context = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
@@ -37,59 +37,15 @@ export interface ImportedWrite {
   writes: readonly MutationFact[];
 }
 
-/** Where rules get repository facts from: `getRepoFacts` of src/facts/repo-facts.ts, once wired. */
-export type RepoFactsProvider = (root: string, contract: Contract) => RepoFacts;
-
-let provider: RepoFactsProvider | undefined;
-
 /**
- * Sets where `repoFactsFor` gets the repository facts (`getRepoFacts` in production, a fixture's facts in
- * tests). A provider, not a static import: src/facts/repo-facts.ts imports src/scanner.ts, which imports
- * the plugin (src/index.ts) and so every rule, and a rule importing the facts module statically would
- * close that cycle (ESM: a rule's binding read before it is initialised).
- * TODO(facts accessor): replace with `getRepoFactsFor(context)` from src/settings.ts when it lands.
- * @returns a function that restores the previous provider.
- */
-export function setRepoFactsProvider(next: RepoFactsProvider | undefined): () => void {
-  const previous = provider;
-  provider = next;
-  return () => {
-    provider = previous;
-  };
-}
-
-/** Facts that know nothing: no repository module, no client, no write, no schema. */
-const NO_FACTS: RepoFacts = {
-  root: "",
-  get contract(): Contract {
-    throw new Error("no repository facts");
-  },
-  withFileText: () => NO_FACTS,
-  isRepoModule: () => false,
-  imports: () => [],
-  resolve: () => undefined,
-  isDbClientSpecifier: () => false,
-  loadsDbClient: () => false,
-  isDbClientLoader: () => false,
-  dbClientChain: () => undefined,
-  mutatingExports: () => new Map(),
-  exportWrites: () => [],
-  loadWrites: () => [],
-  referenceWrites: () => [],
-  dependencies: () => new Set(),
-  problem: () => undefined,
-  prismaSchema: undefined,
-  schemaErrors: [],
-};
-
-/**
- * The repository facts for the linted file, with the editor's buffer as the file's content; facts that
- * know nothing while no provider is set (then rules read the file alone, without a Prisma schema).
+ * The repository facts for the linted file (src/facts/), with the editor's buffer as the file's content.
+ * In ESLint they are computed lazily for the contract's root and cached by content; during a
+ * `contract-scan` run `getRepoFacts` returns the scan's own instance (`registerScanFacts`), built once
+ * and shared by every rule.
  */
 export function repoFactsFor(context: Context, file: FileContext): RepoFacts {
-  if (!provider) return NO_FACTS;
   const filename = path.resolve(context.cwd, context.physicalFilename);
-  return provider(file.root, file.contract).withFileText(filename, context.sourceCode.text);
+  return getRepoFacts(file.root, file.contract).withFileText(filename, context.sourceCode.text);
 }
 
 /** The repository-relative POSIX path of a fact's file, for messages. */

@@ -35,6 +35,10 @@ beforeAll(() => {
   write("scripts/cleanup.ts", 'const s = process.env.SKIP_CHECKS;\nawait pool.query("delete from users");\nconst ok = process.env.SKIP_ENV_VALIDATION;\n');
   write("prisma/migrations/1/steps.ts", 'await pool.query("DROP TABLE old");\n');
   write("scripts/cleanup.test.ts", "process.env.SKIP_CHECKS = '1';\n");
+  // Repository facts in a real eslint run: lib/db.ts loads the client, so the script that imports it
+  // loads the client before any guard.
+  write("lib/db.ts", 'import { PrismaClient } from "@prisma/client";\nexport const db = new PrismaClient();\n');
+  write("scripts/report.ts", 'import { db } from "../lib/db";\nconsole.log(await db.user.count());\n');
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,6 +53,8 @@ describe("eslint with configs.recommended", () => {
     expect(found.sort()).toEqual([
       "scripts/cleanup.ts:1:11 production-safety/no-bypass-env",
       "scripts/cleanup.ts:2:19 production-safety/no-destructive-sql",
+      "scripts/cleanup.ts:2:7 production-safety/no-unlisted-mutation-script",
+      "scripts/report.ts:1:1 production-safety/require-ci-guard",
     ]);
     expect(run.status).toBe(1);
   });

@@ -9,10 +9,8 @@
  */
 import type { InvalidTestCase, ValidTestCase } from "@typescript-eslint/rule-tester";
 import path from "node:path";
-import { afterAll, beforeAll, describe } from "vitest";
+import { describe } from "vitest";
 import rule, { type MessageId } from "../../rules/mutation-scope.js";
-import { setRepoFactsProvider } from "../../src/analysis/imported-writes.js";
-import { getRepoFacts } from "../../src/facts/repo-facts.js";
 import { contractSettings, createTester, repoFile } from "../rule-tester.js";
 
 const SYNC = "scripts/sync-reference-data.ts";
@@ -380,11 +378,6 @@ function invalidWithFacts(code: string, errors: Expected[], file = "scripts/sync
 const F = 'import { prisma } from "../lib/prisma";\n';
 
 describe("with repository facts", () => {
-  let restore: () => void = () => undefined;
-  beforeAll(() => {
-    restore = setRepoFactsProvider((root, contract) => getRepoFacts(root, contract));
-  });
-  afterAll(() => restore());
 
   ruleTester.run("mutation-scope: tables and columns through the Prisma schema", rule, {
     valid: [

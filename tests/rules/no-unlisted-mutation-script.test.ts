@@ -8,10 +8,8 @@
  */
 import type { InvalidTestCase, ValidTestCase } from "@typescript-eslint/rule-tester";
 import path from "node:path";
-import { afterAll, beforeAll, describe } from "vitest";
+import { describe } from "vitest";
 import rule, { type MessageId } from "../../rules/no-unlisted-mutation-script.js";
-import { setRepoFactsProvider } from "../../src/analysis/imported-writes.js";
-import { getRepoFacts } from "../../src/facts/repo-facts.js";
 import { contractSettings, createTester, repoFile } from "../rule-tester.js";
 
 const ruleTester = createTester();
@@ -171,11 +169,6 @@ function through(via: string, what: string, module: string, line: number, column
 }
 
 describe("with repository facts", () => {
-  let restore: () => void = () => undefined;
-  beforeAll(() => {
-    restore = setRepoFactsProvider((root, contract) => getRepoFacts(root, contract));
-  });
-  afterAll(() => restore());
 
   ruleTester.run("no-unlisted-mutation-script: writes through imported functions", rule, {
     valid: [

@@ -3,17 +3,15 @@
  * §6.3 deprecated scripts, §6.8 guards). Every clause of the row has invalid cases and near-miss valid
  * cases. Where the spec is silent, a `// Choice:` comment names the behaviour the case pins down.
  * Transitive client loads and guard modules that begin with the guard run on a small repository written
- * to a temporary directory, through the repository facts (src/facts/), which the rules reach through
- * `setRepoFactsProvider` until the `getRepoFactsFor(context)` accessor lands in src/settings.ts.
+ * to a temporary directory, through the repository facts (src/facts/), which rules get through
+ * `repoFactsFor` (src/analysis/imported-writes.ts).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { InvalidTestCase, ValidTestCase } from "@typescript-eslint/rule-tester";
-import { afterAll, beforeAll, describe } from "vitest";
+import { afterAll, describe } from "vitest";
 import rule, { type MessageId } from "../../rules/require-ci-guard.js";
-import { setRepoFactsProvider } from "../../src/analysis/imported-writes.js";
-import { getRepoFacts } from "../../src/facts/repo-facts.js";
 import { contractSettings, createTester, repoFile } from "../rule-tester.js";
 
 const ruleTester = createTester();
@@ -358,11 +356,6 @@ const inRepo = (relative: string): string => path.join(repo, relative);
 const REPO_SCRIPT = inRepo("scripts/seed.ts");
 
 describe("with repository facts", () => {
-  let restore: () => void = () => undefined;
-  beforeAll(() => {
-    restore = setRepoFactsProvider((root, contract) => getRepoFacts(root, contract));
-  });
-  afterAll(() => restore());
 
   ruleTester.run("require-ci-guard: transitive client loads (repository facts)", rule, {
     valid: [
