@@ -590,7 +590,7 @@ function delegateWrite(node: TSESTree.CallExpression, callee: TSESTree.MemberExp
  * The text expression inside a `sql` / `Prisma.sql` fragment (`Prisma.sql\`...\``, `Prisma.sql(x)`,
  * `Prisma.raw(x)`), also through a `const` of the same file holding one; else the node.
  */
-function sqlFragmentText(node: TSESTree.Node, scope: Scope, depth = 0): TSESTree.Node {
+export function sqlFragmentText(node: TSESTree.Node, scope: Scope, depth = 0): TSESTree.Node {
   const n = skipTypeWrappers(node);
   if (n.type === AST_NODE_TYPES.TaggedTemplateExpression && getCalleeName(n.tag) === "sql") return n.quasi;
   if (n.type === AST_NODE_TYPES.CallExpression) {

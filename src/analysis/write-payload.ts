@@ -30,7 +30,7 @@ import { parseSync } from "libpg-query";
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import type { PrismaModelFacts } from "../facts/types.js";
 import { getCalleeName, getConstInitializer, getKeyName, getPropertyName, getStringPieces, skipTypeWrappers } from "./ast.js";
-import { type DatabaseWrite, EXECUTE_RAW, PRISMA_RAW_WRITE_METHODS } from "./mutations.js";
+import { type DatabaseWrite, EXECUTE_RAW, PRISMA_RAW_WRITE_METHODS, sqlFragmentText } from "./mutations.js";
 import { getCallSink, getTaggedTemplateSink } from "./sinks.js";
 
 type Scope = TSESLint.Scope.Scope;
@@ -447,23 +447,6 @@ function collectTableWrites(value: unknown, found: SqlTableWrite[]): void {
   }
 }
 
-/** The text expression of a `$executeRaw*` argument or a `sql` fragment (`Prisma.sql\`...\``, `Prisma.raw(x)`, a `const` holding one). */
-function fragmentText(node: TSESTree.Node, scope: Scope, depth = 0): TSESTree.Node {
-  const n = skipTypeWrappers(node);
-  if (n.type === AST_NODE_TYPES.TaggedTemplateExpression && getCalleeName(n.tag) === "sql") return n.quasi;
-  if (n.type === AST_NODE_TYPES.CallExpression) {
-    const name = getCalleeName(n.callee);
-    const first = n.arguments[0];
-    if ((name === "sql" || name === "raw") && skipTypeWrappers(n.callee).type === AST_NODE_TYPES.MemberExpression && first) return first;
-  }
-  if (n.type === AST_NODE_TYPES.Identifier && depth < 4) {
-    const init = getConstInitializer(n, scope);
-    const value = init ? skipTypeWrappers(init) : undefined;
-    if (value?.type === AST_NODE_TYPES.TaggedTemplateExpression || value?.type === AST_NODE_TYPES.CallExpression) return fragmentText(value, scope, depth + 1);
-  }
-  return n;
-}
-
 /** The SQL text expression of a raw write (the `$executeRaw*` argument or template, or the sink's SQL argument). */
 function rawSqlExpression(write: DatabaseWrite): TSESTree.Node | undefined {
   const node = write.node;
@@ -495,7 +478,7 @@ export function getSqlTableWrites(write: DatabaseWrite, scope: Scope): SqlTableW
   if (write.operation !== EXECUTE_RAW) return undefined;
   const expression = rawSqlExpression(write);
   if (!expression) return undefined;
-  const pieces = getStringPieces(fragmentText(expression, scope), scope, "");
+  const pieces = getStringPieces(sqlFragmentText(expression, scope), scope, "");
   if (!pieces) return undefined;
   const { parts } = pieces;
   const join = (fill: (i: number) => string): string => parts.map((p, i) => (i < parts.length - 1 ? p + fill(i) : p)).join("");

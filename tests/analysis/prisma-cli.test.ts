@@ -1,35 +1,14 @@
 // "Is this a Prisma CLI command, and does it write" (SPEC §3 no-direct-prisma-cli, §6.9, §6.16).
-import { parseForESLint } from "@typescript-eslint/parser";
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { describe, expect, it } from "vitest";
+import { callsWithScopes, type VisitedCall } from "../estree.js";
 import { getPrismaCliCall, parsePrismaCommands, type PrismaCommand } from "../../src/analysis/prisma-cli.js";
 
-type Scope = TSESLint.Scope.Scope;
-type Visited = { node: TSESTree.CallExpression | TSESTree.TaggedTemplateExpression; scope: Scope };
+type Visited = VisitedCall;
 
 /** Parses code, sets parent pointers (as ESLint does) and lists every call and tagged template with its scope. */
 function callsIn(code: string): Visited[] {
-  const { ast, scopeManager, visitorKeys } = parseForESLint(code, { range: true, loc: true, sourceType: "module" });
-  const calls: Visited[] = [];
-  const scopeOf = (node: TSESTree.Node): Scope => {
-    for (let n: TSESTree.Node | undefined = node; n; n = n.parent) {
-      const scope = scopeManager?.acquire(n, n.type !== AST_NODE_TYPES.Program);
-      if (scope) return (scope.type === "function-expression-name" ? scope.childScopes[0] : scope) as Scope;
-    }
-    throw new Error("no scope");
-  };
-  const walk = (node: TSESTree.Node, parent: TSESTree.Node | undefined): void => {
-    (node as { parent?: TSESTree.Node }).parent = parent;
-    if (node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.TaggedTemplateExpression) calls.push({ node, scope: undefined as unknown as Scope });
-    for (const key of visitorKeys[node.type] ?? []) {
-      const child = (node as unknown as Record<string, unknown>)[key];
-      for (const c of Array.isArray(child) ? child : [child]) {
-        if (c && typeof (c as TSESTree.Node).type === "string") walk(c as TSESTree.Node, node);
-      }
-    }
-  };
-  walk(ast as TSESTree.Program, undefined);
-  for (const call of calls) call.scope = scopeOf(call.node);
+  const calls = callsWithScopes(code);
   return calls;
 }
 
