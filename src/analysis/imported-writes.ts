@@ -48,6 +48,18 @@ export function repoFactsFor(context: Context, file: FileContext): RepoFacts {
   return getRepoFacts(file.root, file.contract).withFileText(filename, context.sourceCode.text);
 }
 
+/**
+ * True inside a type's `typeof x` (a `TSTypeQuery`): the scope manager counts it as a value reference,
+ * but a type runs nothing (regression: fixtures/corpus-regressions/typeof-type-query).
+ */
+function isInTypeQuery(node: TSESTree.Node): boolean {
+  for (let n: TSESTree.Node | undefined = node.parent; n; n = n.parent) {
+    if (n.type === AST_NODE_TYPES.TSTypeQuery) return true;
+    if (!n.type.startsWith("TS") && n.type !== AST_NODE_TYPES.MemberExpression && n.type !== AST_NODE_TYPES.Identifier) return false;
+  }
+  return false;
+}
+
 /** The repository-relative POSIX path of a fact's file, for messages. */
 export function factModule(fact: MutationFact, root: string): string {
   return path.relative(root, fact.file).split(path.sep).join("/");
@@ -178,7 +190,7 @@ export function importedWriteListeners(context: Context, facts: RepoFacts, onWri
           if (!def || (def.type !== "ImportBinding" && def.type !== "Variable")) continue;
           if (!reference.isValueReference || !reference.isRead()) continue;
           const identifier = reference.identifier;
-          if (identifier.type !== AST_NODE_TYPES.Identifier) continue;
+          if (identifier.type !== AST_NODE_TYPES.Identifier || isInTypeQuery(identifier)) continue;
           const use = useOf(identifier, def);
           if (!use) continue;
           const writes = facts.referenceWrites(filename, identifier, scope);
