@@ -11,26 +11,35 @@
  *   `getPrismaCliCall`), the units they reach, the imported names they use, and the export table.
  *
  * How units reach each other (over-approximating on purpose, fail closed):
- * - a function contains every function nested in it (a `$transaction` callback, a `.map` callback,
- *   a returned closure);
+ * - a function contains every function nested in it (a `$transaction` callback, a `.map` callback),
+ *   except what it returns without running: a returned function or class, or the closures of a returned
+ *   object literal (`return { user: { update: () => ... } }`). Those are its `returns`, reached by a use
+ *   of its result, and by the function used as a whole;
  * - a function uses every local function, class, `const` value or imported binding it references
- *   (called or passed as a callback: `items.forEach(wipeOne)`);
+ *   (called or passed as a callback: `items.forEach(wipeOne)`), but not one it only tests (`if (!prisma)`,
+ *   `typeof x.connect === "function"`, `a === b`): nothing runs there;
+ * - a method uses the members of its own class it names through `this` (`this.remove(id)`);
  * - a value bound to a name (`export const POST = withAuth(async () => ...)`, `module.exports = { f }`,
  *   a class) contains the functions written inside it and uses the bindings it references;
  * - the top level (what runs when the module loads) contains immediately-invoked functions, and uses
  *   only the bindings it calls (`main()`, `lib.run()`), not the ones it merely passes or stores (a route
  *   handler registered at load does not write at load);
- * - code that uses a member of a binding (`repo.touch()`, `users.wipe()`, `service.list()` of a
- *   `const service = new Service()`, a discarded `new Service()` -> its constructor) reaches only that
- *   member when the binding is an object literal, a class, or an instance of a class (of this module or
- *   imported) whose members are all known; otherwise the whole binding.
+ * - a use follows the path it takes (see `MemberPath`): `db.user.findFirst(...)` reaches only the
+ *   `findFirst` member of the `user` member of `db`, where the members are known: an object literal (also
+ *   one a factory returns: `export const db = createDbWrapper()`), a class's methods, an instance of a
+ *   class (`new Service()`, also `globalThis.x || new Service()`), and members inherited from a package's
+ *   class (`extends PrismaClient`: package code, never read). Where they are not known (a computed member,
+ *   a spread, an inherited member of a repository class, a value the code hands on), the whole value;
+ * - calling a function runs it; its result is used member by member when it is bound to a name, and as
+ *   a whole (everything the function returns) when it is handed on. `new X()` runs X's constructor, not
+ *   its methods; the instance's members are reached where they are used.
  */
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { parse } from "@typescript-eslint/typescript-estree";
 import { analyze, type ScopeManager } from "@typescript-eslint/scope-manager";
 import { visitorKeys } from "@typescript-eslint/visitor-keys";
 import { getPropertyName, skipTypeWrappers } from "../analysis/ast.js";
-import { getDatabaseWrite } from "../analysis/mutations.js";
+import { getDatabaseWrite, PRISMA_RAW_WRITE_METHODS } from "../analysis/mutations.js";
 import { getPrismaCliCall } from "../analysis/prisma-cli.js";
 import type { ImportKind, PrismaSchemaFacts } from "./types.js";
 
@@ -210,39 +219,70 @@ export function extractImports(ast: TSESTree.Program, options: ImportOptions): R
 /** How an imported binding loads its module (for the resolution conditions). */
 export type UseMode = "import" | "require";
 
+/** The step of a `MemberPath` that calls the value; every other step is a property name. */
+export const CALL = "()";
+
+/**
+ * How code uses a value: the property names it reads and the calls it makes, in order
+ * (`db.user.findFirst(args)` -> `["user", "findFirst", "()"]`); empty: the value as a whole (stored,
+ * passed on, returned). A path that ends in a call means the call's result is not used as a whole: it is
+ * discarded, only tested, or bound to a name whose own uses are followed (`const user = await
+ * getUser()`). A call whose result is used as a whole (`return f()`, `g(f())`) ends the path before the
+ * call: the whole callee, what it runs and everything it returns. (A property literally named `()` reads
+ * as a call: that costs precision, never a write.)
+ */
+export type MemberPath = readonly string[];
+
+/** Paths longer than this are cut to the whole value (a safety valve: no cycle of the write closure lengthens a path). */
+export const MAX_PATH = 16;
+
 /** A use of an imported name: `name` of the module `specifier`; `*` for the module as a whole. */
 export interface ImportUse {
   specifier: string;
   name: string;
   mode: UseMode;
   /**
-   * The member of that export the code uses (`repo.touch()` -> touch; `new Service()` -> constructor),
-   * when it names one; the export's writes then narrow to that member where it is known.
+   * What the code does with that export (see `MemberPath`: `repo.touch()` -> `["touch", "()"]`, `new
+   * Service()` -> `["constructor"]`); the export's writes narrow to it where its members are known.
+   * Absent: the export as a whole.
    */
-  member?: string;
-  /** Set when `name` already is the member used (a namespace import or a whole-module `require`). */
+  path?: MemberPath;
+  /** Set when `name` already is the first member used (a namespace import or a whole-module `require`). */
   consumedMember?: boolean;
 }
 
-/** An edge from a unit: to another unit of the same module, or to an imported name. */
-export type Edge = { unit: number; member?: string } | { use: ImportUse };
+/** An edge from a unit: to another unit of the same module (with the path used on it), or to an imported name. */
+export type Edge = { unit: number; path?: MemberPath } | { use: ImportUse };
 
 /**
- * The named members of a unit: an object literal's properties or a class's methods (`members`), or,
- * for `new X()` bound to a name, the members of the class `X` (`instance`: a local class or an import).
+ * What a path on a unit reaches (see `MemberPath`), for units whose members are known:
+ * - `members`: an object literal's properties or a class's methods and fields (`constructor` for the
+ *   constructor);
+ * - `alias`: a bound value that is one of these values (each with the path that makes it), so a path on
+ *   it is that path on each: `new X()` (the members of the class X, local or imported), `f()` (what `f`
+ *   returns: `[f, "()"]`), another binding, `a || b`, `c ? a : b`. Parts that hold no code of the
+ *   repository (`globalThis.prisma`, a parameter, a literal) add nothing: whoever put a value there used
+ *   it as a whole already.
  */
 export type MemberTable =
   | {
       kind: "members";
       /**
        * True when every member is known (an object literal without spreads or computed keys, a class
-       * without a superclass): a member that is not listed does nothing. Otherwise an unknown member
-       * means the whole unit.
+       * without a superclass): a member that is not listed does nothing. Otherwise an unknown member means
+       * the whole unit, unless it is inherited from `superclass` and that is a class of a package (see
+       * `superclass`).
        */
       complete: boolean;
       members: Map<string, Edge[]>;
+      /**
+       * A class's superclass when it is a plain name (`extends PrismaClient`): a member the class does not
+       * declare is the superclass's. When that is an import that does not resolve to a repository module (a
+       * package: `@prisma/client`), the member is package code, which the facts never read: nothing.
+       */
+      superclass?: Edge;
     }
-  | { kind: "instance"; of: Edge };
+  | { kind: "alias"; of: Edge[] };
 
 /** A write in this module (see `MutationFact`, without the file). */
 export interface LocalWrite {
@@ -257,8 +297,14 @@ export interface LocalWrite {
 export interface UnitSummary {
   /** Writes in this unit's own code (not in nested functions). */
   writes: LocalWrite[];
-  /** Units and imported names it reaches. */
+  /** Units and imported names it reaches when it runs (a function) or is used as a whole (a value). */
   edges: Edge[];
+  /**
+   * Functions only (absent for the top level and values): the values it returns that calling it does
+   * not run: a returned function or class, a returned object literal (whose methods are reached member by
+   * member). The whole function reaches them too.
+   */
+  returns?: number[];
 }
 
 /** What a module does and exports, without its tree (cached per content and schema). */
@@ -290,11 +336,133 @@ export function scopeAt(scopeManager: ScopeManager, node: Node): Scope {
 
 const FUNCTION_TYPES = new Set<string>([AST_NODE_TYPES.FunctionDeclaration, AST_NODE_TYPES.FunctionExpression, AST_NODE_TYPES.ArrowFunctionExpression]);
 const CLASS_TYPES = new Set<string>([AST_NODE_TYPES.ClassDeclaration, AST_NODE_TYPES.ClassExpression]);
+/** TypeScript-only wrappers around an expression (`x as T`, `x!`, `<T>x`, `x satisfies T`). */
+const TS_WRAPPERS = new Set<string>([AST_NODE_TYPES.TSAsExpression, AST_NODE_TYPES.TSNonNullExpression, AST_NODE_TYPES.TSTypeAssertion, AST_NODE_TYPES.TSSatisfiesExpression]);
+/** Binary operators that only compare their operands. */
+const TESTING_OPERATORS = new Set<string>(["===", "!==", "==", "!=", "instanceof", "in"]);
 
 function unwrapAwait(node: Node): Node {
   let n = skipTypeWrappers(node);
   while (n.type === AST_NODE_TYPES.AwaitExpression) n = skipTypeWrappers(n.argument);
   return n;
+}
+
+/** `node`, or the outermost TypeScript wrapper or optional chain around it. */
+function outerOf(node: Node): Node {
+  let current = node;
+  while (current.parent && (TS_WRAPPERS.has(current.parent.type) || current.parent.type === AST_NODE_TYPES.ChainExpression)) current = current.parent;
+  return current;
+}
+
+/**
+ * The path code uses on the value at `node` (static property reads and calls, see `MemberPath`, before
+ * the rule on a final call's result), and the node where the path ends.
+ */
+function accessOf(node: Node): { path: string[]; end: Node } {
+  const path: string[] = [];
+  let current = outerOf(node);
+  for (;;) {
+    const parent = current.parent;
+    if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === current) {
+      const name = getPropertyName(parent);
+      if (name === undefined) break;
+      path.push(name);
+    } else if ((parent?.type === AST_NODE_TYPES.CallExpression && parent.callee === current) || (parent?.type === AST_NODE_TYPES.TaggedTemplateExpression && parent.tag === current)) {
+      path.push(CALL);
+    } else {
+      break;
+    }
+    current = outerOf(parent);
+  }
+  return { path, end: current };
+}
+
+/** True when the value at `node` is only tested or thrown away where it stands (`if (!x)`, `typeof x`, `x === y`, `f();`). */
+function isTestedOrDiscarded(node: Node): boolean {
+  const parent = node.parent;
+  if (!parent) return false;
+  switch (parent.type) {
+    case AST_NODE_TYPES.ExpressionStatement:
+      return true;
+    case AST_NODE_TYPES.UnaryExpression:
+      return parent.operator === "!" || parent.operator === "typeof" || parent.operator === "void";
+    case AST_NODE_TYPES.BinaryExpression:
+      return TESTING_OPERATORS.has(parent.operator);
+    case AST_NODE_TYPES.IfStatement:
+    case AST_NODE_TYPES.WhileStatement:
+    case AST_NODE_TYPES.DoWhileStatement:
+    case AST_NODE_TYPES.ForStatement:
+    case AST_NODE_TYPES.ConditionalExpression:
+      return parent.test === node;
+    default:
+      return false;
+  }
+}
+
+/**
+ * True when the value at `node` is not used as a whole: it flows (through `await`, `a || b`, `c ? a : b`,
+ * wrappers) only into a test, a discarded expression, or a node `bound` accepts (a bound value of this
+ * module, whose own uses are followed).
+ */
+function isNotUsedWhole(node: Node, bound: (node: Node) => boolean): boolean {
+  let current = node;
+  for (;;) {
+    if (bound(current)) return true;
+    const parent = current.parent;
+    if (!parent) return false;
+    const flowsOn =
+      TS_WRAPPERS.has(parent.type) ||
+      parent.type === AST_NODE_TYPES.ChainExpression ||
+      parent.type === AST_NODE_TYPES.AwaitExpression ||
+      parent.type === AST_NODE_TYPES.LogicalExpression ||
+      (parent.type === AST_NODE_TYPES.ConditionalExpression && parent.test !== current) ||
+      (parent.type === AST_NODE_TYPES.SequenceExpression && parent.expressions[parent.expressions.length - 1] === current);
+    if (parent.type === AST_NODE_TYPES.SequenceExpression && !flowsOn) return true;
+    if (!flowsOn) return isTestedOrDiscarded(current);
+    current = parent;
+  }
+}
+
+const NOTHING_BOUND = (): boolean => false;
+
+/** A path as a reference uses it (see `MemberPath`): a final call whose result is used as a whole is dropped (the whole callee). */
+function usedPath(path: readonly string[], end: Node, bound: (node: Node) => boolean): MemberPath {
+  const used = path[path.length - 1] === CALL && !isNotUsedWhole(end, bound) ? path.slice(0, -1) : path;
+  return used.length > MAX_PATH ? [] : used;
+}
+
+/**
+ * The paths a reference uses on its binding (`[]`: the whole binding): `wipe()` -> `["()"]` when the
+ * result is not used as a whole (see `MemberPath`), `repo.touch` -> `["touch"]`, `new X()` ->
+ * `["constructor"]` and, when the instance is not bound or discarded, what is used on it (`new
+ * X().run()` -> `["run", "()"]`, `f(new X())` -> the whole class). None for a use that is only tested or
+ * discarded (`if (!prisma)`, `typeof x.connect`): nothing runs.
+ * @param bound the nodes a result may flow into without being used as a whole (bound values of the module).
+ */
+function referencePaths(identifier: Node, bound: (node: Node) => boolean): MemberPath[] {
+  const outer = outerOf(identifier);
+  const parent = outer.parent;
+  if (parent?.type === AST_NODE_TYPES.NewExpression && parent.callee === outer) {
+    const instance = accessOf(parent);
+    if (instance.path.length > 0) return [["constructor"], usedPath(instance.path, instance.end, bound)];
+    return isNotUsedWhole(instance.end, bound) ? [["constructor"]] : [["constructor"], []];
+  }
+  const { path, end } = accessOf(identifier);
+  if (path[path.length - 1] !== CALL && isTestedOrDiscardedValue(end)) return [];
+  return [usedPath(path, end, bound)];
+}
+
+/** True when a value (not a call's result) is only tested or discarded (see `isNotUsedWhole`). */
+function isTestedOrDiscardedValue(end: Node): boolean {
+  return isNotUsedWhole(end, NOTHING_BOUND);
+}
+
+/**
+ * True when a reference to an imported binding runs nothing of it: the value is only tested or discarded
+ * (`if (!prisma)`, `typeof db.connect === "function"`).
+ */
+export function isInertReference(identifier: TSESTree.Identifier): boolean {
+  return referencePaths(identifier, NOTHING_BOUND).length === 0;
 }
 
 /** `require("x")` or `import("x")` (awaited or not): the module and how it loads, else undefined. */
@@ -322,11 +490,10 @@ function commonJsExportName(node: Node): string | undefined {
   return undefined;
 }
 
-/** The name a member access on `node` reads (`ns.wipe` -> wipe), else `*` (the whole object is used). */
+/** The name a member access on `node` reads (`ns.wipe` -> wipe, `(ns as any).wipe` too), else `*` (the whole object is used). */
 function memberNameOn(node: Node): string {
-  const parent = node.parent;
-  if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === node) return getPropertyName(parent) ?? "*";
-  return "*";
+  const first = accessOf(node).path[0];
+  return first === undefined || first === CALL ? "*" : first;
 }
 
 /** The static key under which a destructuring pattern binds `name` (`{ wipe: w }` -> wipe), else `*`. */
@@ -361,8 +528,10 @@ function isCalled(node: Node): boolean {
 /**
  * The imported name an identifier refers to when it is bound to an import: an `import` binding (named,
  * default, namespace member), `import x = require()`, or a variable bound to `require("x")` /
- * `await import("x")` (whole, member or destructured). Type-only imports give undefined. A member used on
- * it (`repo.touch`, `new Service()`) is the use's `member`, unless it already is the name (namespace).
+ * `await import("x")` (whole, member or destructured). Type-only imports give undefined. What the code
+ * does with it (`repo.touch()`, `new Service();`) is the use's `path` (without the member a namespace
+ * use already names); a call whose result the code keeps is the whole export (the caller's own bindings
+ * are not followed here), and so is a `new` whose instance is kept.
  * @param identifier a reference (a callee, an argument, ...).
  * @param scope the scope the identifier is in.
  */
@@ -371,7 +540,10 @@ export function importedNameOf(identifier: TSESTree.Identifier, scope: Scope): I
   for (let s: Scope | null = scope; s && !variable; s = s.upper as Scope | null) variable = (s.set.get(identifier.name) as Variable | undefined) ?? null;
   const use = variable ? importUseOfVariable(variable, identifier) : undefined;
   if (!use) return undefined;
-  const narrowed = withMember({ use }, memberUsedOn(identifier));
+  // One path: a `new` whose instance is kept or used is the whole class; a use that runs nothing keeps none (see `isInertReference`).
+  const paths = referencePaths(identifier, NOTHING_BOUND);
+  const path = paths.length === 1 ? (paths[0] as MemberPath) : [];
+  const narrowed = withPath({ use }, path);
   return "use" in narrowed ? narrowed.use : use;
 }
 
@@ -436,13 +608,16 @@ export function summarizeModule(ast: TSESTree.Program, file: string, schema: Pri
   const addEdge = (from: number, edge: Edge): void => {
     const list = (units[from] as UnitSummary).edges;
     if ("unit" in edge) {
-      if ((edge.unit !== from || edge.member !== undefined) && !list.some((e) => "unit" in e && e.unit === edge.unit && e.member === edge.member)) list.push(edge);
-    } else if (!list.some((e) => "use" in e && e.use.specifier === edge.use.specifier && e.use.name === edge.use.name && e.use.mode === edge.use.mode && e.use.member === edge.use.member)) {
-      list.push(edge);
+      const key = pathKey(edge.path);
+      if ((edge.unit !== from || key !== "") && !list.some((e) => "unit" in e && e.unit === edge.unit && pathKey(e.path) === key)) list.push(edge);
+    } else {
+      const key = pathKey(edge.use.path);
+      if (!list.some((e) => "use" in e && e.use.specifier === edge.use.specifier && e.use.name === edge.use.name && e.use.mode === edge.use.mode && pathKey(e.use.path) === key)) list.push(edge);
     }
   };
 
-  // Bound values: declarator initializers, exported expressions, CommonJS export values, classes.
+  // Bound values: declarator initializers, exported expressions, CommonJS export values, classes, and
+  // object literals a function returns.
   const isValueRoot = (node: Node): boolean => {
     const parent = node.parent;
     if (CLASS_TYPES.has(node.type)) return true;
@@ -453,6 +628,8 @@ export function summarizeModule(ast: TSESTree.Program, file: string, schema: Pri
     if (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.right === node && commonJsExportName(parent.left) !== undefined) return true;
     // A property of a bound object literal: `export const repo = { touch: ... }`, `module.exports = { f }`.
     if (parent.type === AST_NODE_TYPES.Property && parent.value === node && parent.parent.type === AST_NODE_TYPES.ObjectExpression && unitOf.has(parent.parent)) return true;
+    // `return { user: { findFirst: ... } }`: what a factory returns, reached member by member.
+    if (node.type === AST_NODE_TYPES.ObjectExpression && returnedBy(node) !== undefined) return true;
     return false;
   };
 
@@ -460,20 +637,35 @@ export function summarizeModule(ast: TSESTree.Program, file: string, schema: Pri
   /** Stack of the units code at this point belongs to: functions and bound values, innermost last. */
   const contexts: { unit: number; isFunction: boolean; node: Node }[] = [{ unit: 0, isFunction: true, node: ast }];
   const pushedFor = new Set<Node>();
+  /** `this.name` in a class's code: the function it is in, the class, the name. */
+  const thisUses: { owner: number; classNode: TSESTree.ClassDeclaration | TSESTree.ClassExpression; name: string }[] = [];
+  const ownerFunction = (): number => {
+    for (let i = contexts.length - 1; i >= 0; i--) {
+      const context = contexts[i] as (typeof contexts)[number];
+      if (context.isFunction) return context.unit;
+    }
+    return 0;
+  };
   walk(
     ast,
     (node) => {
       const isFunction = FUNCTION_TYPES.has(node.type);
       if (isFunction || isValueRoot(node)) {
         const unit = newUnit(node);
+        if (isFunction) (units[unit] as UnitSummary).returns ??= [];
         // Containment: a function is contained by every bound value above it up to the nearest function,
-        // and by that function (the top level: only when invoked at once). A bound value is contained by
-        // the bound values above it only: a function reaches a value bound inside it through the
-        // references to that binding, member by member.
+        // and by that function (the top level: only when invoked at once), unless it is stored in what
+        // that function returns (`return () => ...`, `return { wipe: () => ... }`): calling the function
+        // does not run it; its result does. A bound value is contained by the bound values above it only:
+        // a function reaches a value bound inside it through the references to that binding, member by
+        // member, and the values it returns through `returns`.
+        const stored = storedInResult(node);
         for (let i = contexts.length - 1; i >= 0; i--) {
           const context = contexts[i] as (typeof contexts)[number];
           if (context.isFunction) {
-            if (isFunction && (context.unit !== 0 || isCalled(node))) addEdge(context.unit, { unit });
+            const isStored = stored !== undefined && stored.fn === context.node;
+            if (isFunction && !isStored && (context.unit !== 0 || isCalled(node))) addEdge(context.unit, { unit });
+            if (isStored && stored.direct) ((units[context.unit] as UnitSummary).returns ??= []).push(unit);
             break;
           }
           addEdge(context.unit, { unit });
@@ -481,16 +673,14 @@ export function summarizeModule(ast: TSESTree.Program, file: string, schema: Pri
         contexts.push({ unit, isFunction, node });
         pushedFor.add(node);
       }
+      if (node.type === AST_NODE_TYPES.MemberExpression && node.object.type === AST_NODE_TYPES.ThisExpression) {
+        const classNode = classOfThis(node.object);
+        const name = getPropertyName(node);
+        if (classNode && name !== undefined) thisUses.push({ owner: ownerFunction(), classNode, name });
+      }
       if (node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.TaggedTemplateExpression) {
-        let owner = 0;
-        for (let i = contexts.length - 1; i >= 0; i--) {
-          const context = contexts[i] as (typeof contexts)[number];
-          if (context.isFunction) {
-            owner = context.unit;
-            break;
-          }
-        }
-        recordWrites(node, scopeAt(scopeManager, node), schema, (units[owner] as UnitSummary).writes);
+        const owner = ownerFunction();
+        if (!isForwardedRawWrite(node)) recordWrites(node, scopeAt(scopeManager, node), schema, (units[owner] as UnitSummary).writes);
         // `require("./x").run()`, `(await import("./x")).run()`.
         if (node.type === AST_NODE_TYPES.CallExpression) {
           const callee = skipTypeWrappers(node.callee);
@@ -506,6 +696,16 @@ export function summarizeModule(ast: TSESTree.Program, file: string, schema: Pri
       if (pushedFor.has(node)) contexts.pop();
     },
   );
+
+  // `this.run()` in a method reaches the class's own member `run` (an inherited one is not followed).
+  for (const use of thisUses) {
+    const element = use.classNode.body.body.find(
+      (e): e is TSESTree.MethodDefinition | TSESTree.PropertyDefinition =>
+        (e.type === AST_NODE_TYPES.MethodDefinition || e.type === AST_NODE_TYPES.PropertyDefinition) && !e.computed && e.key.type === AST_NODE_TYPES.Identifier && e.key.name === use.name,
+    );
+    const valueUnit = element?.value ? unitOf.get(element.value) : undefined;
+    if (valueUnit !== undefined) addEdge(use.owner, { unit: valueUnit });
+  }
 
   // Pass 2: references -> edges.
   const edgesOfVariable = (variable: Variable, reference: Node | undefined): Edge[] => {
@@ -523,41 +723,98 @@ export function summarizeModule(ast: TSESTree.Program, file: string, schema: Pri
     }
     return [];
   };
+  const isBound = (node: Node): boolean => unitOf.has(node);
   for (const scope of scopeManager.scopes) {
     for (const reference of scope.references) {
-      if (!reference.isValueReference || !reference.resolved) continue;
+      // A write of the binding (its initializer, an assignment) is no use of its value.
+      if (!reference.isValueReference || !reference.resolved || !reference.isRead()) continue;
       const edges = edgesOfVariable(reference.resolved as Variable, reference.identifier);
       if (edges.length === 0) continue;
-      const member = memberUsedOn(reference.identifier);
+      // What the reference's function runs (a call whose result is bound runs only the callee: the bound
+      // value's own uses reach the rest), and what the bound values around it hold (the whole result).
+      const userPaths = referencePaths(reference.identifier, isBound);
+      if (userPaths.length === 0) continue;
+      const ownerPaths = referencePaths(reference.identifier, NOTHING_BOUND);
       // The units this reference belongs to: bound values up to the nearest function, and that function.
       const owners: number[] = [];
-      let ownerFunction: number | undefined;
+      let ownerFunctionUnit: number | undefined;
       for (let current: Node | undefined = reference.identifier; current; current = current.parent) {
         const unit = unitOf.get(current);
         if (unit === undefined) continue;
         // The nearest function ends the walk (a reference in its parameters' defaults belongs to it too).
         if (FUNCTION_TYPES.has(current.type)) {
-          ownerFunction = unit;
+          ownerFunctionUnit = unit;
           break;
         }
         owners.push(unit);
       }
-      // Each owner reaches the member it uses (all of the binding when it uses no single member). A
-      // `new X()` runs X's constructor where it stands; the instance it makes is its bound value's, whose
-      // later uses reach the members they use.
-      for (const owner of owners) for (const edge of edges) addEdge(owner, withMember(edge, member));
-      const user = ownerFunction ?? (isCalled(reference.identifier) ? 0 : undefined);
-      const parent = reference.identifier.parent;
-      const constructs = parent?.type === AST_NODE_TYPES.NewExpression && parent.callee === reference.identifier && unitOf.has(parent);
-      if (user !== undefined) for (const edge of edges) addEdge(user, withMember(edge, constructs ? "constructor" : member));
+      for (const owner of owners) for (const edge of edges) for (const path of ownerPaths) addEdge(owner, withPath(edge, path));
+      const user = ownerFunctionUnit ?? (isCalled(reference.identifier) ? 0 : undefined);
+      if (user !== undefined) for (const edge of edges) for (const path of userPaths) addEdge(user, withPath(edge, path));
     }
   }
+
+  /**
+   * The values a bound expression is (see the `alias` member table), or undefined when it is not one of
+   * them (then a path on it is the whole value).
+   */
+  const sourcesOf = (expression: Node): Edge[] | undefined => {
+    const node = unwrapAwait(expression);
+    switch (node.type) {
+      case AST_NODE_TYPES.Identifier: {
+        const variable = findVariableUp(scopeAt(scopeManager, node), node.name);
+        return variable ? edgesOfVariable(variable, undefined) : [];
+      }
+      case AST_NODE_TYPES.MemberExpression: {
+        // `globalThis.prisma`, `cache.client`: a static member path on a binding.
+        const path: string[] = [];
+        let current: Node = node;
+        while (current.type === AST_NODE_TYPES.MemberExpression) {
+          const name = getPropertyName(current);
+          if (name === undefined) return undefined;
+          path.unshift(name);
+          current = skipTypeWrappers(current.object);
+        }
+        if (current.type !== AST_NODE_TYPES.Identifier) return undefined;
+        const root = sourcesOf(current);
+        return root?.map((edge) => withPath(edge, path));
+      }
+      case AST_NODE_TYPES.NewExpression:
+      case AST_NODE_TYPES.CallExpression: {
+        const callee = skipTypeWrappers(node.callee);
+        if (callee.type !== AST_NODE_TYPES.Identifier) return undefined;
+        const variable = findVariableUp(scopeAt(scopeManager, callee), callee.name);
+        const of = variable ? edgesOfVariable(variable, undefined) : [];
+        // A global (`new Map()`, `fetch()`) or a parameter: what it makes is unknown.
+        if (of.length === 0) return undefined;
+        return node.type === AST_NODE_TYPES.NewExpression ? of : of.map((edge) => withPath(edge, [CALL]));
+      }
+      case AST_NODE_TYPES.LogicalExpression: {
+        const left = sourcesOf(node.left);
+        const right = sourcesOf(node.right);
+        return left && right ? [...left, ...right] : undefined;
+      }
+      case AST_NODE_TYPES.ConditionalExpression: {
+        const consequent = sourcesOf(node.consequent);
+        const alternate = sourcesOf(node.alternate);
+        return consequent && alternate ? [...consequent, ...alternate] : undefined;
+      }
+      case AST_NODE_TYPES.SequenceExpression:
+        return sourcesOf(node.expressions[node.expressions.length - 1] as Node);
+      case AST_NODE_TYPES.Literal:
+        return [];
+      case AST_NODE_TYPES.TemplateLiteral:
+        return node.expressions.length === 0 ? [] : undefined;
+      default:
+        return undefined;
+    }
+  };
 
   // Member tables.
   const members = new Map<number, MemberTable>();
   for (const [node, unit] of unitOf) {
     if (node.type === AST_NODE_TYPES.ClassDeclaration || node.type === AST_NODE_TYPES.ClassExpression) {
-      const table = { kind: "members" as const, complete: node.superClass === null, members: new Map<string, Edge[]>() };
+      const table: MemberTable & { kind: "members" } = { kind: "members", complete: node.superClass === null, members: new Map<string, Edge[]>() };
       for (const element of node.body.body) {
         if ((element.type !== AST_NODE_TYPES.MethodDefinition && element.type !== AST_NODE_TYPES.PropertyDefinition) || element.computed || element.key.type !== AST_NODE_TYPES.Identifier) {
           if (element.type !== AST_NODE_TYPES.StaticBlock) table.complete = false;
@@ -568,6 +825,12 @@ export function summarizeModule(ast: TSESTree.Program, file: string, schema: Pri
         const list = table.members.get(name) ?? [];
         if (valueUnit !== undefined) list.push({ unit: valueUnit });
         table.members.set(name, list);
+      }
+      const superClass = node.superClass ? skipTypeWrappers(node.superClass) : undefined;
+      if (superClass?.type === AST_NODE_TYPES.Identifier) {
+        const variable = findVariableUp(scopeAt(scopeManager, superClass), superClass.name);
+        const of = variable ? edgesOfVariable(variable, undefined) : [];
+        if (of.length === 1) table.superclass = of[0];
       }
       members.set(unit, table);
     } else if (node.type === AST_NODE_TYPES.ObjectExpression) {
@@ -582,11 +845,10 @@ export function summarizeModule(ast: TSESTree.Program, file: string, schema: Pri
         table.members.set(key, valueUnit === undefined ? [] : [{ unit: valueUnit }]);
       }
       members.set(unit, table);
-    } else if (node.type === AST_NODE_TYPES.NewExpression && node.callee.type === AST_NODE_TYPES.Identifier) {
-      // `const service = new UserService()`: its members are the class's (local or imported).
-      const variable = findVariableUp(scopeAt(scopeManager, node), node.callee.name);
-      const of = variable ? edgesOfVariable(variable, undefined) : [];
-      if (of.length === 1 && of[0]) members.set(unit, { kind: "instance", of: of[0] });
+    } else if (!FUNCTION_TYPES.has(node.type)) {
+      // `const service = new UserService()`, `export const db = createDbWrapper()`, `global.prisma || new PrismaWithRetry()`.
+      const of = sourcesOf(node);
+      if (of) members.set(unit, { kind: "alias", of });
     }
   }
 
@@ -678,6 +940,11 @@ export function summarizeModule(ast: TSESTree.Program, file: string, schema: Pri
   return { units, exports, starExports, members };
 }
 
+/** A key for comparing paths (`""` for none). */
+export function pathKey(path: MemberPath | undefined): string {
+  return path === undefined || path.length === 0 ? "" : JSON.stringify(path);
+}
+
 /** The variable `name` resolves to from `scope` outwards, or undefined. */
 function findVariableUp(scope: Scope, name: string): Variable | undefined {
   for (let s: Scope | null = scope; s; s = s.upper as Scope | null) {
@@ -694,22 +961,96 @@ function propertyKey(property: TSESTree.Property): string | undefined {
   return undefined;
 }
 
-/**
- * The member of a binding a reference uses: `x.m` -> m; a `new X()` whose instance is discarded ->
- * constructor (an instance that is kept may have any method called later: the whole class); else undefined.
- */
-function memberUsedOn(identifier: Node): string | undefined {
-  const parent = identifier.parent;
-  if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === identifier) return getPropertyName(parent);
-  if (parent?.type === AST_NODE_TYPES.NewExpression && parent.callee === identifier && parent.parent?.type === AST_NODE_TYPES.ExpressionStatement) return "constructor";
+/** The function whose `return` (or expression body) is `node`, through TypeScript wrappers, else undefined. */
+function returnedBy(node: Node): Node | undefined {
+  let current = node;
+  while (current.parent && TS_WRAPPERS.has(current.parent.type)) current = current.parent;
+  const parent = current.parent;
+  if (parent?.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === current) return parent;
+  if (parent?.type !== AST_NODE_TYPES.ReturnStatement) return undefined;
+  for (let p: Node | undefined = parent.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) return p;
   return undefined;
 }
 
-/** An edge narrowed to a member (an import use keeps a member it already names, or one it consumed as its name). */
-function withMember(edge: Edge, member: string | undefined): Edge {
-  if (member === undefined) return edge;
-  if ("unit" in edge) return { unit: edge.unit, member };
-  return edge.use.member !== undefined || edge.use.consumedMember === true ? edge : { use: { ...edge.use, member } };
+/**
+ * The function whose result stores `node` without running it: `node` is returned (`direct`), or is a
+ * property value of a returned object literal, at any depth (`return { user: { update: () => ... } }`).
+ */
+function storedInResult(node: Node): { fn: Node; direct: boolean } | undefined {
+  let current = node;
+  let direct = true;
+  for (;;) {
+    while (current.parent && TS_WRAPPERS.has(current.parent.type)) current = current.parent;
+    const parent = current.parent;
+    if (parent?.type !== AST_NODE_TYPES.Property || parent.value !== current || parent.parent.type !== AST_NODE_TYPES.ObjectExpression) break;
+    current = parent.parent;
+    direct = false;
+  }
+  const fn = returnedBy(current);
+  return fn === undefined ? undefined : { fn, direct };
+}
+
+/** The class whose instance `this` is: in a method, a field initializer or a static block (through arrow functions). */
+function classOfThis(node: TSESTree.ThisExpression): TSESTree.ClassDeclaration | TSESTree.ClassExpression | undefined {
+  let previous: Node = node;
+  for (let current = node.parent as Node | undefined; current; previous = current, current = current.parent) {
+    if (current.type === AST_NODE_TYPES.ArrowFunctionExpression) continue;
+    if (current.type === AST_NODE_TYPES.FunctionExpression) {
+      const method = current.parent;
+      if (method?.type !== AST_NODE_TYPES.MethodDefinition || method.value !== current) return undefined;
+      const owner = method.parent.parent;
+      return owner.type === AST_NODE_TYPES.ClassDeclaration || owner.type === AST_NODE_TYPES.ClassExpression ? owner : undefined;
+    }
+    if ((current.type === AST_NODE_TYPES.PropertyDefinition && current.value === previous) || current.type === AST_NODE_TYPES.StaticBlock) {
+      const owner = current.parent.parent;
+      return owner.type === AST_NODE_TYPES.ClassDeclaration || owner.type === AST_NODE_TYPES.ClassExpression ? owner : undefined;
+    }
+    if (FUNCTION_TYPES.has(current.type) || current.type === AST_NODE_TYPES.Program || current.type === AST_NODE_TYPES.ClassBody) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * True for `super.$executeRaw(...)` (or `$executeRawUnsafe`) in a class's own `$executeRaw*` method
+ * (`class PrismaWithRetry extends PrismaClient { $executeRaw(q) { return retry(() => super.$executeRaw(q)) } }`):
+ * the override only forwards the client's write method, so the write is where the method is called, and
+ * "is this a database write" already sees every such call (any `x.$executeRaw(...)`). Counting it in the
+ * method would make every whole use of the client (passing it on) a write.
+ */
+function isForwardedRawWrite(node: TSESTree.CallExpression | TSESTree.TaggedTemplateExpression): boolean {
+  const callee = skipTypeWrappers(node.type === AST_NODE_TYPES.TaggedTemplateExpression ? node.tag : node.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.object.type !== AST_NODE_TYPES.Super) return false;
+  const name = getPropertyName(callee);
+  if (name === undefined || !PRISMA_RAW_WRITE_METHODS.has(name)) return false;
+  for (let current = node.parent as Node | undefined; current; current = current.parent) {
+    if (current.type === AST_NODE_TYPES.ArrowFunctionExpression) continue;
+    if (current.type !== AST_NODE_TYPES.FunctionExpression) {
+      if (FUNCTION_TYPES.has(current.type) || current.type === AST_NODE_TYPES.Program) return false;
+      continue;
+    }
+    const method = current.parent;
+    if (method?.type !== AST_NODE_TYPES.MethodDefinition || method.computed || method.kind !== "method") return false;
+    const methodName = method.key.type === AST_NODE_TYPES.Identifier ? method.key.name : method.key.type === AST_NODE_TYPES.Literal ? String(method.key.value) : undefined;
+    return methodName !== undefined && PRISMA_RAW_WRITE_METHODS.has(methodName);
+  }
+  return false;
+}
+
+/**
+ * An edge with `path` used on it (appended to the path it already has). A use whose name already is the
+ * first member (namespace, whole-module `require`) drops that member; the whole module (`*`) takes none.
+ */
+function withPath(edge: Edge, path: MemberPath): Edge {
+  if (path.length === 0) return edge;
+  if ("unit" in edge) return { unit: edge.unit, path: capped([...(edge.path ?? []), ...path]) };
+  if (edge.use.name === "*") return edge;
+  const rest = edge.use.consumedMember === true ? path.slice(1) : path;
+  return rest.length === 0 ? edge : { use: { ...edge.use, path: capped([...(edge.use.path ?? []), ...rest]) } };
+}
+
+/** A path, or none when it is too long (see `MAX_PATH`). */
+function capped(path: MemberPath): MemberPath | undefined {
+  return path.length > MAX_PATH ? undefined : path;
 }
 
 /** The name in `export { a as "b" }` / `import { "a" as b }`: an identifier or a string. */

@@ -24,13 +24,18 @@ import { type Contract, toRepoPath } from "../contract.js";
 import { classifyZone } from "../zones.js";
 import { type ContentRecord, FileStore } from "./cache.js";
 import {
+  CALL,
   type Edge,
   extractImports,
   type ImportUse,
   importedNameOf,
+  isInertReference,
+  MAX_PATH,
+  type MemberPath,
   type ModuleSummary,
   ModuleParseError,
   parseModule,
+  pathKey,
   type RawImport,
   summarizeModule,
 } from "./module-analysis.js";
@@ -86,11 +91,20 @@ interface ResolvedImport extends ModuleImport {
   target: string | undefined;
 }
 
-/** A node of the write closure: a unit, an export, or a module load. */
+/**
+ * A node of the write closure: a unit or an export with the path used on it (see `MemberPath`; none: as
+ * a whole), or a module load.
+ */
 type WriteNode =
-  | { kind: "unit"; file: string; unit: number; member?: string | undefined }
-  | { kind: "export"; file: string; name: string; member?: string | undefined }
+  | { kind: "unit"; file: string; unit: number; path?: MemberPath | undefined }
+  | { kind: "export"; file: string; name: string; path?: MemberPath | undefined }
   | { kind: "load"; file: string };
+
+/** `a` then `b`; undefined (the whole value) when both are empty or the path is too long (see `MAX_PATH`). */
+function joinPaths(a: MemberPath | undefined, b: MemberPath | undefined): MemberPath | undefined {
+  const joined = [...(a ?? []), ...(b ?? [])];
+  return joined.length === 0 || joined.length > MAX_PATH ? undefined : joined;
+}
 
 function compareFacts(a: MutationFact, b: MutationFact): number {
   return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || (a.operation < b.operation ? -1 : a.operation > b.operation ? 1 : 0);
@@ -513,30 +527,45 @@ class RepoFactsImpl implements RepoFacts {
     }
     const facts = this.summary(node.file);
     if (!facts) return { own: [], next };
-    const follow = (edge: Edge, member?: string): void => {
+    const follow = (edge: Edge, path?: MemberPath): void => {
       if ("unit" in edge) {
-        next.push({ kind: "unit", file: node.file, unit: edge.unit, member: edge.member ?? member });
+        next.push({ kind: "unit", file: node.file, unit: edge.unit, path: joinPaths(edge.path, path) });
         return;
       }
       const target = this.resolveUse(node.file, edge.use);
-      const useMember = edge.use.member ?? (edge.use.consumedMember === true || edge.use.name === "*" ? undefined : member);
-      if (target !== undefined) next.push({ kind: "export", file: target, name: edge.use.name, member: useMember });
+      if (target === undefined) return;
+      next.push({ kind: "export", file: target, name: edge.use.name, path: edge.use.name === "*" ? undefined : joinPaths(edge.use.path, path) });
     };
     if (node.kind === "unit") {
-      if (node.member !== undefined) {
-        // Only that member, where the unit's members are known (see `MemberTable`).
-        const table = facts.summary.members.get(node.unit);
-        if (table?.kind === "instance") {
-          follow(table.of, node.member);
-        } else {
-          const edges = table?.members.get(node.member);
-          if (edges) for (const edge of edges) follow(edge);
-          else if (!table?.complete) next.push({ kind: "unit", file: node.file, unit: node.unit });
-        }
+      const unit = facts.summary.units[node.unit];
+      const whole = (): { own: readonly MutationFact[]; next: WriteNode[] } => {
+        // Everything it runs, and (a function) everything it returns.
+        for (const edge of unit?.edges ?? []) follow(edge);
+        for (const returned of unit?.returns ?? []) follow({ unit: returned });
+        return { own: facts.unitWrites[node.unit] ?? [], next };
+      };
+      const path = node.path ?? [];
+      const [head, ...rest] = path;
+      if (head === undefined) return whole();
+      if (head === CALL && unit?.returns !== undefined) {
+        // A call of a function: what it runs, and what is used on its result.
+        for (const edge of unit.edges) follow(edge);
+        if (rest.length > 0) for (const returned of unit.returns) follow({ unit: returned }, rest);
+        return { own: facts.unitWrites[node.unit] ?? [], next };
+      }
+      // Only the member used, where the unit's members are known (see `MemberTable`).
+      const table = facts.summary.members.get(node.unit);
+      if (table?.kind === "alias") {
+        for (const edge of table.of) follow(edge, path);
         return { own: [], next };
       }
-      for (const edge of facts.summary.units[node.unit]?.edges ?? []) follow(edge);
-      return { own: facts.unitWrites[node.unit] ?? [], next };
+      if (table?.kind === "members" && head !== CALL) {
+        const edges = table.members.get(head);
+        if (edges) for (const edge of edges) follow(edge, rest);
+        else if (!table.complete && !this.isPackageEdge(node.file, table.superclass)) return whole();
+        return { own: [], next };
+      }
+      return whole();
     }
     if (node.name === "*") {
       for (const name of facts.summary.exports.keys()) next.push({ kind: "export", file: node.file, name });
@@ -544,9 +573,14 @@ class RepoFactsImpl implements RepoFacts {
       return { own: [], next };
     }
     const edges = facts.summary.exports.get(node.name);
-    if (edges) for (const edge of edges) follow(edge, node.member);
-    else if (node.name !== "default") for (const specifier of facts.summary.starExports) follow({ use: { specifier, name: node.name, mode: "import", ...(node.member === undefined ? {} : { member: node.member }) } });
+    if (edges) for (const edge of edges) follow(edge, node.path);
+    else if (node.name !== "default") for (const specifier of facts.summary.starExports) follow({ use: { specifier, name: node.name, mode: "import", ...(node.path === undefined ? {} : { path: node.path }) } });
     return { own: [], next };
+  }
+
+  /** True for an edge to an import that is no repository module (a package's class: `PrismaClient`), whose code the facts never read. */
+  private isPackageEdge(file: string, edge: Edge | undefined): boolean {
+    return edge !== undefined && "use" in edge && this.resolveUse(file, edge.use) === undefined;
   }
 
   /**
@@ -557,9 +591,9 @@ class RepoFactsImpl implements RepoFacts {
   private writesFrom(start: WriteNode): readonly MutationFact[] {
     const keyOf = (node: WriteNode): string =>
       node.kind === "unit"
-        ? `w\0u\0${node.file}\0${node.unit}\0${node.member ?? ""}`
+        ? `w\0u\0${node.file}\0${node.unit}\0${pathKey(node.path)}`
         : node.kind === "export"
-          ? `w\0e\0${node.file}\0${node.name}\0${node.member ?? ""}`
+          ? `w\0e\0${node.file}\0${node.name}\0${pathKey(node.path)}`
           : `w\0l\0${node.file}`;
     const done = (key: string): readonly MutationFact[] | undefined => this.memoMap().get(key) as readonly MutationFact[] | undefined;
     const startKey = keyOf(start);
@@ -679,11 +713,10 @@ class RepoFactsImpl implements RepoFacts {
   referenceWrites(fromFile: string, identifier: TSESTree.Identifier, scope: TSESLint.Scope.Scope): readonly MutationFact[] {
     return this.query(() => {
       const use = importedNameOf(identifier, scope);
-      if (!use) return [];
+      if (!use || isInertReference(identifier)) return [];
       const target = this.resolveUse(path.resolve(fromFile), use);
       if (target === undefined) return [];
-      const member = use.consumedMember === true || use.name === "*" ? undefined : use.member;
-      return this.writesFrom({ kind: "export", file: target, name: use.name, member });
+      return this.writesFrom({ kind: "export", file: target, name: use.name, path: use.name === "*" ? undefined : use.path });
     });
   }
 }

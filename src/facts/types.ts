@@ -166,6 +166,10 @@ export interface RepoFacts {
   /**
    * The database writes each exported function of `file` performs, directly or through functions it
    * calls or references (in its own file or imported from repository modules, transitively, cycle-safe).
+   * A call on a member of a value (`db.user.findFirst()`, `service.purge()`) reaches that member only,
+   * where the value's members are known (an object literal, also one a factory returns; a class; an
+   * instance), else the whole value. A `super.$executeRaw()` that only forwards a client's own
+   * `$executeRaw` override is not counted: the write is where `$executeRaw` is called.
    * Keyed by export name (`default` for the default export and for CommonJS `module.exports = ...`);
    * only exports with at least one write are present. A script calling an imported `wipeUsers()` counts
    * as mutating through this.
@@ -186,8 +190,9 @@ export interface RepoFacts {
    * The writes `identifier` reaches when it is bound to an import of a repository module (a named,
    * default or namespace import, `import x = require()`, a variable bound to `require("x")` or
    * `await import("x")`, whole or destructured): that export's writes (see `exportWrites`; a member
-   * access `users.wipe` on a namespace or module object picks `wipe`). [] for anything else: local
-   * bindings are in the rule's own file, whose writes it sees directly.
+   * access `users.wipe` on a namespace or module object picks `wipe`; a call whose result is discarded
+   * runs the function without what it returns; a use that only tests the binding, `if (!prisma)`, reaches
+   * nothing). [] for anything else: local bindings are in the rule's own file, whose writes it sees directly.
    * @param fromFile the file the identifier is in (the linted file).
    * @param identifier a reference: a callee (`wipeUsers()`), the object of a member call (`users.wipe()`), a callback argument.
    * @param scope the scope the identifier is in (`context.sourceCode.getScope(identifier)`).
