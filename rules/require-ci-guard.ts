@@ -24,6 +24,7 @@ import { createRule } from "../src/create-rule.js";
 import { getStaticString } from "../src/analysis/ast.js";
 import { analyzeGuards, describeWeakness, type GuardAnalysis, guardModuleTester, isAfterGuard, isStaticImport } from "../src/analysis/guard.js";
 import { repoFactsFor } from "../src/analysis/imported-writes.js";
+import { isElidedImport } from "../src/analysis/imports.js";
 import { getPrismaCliCall } from "../src/analysis/prisma-cli.js";
 import type { Contract } from "../src/contract.js";
 import { getFileContext } from "../src/settings.js";
@@ -135,7 +136,10 @@ export default createRule<[], MessageId>({
 
     return {
       ImportDeclaration(node) {
-        if (node.importKind !== "type") addStatic(node, node.source);
+        // An import used only in types is elided by TypeScript and loads nothing
+        // (regression: fixtures/corpus-regressions/type-only-import-elided, from dubinc/dub).
+        const filename = context.physicalFilename;
+        if (!isElidedImport(node, context.sourceCode.getDeclaredVariables(node), filename, facts.verbatimModuleSyntax(filename))) addStatic(node, node.source);
       },
       ExportAllDeclaration(node) {
         if (node.exportKind !== "type") addStatic(node, node.source);

@@ -22,6 +22,7 @@ import type { FileContext } from "../settings.js";
 import type { ImportKind, MutationFact, RepoFacts } from "../facts/types.js";
 import { getRepoFacts } from "../facts/repo-facts.js";
 import { getPropertyName, getStaticString, skipTypeWrappers } from "./ast.js";
+import { isInTypeQuery } from "./imports.js";
 
 type Context = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 
@@ -46,18 +47,6 @@ export interface ImportedWrite {
 export function repoFactsFor(context: Context, file: FileContext): RepoFacts {
   const filename = path.resolve(context.cwd, context.physicalFilename);
   return getRepoFacts(file.root, file.contract).withFileText(filename, context.sourceCode.text);
-}
-
-/**
- * True inside a type's `typeof x` (a `TSTypeQuery`): the scope manager counts it as a value reference,
- * but a type runs nothing (regression: fixtures/corpus-regressions/typeof-type-query).
- */
-function isInTypeQuery(node: TSESTree.Node): boolean {
-  for (let n: TSESTree.Node | undefined = node.parent; n; n = n.parent) {
-    if (n.type === AST_NODE_TYPES.TSTypeQuery) return true;
-    if (!n.type.startsWith("TS") && n.type !== AST_NODE_TYPES.MemberExpression && n.type !== AST_NODE_TYPES.Identifier) return false;
-  }
-  return false;
 }
 
 /** The repository-relative POSIX path of a fact's file, for messages. */

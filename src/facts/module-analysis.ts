@@ -41,6 +41,7 @@ import { visitorKeys } from "@typescript-eslint/visitor-keys";
 import { getPropertyName, skipTypeWrappers } from "../analysis/ast.js";
 import { getDatabaseWrite, PRISMA_RAW_WRITE_METHODS } from "../analysis/mutations.js";
 import { getPrismaCliCall } from "../analysis/prisma-cli.js";
+import { isElidedImport } from "../analysis/imports.js";
 import type { ImportKind, PrismaSchemaFacts } from "./types.js";
 
 type Scope = TSESLint.Scope.Scope;
@@ -156,6 +157,9 @@ export interface RawImport {
 export interface ImportOptions {
   /** The tsconfig's `verbatimModuleSyntax`: `import { type A } from "x"` then still loads `x`. */
   verbatimModuleSyntax: boolean;
+  /** The module's scopes and its path: an import whose bindings are used only in types is elided (`isElidedImport`). */
+  scopeManager?: ScopeManager;
+  file?: string;
 }
 
 /**
@@ -172,7 +176,12 @@ export function extractImports(ast: TSESTree.Program, options: ImportOptions): R
   walk(ast, (node) => {
     switch (node.type) {
       case AST_NODE_TYPES.ImportDeclaration: {
-        const typeOnly = node.importKind === "type" || (onlyTypeSpecifiers(node.specifiers) && !options.verbatimModuleSyntax);
+        const typeOnly =
+          node.importKind === "type" ||
+          (onlyTypeSpecifiers(node.specifiers) && !options.verbatimModuleSyntax) ||
+          (options.scopeManager !== undefined &&
+            options.file !== undefined &&
+            isElidedImport(node, options.scopeManager.getDeclaredVariables(node) as unknown as TSESLint.Scope.Variable[], options.file, options.verbatimModuleSyntax));
         add(node, node.source.value, typeOnly ? "type" : node.specifiers.length === 0 || onlyTypeSpecifiers(node.specifiers) ? "sideEffect" : "static");
         break;
       }
@@ -593,8 +602,17 @@ function importUseOfVariable(variable: Variable, reference: Node | undefined): I
  * @param file the module's path (CommonJS scope rules for `.cjs`/`.cts`).
  * @param schema the Prisma schema for `getDatabaseWrite`, or undefined.
  */
-export function summarizeModule(ast: TSESTree.Program, file: string, schema: PrismaSchemaFacts | undefined): ModuleSummary {
-  const scopeManager = analyze(ast, { sourceType: isCommonJsFile(file) ? "script" : "module" });
+/** The scopes of a parsed module (`@typescript-eslint/scope-manager`), CommonJS files as scripts. */
+export function analyzeScopes(ast: TSESTree.Program, file: string): ScopeManager {
+  return analyze(ast, { sourceType: isCommonJsFile(file) ? "script" : "module" });
+}
+
+/**
+ * What a module's functions and top-level code write (see `ModuleSummary`).
+ * @param scopes the module's scopes when the caller already has them (`analyzeScopes`).
+ */
+export function summarizeModule(ast: TSESTree.Program, file: string, schema: PrismaSchemaFacts | undefined, scopes?: ScopeManager): ModuleSummary {
+  const scopeManager = scopes ?? analyzeScopes(ast, file);
   const units: UnitSummary[] = [{ writes: [], edges: [] }];
   /** Function, class and bound-value nodes -> their unit. */
   const unitOf = new Map<Node, number>();

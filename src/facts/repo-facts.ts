@@ -38,6 +38,7 @@ import {
   pathKey,
   type RawImport,
   summarizeModule,
+  analyzeScopes,
 } from "./module-analysis.js";
 import { ModuleResolver, type ResolutionMode } from "./module-resolution.js";
 import { locatePrismaSchema, parsePrismaSchema, type SchemaLocation } from "./prisma-schema.js";
@@ -300,19 +301,24 @@ class RepoFactsImpl implements RepoFacts {
     return this.isRepoModule(file) ? this.store.get(file) : undefined;
   }
 
+  verbatimModuleSyntax(file: string): boolean {
+    return this.resolver().configFor(path.dirname(path.resolve(file))).options.verbatimModuleSyntax === true;
+  }
+
   /** Parses a module once per content, tsconfig mode and schema version (see `ModuleFacts`). */
   private moduleFacts(record: ContentRecord): ModuleFacts {
     const cached = record.derived.get("module") as ModuleFacts | undefined;
-    const verbatim = this.resolver().configFor(path.dirname(record.file)).options.verbatimModuleSyntax === true;
+    const verbatim = this.verbatimModuleSyntax(record.file);
     const schema = this.schemaState();
     if (cached && cached.verbatim === verbatim && cached.schemaVersion === schema.version) return cached;
     let facts: ModuleFacts;
     try {
       const ast = parseModule(record.text, record.file);
-      const imports = extractImports(ast, { verbatimModuleSyntax: verbatim });
+      const scopeManager = analyzeScopes(ast, record.file);
+      const imports = extractImports(ast, { verbatimModuleSyntax: verbatim, scopeManager, file: record.file });
       let summary: ModuleSummary | undefined;
       try {
-        summary = summarizeModule(ast, record.file, schema.schema);
+        summary = summarizeModule(ast, record.file, schema.schema, scopeManager);
       } catch {
         summary = undefined;
       }

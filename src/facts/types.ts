@@ -210,6 +210,11 @@ export interface RepoFacts {
   parsedModule?(file: string): ParsedModule | undefined;
   /** Why a repository module has no facts: it cannot be read or does not parse; undefined when it parsed. */
   problem(file: string): FactsProblem | undefined;
+  /**
+   * The `verbatimModuleSyntax` option of the tsconfig nearest to `file` (false without one): whether
+   * TypeScript keeps imports whose bindings are used only as types (`isElidedImport`).
+   */
+  verbatimModuleSyntax(file: string): boolean;
   /** The Prisma schema, or undefined when the repository has none (computed on first use). */
   readonly prismaSchema: PrismaSchemaFacts | undefined;
   /** Schema files that do not parse, and a contract `prismaSchema` that matches no file. */

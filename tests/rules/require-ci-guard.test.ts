@@ -86,6 +86,13 @@ ruleTester.run("require-ci-guard: which files are mutation scripts (§6.1)", rul
     }),
     // `import type` loads nothing.
     valid('import type { PrismaClient } from "@prisma/client";\nexport function f(p: PrismaClient) {\n  return p;\n}'),
+    // Choice (one decision with the repository facts): TypeScript elides `import { type X }` and an
+    // import whose bindings are used only in types, unless the tsconfig sets verbatimModuleSyntax
+    // (a virtual file here has no tsconfig). An import whose bindings are not used at all still counts.
+    valid('import { type PrismaClient } from "@prisma/client";\nexport function f(p: PrismaClient) {\n  return p;\n}'),
+    // Regression (fixtures/corpus-regressions/type-only-import-elided, from dubinc/dub
+    // apps/web/scripts/stripe/manual-payouts.ts): an enum imported and used only as a type.
+    valid('import { Role } from "@prisma/client";\nexport const admin: Role | undefined = undefined;'),
     valid('export type { Prisma } from "@prisma/client";'),
     valid('import type * as P from "@prisma/client";'),
     // A name that only starts like a client is another package.
@@ -127,9 +134,8 @@ ruleTester.run("require-ci-guard: which files are mutation scripts (§6.1)", rul
     ),
     // Custom dbClients.
     invalid('import { Pool } from "pg";', [noGuardBeforeImport("pg", 1, 1)], SCRIPT, { settings: contractSettings({ version: 1, dbClients: ["pg"] }) }),
-    // Choice: `import { type X }` with only inline type specifiers still loads the module under
-    // verbatimModuleSyntax and Node's type stripping; only `import type` is known to load nothing.
-    invalid('import { type PrismaClient } from "@prisma/client";', [noGuardBeforeImport("@prisma/client", 1, 1)]),
+    // An enum used as a value loads the module; only type-only use is elided.
+    invalid('import { Role } from "@prisma/client";\nexport const admin = Role.ADMIN;', [noGuardBeforeImport("@prisma/client", 1, 1)]),
     invalid('export { PrismaClient } from "@prisma/client";', [noGuardBeforeImport("@prisma/client", 1, 1)]),
     invalid('export * from "@prisma/client";', [noGuardBeforeImport("@prisma/client", 1, 1)]),
     invalid('import "@prisma/client";', [noGuardBeforeImport("@prisma/client", 1, 1)]),
