@@ -6,12 +6,9 @@
  * only forwards the client's own `$executeRaw` is no write of its own: the write is where `$executeRaw`
  * is called.
  */
-import { analyze } from "@typescript-eslint/scope-manager";
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { describe, expect, it } from "vitest";
-import { parseModule, scopeAt } from "../../src/facts/module-analysis.js";
 import type { MutationFact } from "../../src/facts/types.js";
-import { factsFor } from "./helpers.js";
+import { factsFor, identifierIn } from "./helpers.js";
 
 /** `operation model@file:line` of each write, for compact assertions. */
 function brief(writes: readonly MutationFact[], root: string): string[] {
@@ -93,26 +90,6 @@ describe("class instance methods", () => {
   });
 });
 
-/** The `skip`-th reference named `name` in a parsed file (not in an import), with its scope, as ESLint would give them. */
-function identifierIn(file: string, text: string, name: string, skip = 0): { identifier: TSESTree.Identifier; scope: TSESLint.Scope.Scope } {
-  const ast = parseModule(text, file);
-  const scopeManager = analyze(ast, { sourceType: "module" });
-  const found: TSESTree.Identifier[] = [];
-  const visit = (node: unknown): void => {
-    if (node === null || typeof node !== "object") return;
-    if (Array.isArray(node)) {
-      node.forEach(visit);
-      return;
-    }
-    const n = node as TSESTree.Node;
-    if (n.type === AST_NODE_TYPES.Identifier && n.name === name && n.parent?.type !== AST_NODE_TYPES.ImportSpecifier && n.parent?.type !== AST_NODE_TYPES.ImportDefaultSpecifier) found.push(n);
-    for (const [key, value] of Object.entries(n)) if (key !== "parent") visit(value);
-  };
-  visit(ast);
-  const identifier = found[skip];
-  if (!identifier) throw new Error(`no identifier ${name}`);
-  return { identifier, scope: scopeAt(scopeManager, identifier) };
-}
 
 describe("referenceWrites (the ESLint seam) on these modules", () => {
   const { facts, root, at } = factsFor("members");
