@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PACKAGE_ROOT, runCli } from "./helpers.js";
+import { rules } from "../../src/rules.js";
 
 const EXAMPLE = path.join(PACKAGE_ROOT, "fixtures/example-app");
 const EXPECTED = path.join(import.meta.dirname, "example-app.expected.json");
@@ -60,6 +61,12 @@ describe("contract-scan fixtures/example-app", () => {
     expect(unmarked).toEqual([]);
     expect(unfound).toEqual([]);
     expect(report.findings.some((f) => /^(__tests__|prisma\/migrations)\//.test(f.file))).toBe(false);
+  });
+
+  it("shows every rule of the plugin firing, and parse-error", () => {
+    const report = JSON.parse(json.stdout) as JsonReport;
+    const fired = new Set(report.findings.map((f) => f.ruleId));
+    for (const name of [...Object.keys(rules), "parse-error"]) expect(fired, name).toContain(`production-safety/${name}`);
   });
 
   it("gives a byte-identical report on a rerun, apart from durationMs", () => {
