@@ -21,6 +21,7 @@ import { discoverFiles, SOURCE_FILE_GLOBS } from "./discover.js";
 import { classifyZone, type Zone } from "./zones.js";
 import { fileRole } from "./roles.js";
 import { checkSqlText, checksSqlIn } from "../rules/no-destructive-sql.js";
+import { checkStaleAllowlist } from "./checks/no-stale-allowlist.js";
 
 /** One finding, as in the JSON report of SPEC §4. Lines and columns are 1-based; columns in UTF-16 code units. */
 export interface Finding {
@@ -177,6 +178,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const findings: Finding[] = [];
     for (const file of files) findings.push(...(await scanFile(file, options, linter, config)));
     findings.push(...(await schemaFindings(facts.schemaErrors, options)));
+    if (options.contractFile !== undefined) {
+      const text = await readFile(options.contractFile, "utf8").catch(() => "");
+      findings.push(...checkStaleAllowlist(options.root, options.contract, options.contractFile, text));
+    }
     findings.sort(compareFindings);
     return { findings, files: files.length };
   } finally {

@@ -1,0 +1,56 @@
+/**
+ * no-stale-allowlist (SPEC §3 group B, scanner only, §6.12): a `mutationScripts` entry (or an explicit
+ * `deployScript`) whose file does not exist. An allowlist entry for a deleted script is a standing
+ * permission waiting for the next file of that name. `package.json#<script>` entries (§6.4) are stale
+ * when that package.json or that script is missing. Findings are on the contract file, at the key
+ * (§6.3).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { type Contract, contractKeyLocation, toRepoPath } from "../contract.js";
+import { PLUGIN_NAMESPACE } from "../create-rule.js";
+import type { Finding } from "../scanner.js";
+
+/** The rule id of this check. */
+export const NO_STALE_ALLOWLIST_RULE = `${PLUGIN_NAMESPACE}/no-stale-allowlist`;
+
+/** Why an entry is stale, or undefined when its target exists. */
+function staleReason(root: string, entry: string): string | undefined {
+  const hash = entry.indexOf("#");
+  if (hash === -1) return existsSync(path.join(root, entry)) ? undefined : `the file ${entry} does not exist`;
+  const manifest = entry.slice(0, hash);
+  const script = entry.slice(hash + 1);
+  if (path.basename(manifest) !== "package.json") return existsSync(path.join(root, manifest)) ? undefined : `the file ${manifest} does not exist`;
+  let scripts: unknown;
+  try {
+    scripts = (JSON.parse(readFileSync(path.join(root, manifest), "utf8")) as { scripts?: unknown }).scripts;
+  } catch {
+    return `${manifest} does not exist or is not JSON`;
+  }
+  return scripts !== null && typeof scripts === "object" && Object.hasOwn(scripts, script) ? undefined : `${manifest} has no script "${script}"`;
+}
+
+/**
+ * The stale entries of a contract.
+ * @param root absolute repository root.
+ * @param contractFile absolute path of the contract file (findings go there); with the defaults
+ *   (no file) there is nothing to check.
+ * @param contractText the contract file's text (for key positions).
+ */
+export function checkStaleAllowlist(root: string, contract: Contract, contractFile: string, contractText: string): Finding[] {
+  const file = toRepoPath(root, contractFile);
+  const findings: Finding[] = [];
+  const report = (keyPath: string[], message: string): void => {
+    const { line, column } = contractKeyLocation(contractText, keyPath);
+    findings.push({ ruleId: NO_STALE_ALLOWLIST_RULE, severity: "error", file, line, column, endLine: line, endColumn: column, message });
+  };
+  for (const entry of Object.keys(contract.mutationScripts)) {
+    const reason = staleReason(root, entry);
+    if (reason) report(["mutationScripts", entry], `mutationScripts["${entry}"] allows a script that is gone: ${reason}. Remove the entry, so a new file of that name is not allowlisted unreviewed.`);
+  }
+  if (contract.deployScript !== undefined) {
+    const reason = staleReason(root, contract.deployScript);
+    if (reason) report(["deployScript"], `deployScript names a script that is gone: ${reason}. Point it at the deploy script, or remove the key.`);
+  }
+  return findings;
+}
