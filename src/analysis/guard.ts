@@ -34,10 +34,9 @@
  * Async functions: a guard that throws inside an `async` function whose call is not awaited, or that runs
  * after an `await` in it, protects the rest of that function but not the code after the call.
  *
- * Pure: reads the AST (with parent pointers, as ESLint sets them) and scopes, never the file system, except
- * `moduleBeginsWithGuard`, which reads and parses one module (cached by path, size and modification time).
+ * Pure: reads the AST (with parent pointers, as ESLint sets them) and scopes, never the file system;
+ * `moduleBeginsWithGuard`, which parses one module's text from the repository facts (cached by path and text).
  */
-import { readFileSync, statSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
 import { parseForESLint } from "@typescript-eslint/parser";
@@ -1162,36 +1161,34 @@ function inertBeforeGuard(statement: TSESTree.ProgramStatement, analysis: GuardA
   }
 }
 
-const beginsCache = new Map<string, { mtimeMs: number; size: number; key: string; value: boolean }>();
+const beginsCache = new Map<string, { text: string; key: string; value: boolean }>();
 
 /**
- * `beginsWithGuard` for a file of the repository, read from disk and cached by path, modification time,
- * size and `ciGuard`. A file that cannot be read or parsed does not begin with the guard (fail closed).
+ * `beginsWithGuard` for a repository module whose text the repository facts hold (the scan's snapshot,
+ * or the editor's view), cached by path, text and `ciGuard`. Rules never read files themselves.
  * @param file absolute path.
+ * @param text the module's text, or undefined when the facts could not read or parse it (fail closed:
+ *   it does not begin with the guard).
  */
-export function moduleBeginsWithGuard(file: string, ciGuard: Contract["ciGuard"]): boolean {
+export function moduleBeginsWithGuard(file: string, text: string | undefined, ciGuard: Contract["ciGuard"]): boolean {
+  if (text === undefined) return false;
   const key = JSON.stringify(ciGuard);
-  let stat: { mtimeMs: number; size: number };
-  try {
-    stat = statSync(file);
-  } catch {
-    return false;
-  }
   const hit = beginsCache.get(file);
-  if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size && hit.key === key) return hit.value;
+  if (hit && hit.text === text && hit.key === key) return hit.value;
   let value: boolean;
   try {
-    value = beginsWithGuard(readFileSync(file, "utf8"), ciGuard, file);
+    value = beginsWithGuard(text, ciGuard, file);
   } catch {
     value = false;
   }
-  beginsCache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, key, value });
+  beginsCache.set(file, { text, key, value });
   return value;
 }
 
 /** What `guardModuleTester` needs from the repository facts (src/facts/types.ts `RepoFacts`). */
 interface GuardModuleFacts {
   resolve(fromFile: string, specifier: string): string | undefined;
+  parsedModule?(file: string): { text: string } | undefined;
 }
 
 /**
@@ -1214,7 +1211,7 @@ export function guardModuleTester(ciGuard: Contract["ciGuard"], fromFile: string
       else {
         const repoPath = path.relative(root, resolved).split(path.sep).join("/");
         const withoutExtension = repoPath.replace(/\.[cm]?[jt]sx?$/, "");
-        answer = listed.has(repoPath) || listed.has(withoutExtension) || moduleBeginsWithGuard(resolved, ciGuard);
+        answer = listed.has(repoPath) || listed.has(withoutExtension) || moduleBeginsWithGuard(resolved, facts.parsedModule?.(resolved)?.text, ciGuard);
       }
       cache.set(specifier, answer);
     }

@@ -16,7 +16,6 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
-import { analyze } from "@typescript-eslint/scope-manager";
 import { isGitIgnoredSync } from "globby";
 import picomatch from "picomatch";
 import { ALWAYS_IGNORED, discoverFiles } from "../discover.js";
@@ -377,7 +376,7 @@ class RepoFactsImpl implements RepoFacts {
       } catch {
         return undefined;
       }
-      const scopeManager = analyze(ast, { sourceType: /\.c[jt]s$/.test(record.file) ? "script" : "module" }) as unknown as TSESLint.Scope.ScopeManager;
+      const scopeManager = analyzeScopes(ast, record.file) as unknown as TSESLint.Scope.ScopeManager;
       const parsed: ParsedModule = { file: record.file, text: record.text, ast, scopeManager };
       this.parsedCache.set(record, parsed);
       if (this.parsedCache.size > PARSED_CACHE_SIZE) this.parsedCache.delete(this.parsedCache.keys().next().value as ContentRecord);
