@@ -20,6 +20,7 @@ import plugin, { allRulesAtError } from "./index.js";
 import { discoverFiles, SOURCE_FILE_GLOBS } from "./discover.js";
 import { classifyZone, type Zone } from "./zones.js";
 import { fileRole } from "./roles.js";
+import { decodeSourceBytes, MAX_SOURCE_BYTES } from "./source-text.js";
 import { checkSqlText, checksSqlIn } from "../rules/no-destructive-sql.js";
 import { checkStaleAllowlist } from "./checks/no-stale-allowlist.js";
 
@@ -55,7 +56,7 @@ export interface ScanResult {
 }
 
 /** Files over this size are not parsed and get a `parse-error` finding ("too large"), SPEC §6.13. */
-export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+export const MAX_FILE_BYTES = MAX_SOURCE_BYTES;
 
 export { ALWAYS_IGNORED, discoverFiles } from "./discover.js";
 
@@ -90,15 +91,6 @@ function wholeFile(ruleId: string, severity: Finding["severity"], file: string, 
   return { ruleId, severity, file, line, column, endLine: line, endColumn: column, message };
 }
 
-function decode(bytes: Buffer): { text: string } | { problem: string } {
-  if (bytes.length > MAX_FILE_BYTES) return { problem: `file is too large to parse (${bytes.length} bytes; the limit is ${MAX_FILE_BYTES} bytes)` };
-  if (bytes.subarray(0, 8000).includes(0)) return { problem: "file is binary (it contains NUL bytes), not source text" };
-  try {
-    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
-  } catch {
-    return { problem: "file is not valid UTF-8" };
-  }
-}
 
 /**
  * Scans one file. Never throws: a read, decode, parse or rule failure becomes a `parse-error` finding.
@@ -115,7 +107,7 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
   } catch (error) {
     return [parseError(`cannot read the file: ${(error as Error).message}`)];
   }
-  const decoded = decode(bytes);
+  const decoded = decodeSourceBytes(bytes);
   if ("problem" in decoded) return [parseError(decoded.problem)];
   const { text } = decoded;
   try {

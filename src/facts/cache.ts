@@ -12,11 +12,10 @@
  * instead of the disk while it is the override.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
+import { readSourceText } from "../source-text.js";
 
-/** Files over this size are not read (like the scanner's parse limit, SPEC §6.13). */
-export const MAX_FACTS_FILE_BYTES = 2 * 1024 * 1024;
 
 /** One version of one file's content, and what was derived from it. */
 export interface ContentRecord {
@@ -40,23 +39,6 @@ function hashOf(text: string): string {
   return createHash("sha1").update(text).digest("base64");
 }
 
-/** The text of a file, or why it has none (too large, binary, not UTF-8, unreadable). */
-export function readSourceText(file: string): { text: string } | { problem: string } {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    return { problem: `cannot read the file: ${(error as Error).message}` };
-  }
-  if (bytes.length > MAX_FACTS_FILE_BYTES) return { problem: `file is too large to parse (${bytes.length} bytes; the limit is ${MAX_FACTS_FILE_BYTES} bytes)` };
-  if (bytes.subarray(0, 8000).includes(0)) return { problem: "file is binary (it contains NUL bytes), not source text" };
-  try {
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return { text: text.startsWith("\uFEFF") ? text.slice(1) : text };
-  } catch {
-    return { problem: "file is not valid UTF-8" };
-  }
-}
 
 /** Content records of files (see the module header). */
 export class FileStore {
