@@ -14,7 +14,8 @@
  * global one is not the environment.
  */
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
-import { getCalleeName, getConstInitializer, getKeyName, getPropertyName, getStaticPrefix, getStaticString, skipTypeWrappers } from "./ast.js";
+import { launcherKind } from "./child-process.js";
+import { getConstInitializer, getKeyName, getPropertyName, getStaticPrefix, getStaticString, skipTypeWrappers } from "./ast.js";
 
 type Scope = TSESLint.Scope.Scope;
 type Variable = TSESLint.Scope.Variable;
@@ -48,22 +49,6 @@ const SVELTEKIT_DYNAMIC_ENV = new Set(["$env/dynamic/private", "$env/dynamic/pub
 /** SvelteKit modules whose named exports are environment variables. */
 const SVELTEKIT_STATIC_ENV = new Set(["$env/static/private", "$env/static/public"]);
 
-/** Child-process launchers whose options object may carry `env` (node:child_process, execa, zx). */
-const CHILD_PROCESS_FUNCTIONS = new Set([
-  "exec",
-  "execSync",
-  "execFile",
-  "execFileSync",
-  "spawn",
-  "spawnSync",
-  "fork",
-  "execa",
-  "execaSync",
-  "execaCommand",
-  "execaCommandSync",
-  "execaNode",
-  "$",
-]);
 
 const MAX_DEPTH = 6;
 
@@ -324,18 +309,6 @@ function patternAccesses(pattern: TSESTree.ObjectPattern, scope: Scope, report: 
   }
 }
 
-/** True when `callee` names a child-process launcher, directly or through `promisify(launcher)`. */
-function isChildProcessCallee(callee: TSESTree.Node, scope: Scope, depth = 0): boolean {
-  if (depth > MAX_DEPTH) return false;
-  const node = skipTypeWrappers(callee);
-  const name = getCalleeName(node);
-  if (name !== undefined && CHILD_PROCESS_FUNCTIONS.has(name)) return true;
-  // const run = promisify(exec);  util.promisify(exec)(...)
-  const target = node.type === AST_NODE_TYPES.Identifier ? getConstInitializer(node, scope) : node;
-  if (target?.type !== AST_NODE_TYPES.CallExpression || getCalleeName(target.callee) !== "promisify") return false;
-  const wrapped = target.arguments[0];
-  return wrapped !== undefined && wrapped.type !== AST_NODE_TYPES.SpreadElement && isChildProcessCallee(wrapped, scope, depth + 1);
-}
 
 /** The assignment or `delete` that `node` (a member expression, possibly wrapped in `!`/`as`) is the target of. */
 function writeContext(node: TSESTree.MemberExpression): TSESTree.AssignmentExpression | TSESTree.UnaryExpression | undefined {
@@ -485,7 +458,7 @@ export function envAccessListeners(
           return;
         }
       }
-      if (!isChildProcessCallee(callee, scope)) return;
+      if (launcherKind(callee, scope) === undefined) return;
       for (const argument of node.arguments) {
         for (const property of objectProperties(argument, scope)) {
           if (getKeyName(property, scope) !== "env") continue;

@@ -28,6 +28,7 @@
  */
 import { parse as shellParse, quote as shellQuote, type ParseEntry } from "shell-quote";
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { launcherKind } from "./child-process.js";
 import { getCalleeName, getConstInitializer, getStringPieces, skipTypeWrappers } from "./ast.js";
 
 type Scope = TSESLint.Scope.Scope;
@@ -499,10 +500,6 @@ export function parsePrismaCommands(commandLine: string): PrismaCommand[] {
 // ---------------------------------------------------------------------------------------------------
 // Code: exec, spawn, execa, zx
 
-/** Functions whose first argument is a shell command line. */
-const COMMAND_STRING_FUNCTIONS = new Set(["exec", "execSync", "execaCommand", "execaCommandSync"]);
-/** Functions that take a program and an argv array (`spawn("npx", ["prisma", ...])`). */
-const FILE_AND_ARGS_FUNCTIONS = new Set(["execFile", "execFileSync", "spawn", "spawnSync", "execa", "execaSync", "execaNode"]);
 /** Template tags that run their template as a command (zx and execa `$`, execa's `execa\`...\``). */
 const COMMAND_TAGS = new Set(["$", "execa", "execaSync", "execaCommand", "execaCommandSync"]);
 
@@ -617,17 +614,10 @@ function tagName(tag: TSESTree.Node): string | undefined {
 /** How a function runs a command: from a command line, or from a program and an argv array. */
 type RunnerKind = "line" | "file";
 
-/** The runner kind of a callee: by name, or through `const run = promisify(exec)` / `util.promisify(execFile)`. */
-function runnerKind(callee: TSESTree.Node, scope: Scope, depth = 0): RunnerKind | undefined {
-  const node = skipTypeWrappers(callee);
-  const name = getCalleeName(node);
-  if (name !== undefined && COMMAND_STRING_FUNCTIONS.has(name)) return "line";
-  if (name !== undefined && FILE_AND_ARGS_FUNCTIONS.has(name)) return "file";
-  if (node.type !== AST_NODE_TYPES.Identifier || depth > 2) return undefined;
-  const init = getConstInitializer(node, scope);
-  const call = init ? skipTypeWrappers(init) : undefined;
-  const wrapped = call?.type === AST_NODE_TYPES.CallExpression && getCalleeName(call.callee) === "promisify" ? call.arguments[0] : undefined;
-  return wrapped && wrapped.type !== AST_NODE_TYPES.SpreadElement ? runnerKind(wrapped, scope, depth + 1) : undefined;
+/** The runner kind of a callee (`launcherKind`, the shared detector), when it runs a command. */
+function runnerKind(callee: TSESTree.Node, scope: Scope): RunnerKind | undefined {
+  const kind = launcherKind(callee, scope);
+  return kind === "line" || kind === "file" ? kind : undefined;
 }
 
 /** Which parameters of a local wrapper function reach a runner: its command line, or its program and argv. */
