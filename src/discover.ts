@@ -30,6 +30,10 @@ export const ALWAYS_IGNORED = [
   "**/.turbo/**",
   "**/.vercel/**",
   "**/.cache/**",
+  // Yarn Berry's committed package manager, plugins, SDKs and Plug'n'Play loader: dependencies, not code.
+  "**/.yarn/**",
+  "**/.pnp.cjs",
+  "**/.pnp.loader.mjs",
   "**/*.d.ts",
   "**/*.d.mts",
   "**/*.d.cts",

@@ -57,6 +57,9 @@ describe("scan", () => {
           "node_modules/pkg/index.js": "process.env.SKIP_A;\n",
           "dist/index.js": "process.env.SKIP_A;\n",
           ".next/server.js": "process.env.SKIP_A;\n",
+          // Regression: FreeFeed/freefeed-server commits Yarn Berry's own release (.yarn/releases/yarn-4.0.2.cjs).
+          ".yarn/releases/yarn-4.0.2.cjs": "process.env.SKIP_A;\n",
+          ".pnp.cjs": "process.env.SKIP_A;\n",
           "types/env.d.ts": "declare const x: typeof process.env.SKIP_A;\n",
           "vendor/lib.js": "process.env.SKIP_A;\n",
           "src/kept.ts": "process.env.SKIP_A;\n",

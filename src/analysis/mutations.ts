@@ -51,8 +51,8 @@
  * The "does this SQL write" predicate (`getSqlWrite`, `isWritingSql`) lives here for now because
  * `sql.ts` was being rewritten at the same time; it belongs beside `findDestructiveStatements`.
  */
-import "./sql.js";
 import { parseSync, scanSync } from "libpg-query";
+import { withPositionalPlaceholders } from "./sql.js";
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import type { PrismaSchemaFacts } from "../facts/types.js";
 import { getCalleeName, getConstInitializer, getKeyName, getPropertyName, getStaticString, getStringPieces, skipTypeWrappers } from "./ast.js";
@@ -240,11 +240,17 @@ function collectWrites(value: unknown, found: { kinds: string[]; tables: string[
 
 /** The statements of a text as libpg-query parses it, or undefined when it does not parse. */
 function tryParse(text: string): unknown[] | undefined {
-  try {
-    return (parseSync(text) as { stmts?: unknown[] }).stmts ?? [];
-  } catch {
-    return undefined;
-  }
+  const attempt = (input: string): unknown[] | undefined => {
+    try {
+      return (parseSync(input) as { stmts?: unknown[] }).stmts ?? [];
+    } catch {
+      return undefined;
+    }
+  };
+  const parsed = attempt(text);
+  if (parsed !== undefined) return parsed;
+  const positional = withPositionalPlaceholders(text);
+  return positional === undefined ? undefined : attempt(positional);
 }
 
 /** Fallback for a text that does not parse: each `;`-separated statement by its first keyword. */

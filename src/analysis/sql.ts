@@ -472,14 +472,46 @@ function analyzeUnparsed(joined: Joined, errorCursor: number | undefined): Destr
   return found;
 }
 
+/**
+ * The text with positional placeholders of other drivers made parseable, or undefined when it has none:
+ * `?` (knex, mysql2, better-sqlite3 value bindings) becomes `1` and `??` (knex identifier bindings)
+ * becomes `__`. Both are ASCII and keep their length, so every UTF-16 and UTF-8 offset stays put. Tried
+ * only after the text failed to parse as PostgreSQL, where `?` is also the jsonb key-exists operator.
+ * Tokens come from libpg-query's scanner, so a `?` inside a string, identifier or comment is left alone.
+ */
+export function withPositionalPlaceholders(text: string): string | undefined {
+  let tokens: ScanToken[];
+  try {
+    tokens = scanSync(text).tokens;
+  } catch {
+    return undefined;
+  }
+  const bytes = Buffer.from(text, "utf8");
+  let changed = false;
+  for (const token of tokens) {
+    if (token.text !== "?" && token.text !== "??") continue;
+    bytes.fill(token.text === "?" ? "1" : "_", token.start, token.end);
+    changed = true;
+  }
+  return changed ? bytes.toString("utf8") : undefined;
+}
+
 function analyze(parts: readonly string[]): DestructiveStatement[] {
   const withParams = joinParts(parts, (i) => `$${i + 1}`);
   const outcome = parse(withParams.text);
   if (outcome.ok) return analyzeParsed(withParams, outcome.stmts, withParams.text, 0);
+  const candidates = [withParams];
   if (parts.length > 1) {
     const withIdentifiers = joinParts(parts, (i) => `hole_${i + 1}`);
     const second = parse(withIdentifiers.text);
     if (second.ok) return analyzeParsed(withIdentifiers, second.stmts, withIdentifiers.text, 0);
+    candidates.push(withIdentifiers);
+  }
+  for (const joined of candidates) {
+    const positional = withPositionalPlaceholders(joined.text);
+    if (positional === undefined) break;
+    const third = parse(positional);
+    if (third.ok) return analyzeParsed({ ...joined, text: positional, bytes: Buffer.from(positional, "utf8") }, third.stmts, positional, 0);
   }
   return analyzeUnparsed(withParams, outcome.cursor);
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkSqlText } from "../../rules/no-destructive-sql.js";
-import { blankPsqlMetaCommands, findDestructiveStatements } from "../../src/analysis/sql.js";
+import { blankPsqlMetaCommands, findDestructiveStatements, withPositionalPlaceholders } from "../../src/analysis/sql.js";
 
 /** The kinds found in one SQL text without holes. */
 function kinds(sql: string): string[] {
@@ -179,6 +179,27 @@ describe("findDestructiveStatements: positions", () => {
   });
 });
 
+// Choice: positional placeholders of other drivers (`?` of knex/mysql2/better-sqlite3, `??` of knex
+// identifier bindings) are read as parameters once the text fails to parse as PostgreSQL, so a knex
+// `raw("update users set a = ?")` is judged on its statement (no WHERE), not only on its first keyword.
+// Regression: FreeFeed/freefeed-server app/support/DbAdapter/*.js (`delete from ... where ... = ?`).
+describe("findDestructiveStatements: positional placeholders", () => {
+  it("parses ? and ?? as parameters, keeping offsets", () => {
+    expect(findDestructiveStatements(["-- knex\n  delete from ?? where id = ?"])).toEqual([
+      { kind: "DELETE", part: 0, offset: 10, endPart: 0, endOffset: 37, unparsed: false },
+    ]);
+    expect(kinds("update users set a = ?")).toEqual(["UPDATE without WHERE"]);
+    expect(kinds("update users set a = ? where id = ?")).toEqual([]);
+    expect(kinds("insert into t (a, b) values (?, ?) on conflict do nothing")).toEqual([]);
+  });
+
+  it("leaves the jsonb ? operator and question marks in strings alone", () => {
+    expect(withPositionalPlaceholders("select data ? 'k' from t")).toBe("select data 1 'k' from t");
+    expect(kinds("select data ? 'k' from t")).toEqual([]);
+    expect(withPositionalPlaceholders("select 'why?' from t -- really?")).toBeUndefined();
+  });
+});
+
 describe("findDestructiveStatements: text that does not parse", () => {
   it("reports only when the first keyword is destructive, as unparsed", () => {
     expect(findDestructiveStatements(["DROP TABLE `users`"])).toEqual([
@@ -186,7 +207,7 @@ describe("findDestructiveStatements: text that does not parse", () => {
     ]);
     expect(kinds("DELETE FROM ?? WHERE id = ?")).toEqual(["DELETE"]);
     expect(kinds("truncate `audit_log`")).toEqual(["TRUNCATE"]);
-    expect(findDestructiveStatements(["-- knex\n  delete from ?? where id = ?"])).toMatchObject([{ kind: "DELETE", offset: 10, unparsed: true }]);
+    expect(findDestructiveStatements(["DELETE FROM t WHERE id = ? AND"])).toMatchObject([{ kind: "DELETE", offset: 0, unparsed: true }]);
   });
 
   it("stays silent when the first keyword is not destructive", () => {
@@ -211,9 +232,9 @@ describe("findDestructiveStatements: text that does not parse", () => {
 
   it("reads each statement of an unparsable multi-statement text on its own", () => {
     // Decision: statements are split at `;` tokens; one that parses alone is reported as parsed.
-    const sql = "UPDATE t SET a = ? WHERE id = ?; DELETE FROM x WHERE id = ?; DROP TABLE y";
+    const sql = "UPDATE t SET a = $1 WHERE id = $2; DELETE FROM x WHERE id = ; DROP TABLE y";
     expect(findDestructiveStatements([sql])).toEqual([
-      { kind: "DELETE", part: 0, offset: sql.indexOf("DELETE"), endPart: 0, endOffset: sql.indexOf("; DROP"), unparsed: true },
+      { kind: "DELETE", part: 0, offset: sql.indexOf("DELETE"), endPart: 0, endOffset: sql.indexOf(" ; DROP"), unparsed: true },
       { kind: "DROP TABLE", part: 0, offset: sql.indexOf("DROP"), endPart: 0, endOffset: sql.length, unparsed: false },
     ]);
   });

@@ -236,13 +236,20 @@ const forms: Invalid[] = [
     errors: [error("DELETE", "query", 5, 23)],
   },
   {
-    // The unparsed fallback: knex bindings (`??`, `?`) are not PostgreSQL.
+    // knex bindings (`??`, `?`) are read as parameters (src/analysis/sql.ts withPositionalPlaceholders).
     code: 'await knex.raw("DELETE FROM ?? WHERE id = ?", [table, id]);',
     filename: SCRIPT,
-    errors: [unparsed("DELETE", "raw", 1, 17)],
+    errors: [error("DELETE", "raw", 1, 17)],
+  },
+  {
+    // Regression: FreeFeed/freefeed-server, a knex UPDATE without WHERE was only guessed from its first keyword.
+    code: 'await knex.raw("update users set is_private = ?", [true]);',
+    filename: SCRIPT,
+    errors: [error("UPDATE without WHERE", "raw", 1, 17)],
   },
   { code: 'await db.execute("DROP TABLE `users`");', filename: SCRIPT, errors: [unparsed("DROP", "execute", 1, 19)] },
-  { code: "await db.execute(`delete from ${table} where id = ?`, [id]);", filename: SCRIPT, errors: [unparsed("DELETE", "execute", 1, 19)] },
+  { code: "await db.execute(`delete from ${table} where id = ?`, [id]);", filename: SCRIPT, errors: [error("DELETE", "execute", 1, 19)] },
+  { code: "await db.execute(`delete from ${table} where id = ? and`, [id]);", filename: SCRIPT, errors: [unparsed("DELETE", "execute", 1, 19)] },
   {
     // A hole inside a DO body is a parameter inside the PL/pgSQL text.
     code: "await prisma.$executeRaw`DO $$ BEGIN DELETE FROM sessions WHERE user_id = ${id}; END $$`;",
@@ -258,7 +265,7 @@ const forms: Invalid[] = [
   {
     code: 'await conn.query("UPDATE t SET a = ? WHERE id = ?; DELETE FROM x WHERE id = ?", [a, id, id]);',
     filename: SCRIPT,
-    errors: [unparsed("DELETE", "query", 1, 52)],
+    errors: [error("DELETE", "query", 1, 52)],
   },
   {
     code: 'await conn.query("SELECT * FROM t WHERE a = ?; DROP TABLE b");',
