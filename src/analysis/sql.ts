@@ -473,11 +473,13 @@ function analyzeUnparsed(joined: Joined, errorCursor: number | undefined): Destr
 }
 
 /**
- * The text with positional placeholders of other drivers made parseable, or undefined when it has none:
- * `?` (knex, mysql2, better-sqlite3 value bindings) becomes `1` and `??` (knex identifier bindings)
- * becomes `__`. Both are ASCII and keep their length, so every UTF-16 and UTF-8 offset stays put. Tried
- * only after the text failed to parse as PostgreSQL, where `?` is also the jsonb key-exists operator.
- * Tokens come from libpg-query's scanner, so a `?` inside a string, identifier or comment is left alone.
+ * The text with the placeholders of other drivers made parseable, or undefined when it has none:
+ * `?` (knex, mysql2, better-sqlite3 value bindings) becomes `1`, `??` (knex identifier bindings) becomes
+ * `__`, and the colon of a named replacement `:name` (Sequelize `replacements`, knex named bindings)
+ * becomes a space, so the name reads as a column. All are ASCII and keep their length, so every UTF-16
+ * and UTF-8 offset stays put. Tried only after the text failed to parse as PostgreSQL, where `?` is also
+ * the jsonb key-exists operator. Tokens come from libpg-query's scanner, so a `?` or `:` inside a string,
+ * identifier or comment is left alone, and `::` casts are a token of their own.
  */
 export function withPositionalPlaceholders(text: string): string | undefined {
   let tokens: ScanToken[];
@@ -488,11 +490,12 @@ export function withPositionalPlaceholders(text: string): string | undefined {
   }
   const bytes = Buffer.from(text, "utf8");
   let changed = false;
-  for (const token of tokens) {
-    if (token.text !== "?" && token.text !== "??") continue;
-    bytes.fill(token.text === "?" ? "1" : "_", token.start, token.end);
+  tokens.forEach((token, index) => {
+    const named = token.text === ":" && tokens[index + 1]?.start === token.end;
+    if (token.text !== "?" && token.text !== "??" && !named) return;
+    bytes.fill(token.text === "?" ? "1" : token.text === "??" ? "_" : " ", token.start, token.end);
     changed = true;
-  }
+  });
   return changed ? bytes.toString("utf8") : undefined;
 }
 

@@ -193,6 +193,13 @@ describe("findDestructiveStatements: positional placeholders", () => {
     expect(kinds("insert into t (a, b) values (?, ?) on conflict do nothing")).toEqual([]);
   });
 
+  it("reads named replacements (:name) as columns and keeps :: casts", () => {
+    // Regression: outline/outline server/queues/tasks/RollupWeeklyDocumentInsightsTask.ts (Sequelize replacements).
+    expect(withPositionalPlaceholders("DELETE FROM t WHERE a >= :start::uuid")).toBe("DELETE FROM t WHERE a >=  start::uuid");
+    expect(findDestructiveStatements(["DELETE FROM t USING d WHERE d.id = t.d AND t.a >= :start::uuid"])).toMatchObject([{ kind: "DELETE", unparsed: false }]);
+    expect(kinds("UPDATE t SET a = :value")).toEqual(["UPDATE without WHERE"]);
+  });
+
   it("leaves the jsonb ? operator and question marks in strings alone", () => {
     expect(withPositionalPlaceholders("select data ? 'k' from t")).toBe("select data 1 'k' from t");
     expect(kinds("select data ? 'k' from t")).toEqual([]);
