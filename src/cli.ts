@@ -12,6 +12,7 @@ import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { CONTRACT_FILE_NAME, type Contract, ContractError, defaultContract, loadContractFile, toRepoPath } from "./contract.js";
 import { packageVersion } from "./package-info.js";
+import { addInitCommand } from "./init.js";
 import { buildReport, type Report } from "./report.js";
 import formatJson from "./reporters/json.js";
 import formatText from "./reporters/text.js";
@@ -113,6 +114,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   let pending: Promise<number> | undefined;
   const program = buildProgram(io, (dir, flags) => {
     pending = runScan(dir, flags, io);
+  });
+  addInitCommand(program, io, (init) => {
+    pending = init;
   });
   try {
     program.parse(argv, { from: "user" });
