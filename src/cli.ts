@@ -49,6 +49,8 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
     .description("Check a repository against its production mutation contract (production-contract.json).")
     .version(packageVersion, "-v, --version")
     .argument("[dir]", "repository to scan", ".")
+    // Subcommands (init, ...) are listed under "Commands:"; the usage line shows the default command.
+    .usage("[options] [dir]")
     .option("--contract <file>", `contract path (default: <dir>/${CONTRACT_FILE_NAME})`)
     .addOption(new Option("--format <format>", "report format").choices(FORMATS).default("text"))
     .option("--output <file>", "write the report to this file instead of stdout")
@@ -70,7 +72,7 @@ function loadContract(root: string, flags: ScanFlags, io: CliIo): { contract: Co
   if (explicit === undefined && !existsSync(file)) {
     io.stderr(
       `contract-scan: no ${CONTRACT_FILE_NAME} in ${root}; scanning with the defaults (every mutation script is unlisted).\n` +
-        `  Write one at the repository root: {"$schema": "./node_modules/eslint-plugin-production-safety/schema/production-contract.schema.json", "version": 1, ...}\n` +
+        `  Draft one from what the repository does today with \`contract-scan init\`, or write one at the repository root: {"$schema": "./node_modules/eslint-plugin-production-safety/schema/production-contract.schema.json", "version": 1, ...}\n` +
         `  (see "The contract" in the eslint-plugin-production-safety README).\n`,
     );
     return { contract: defaultContract(), contractPath: null };
