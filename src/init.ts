@@ -444,6 +444,9 @@ export async function draftContract(root: string): Promise<InitDraft> {
   }
   for (const computed of collected.computedBypass) decide.push(`a computed bypass name ${computed}: no allow entry covers it; no-bypass-env keeps reporting it.`);
   for (const file of collected.unparsed) decide.push(`${file}: the file does not parse, so its writes and bypass names are not in the draft (parse-error reports it). Fix it and run init again.`);
+  decide.push(
+    `No "safety" section is drafted, so the destructive-operation layers (SPEC §3 group D) are off. To turn them on, name your functions, e.g. "safety": { "productionCheck": ["isProduction"], "safetyCheck": ["passesSafetyCheck"], "confirm": ["requireConfirmation"], "backup": ["createBackup"], "environment": { "variables": ["ENVIRONMENT"] } }.`,
+  );
   decide.push(`No CI guard is drafted: set "ciGuard.functions" / "ciGuard.modules" if your scripts guard through a helper, or require-ci-guard reports every mutation script that loads a client outside CI.`);
 
   const contract: Record<string, unknown> = {
