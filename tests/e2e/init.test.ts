@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ContractError, loadContractFile, validateContract } from "../../src/contract.js";
-import { draftContract, DRAFT_SCHEMA } from "../../src/init.js";
+import { draftContract, DRAFT_SCHEMA, runInit } from "../../src/init.js";
 import { scan } from "../../src/scanner.js";
 import { PACKAGE_ROOT, runCli } from "./helpers.js";
 
@@ -158,10 +158,11 @@ describe("contract-scan init on fixtures/example-app", () => {
     expect(readFileSync(contractPath, "utf8")).toBe(firstDraft);
   });
 
-  it("a directory that does not exist is a usage error", () => {
-    const run = runCli(["init", path.join(dir, "missing")]);
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain("contract-scan init: not a directory:");
+  it("a directory that does not exist is a usage error", async () => {
+    let stderr = "";
+    const io = { stdout: () => undefined, stderr: (text: string) => void (stderr += text), isTTY: false, cwd: dir };
+    expect(await runInit("missing", {}, io)).toBe(2);
+    expect(stderr).toBe("contract-scan init: not a directory: missing\n");
   });
 });
 
