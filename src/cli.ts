@@ -12,6 +12,7 @@ import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { CONTRACT_FILE_NAME, type Contract, ContractError, defaultContract, loadContractFile, toRepoPath } from "./contract.js";
 import { packageVersion } from "./package-info.js";
+import { addInitCommand } from "./init.js";
 import { buildReport, type Report } from "./report.js";
 import formatJson from "./reporters/json.js";
 import formatText from "./reporters/text.js";
@@ -48,6 +49,8 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
     .description("Check a repository against its production mutation contract (production-contract.json).")
     .version(packageVersion, "-v, --version")
     .argument("[dir]", "repository to scan", ".")
+    // Subcommands (init, ...) are listed under "Commands:"; the usage line shows the default command.
+    .usage("[options] [dir]")
     .option("--contract <file>", `contract path (default: <dir>/${CONTRACT_FILE_NAME})`)
     .addOption(new Option("--format <format>", "report format").choices(FORMATS).default("text"))
     .option("--output <file>", "write the report to this file instead of stdout")
@@ -69,7 +72,7 @@ function loadContract(root: string, flags: ScanFlags, io: CliIo): { contract: Co
   if (explicit === undefined && !existsSync(file)) {
     io.stderr(
       `contract-scan: no ${CONTRACT_FILE_NAME} in ${root}; scanning with the defaults (every mutation script is unlisted).\n` +
-        `  Write one at the repository root: {"$schema": "./node_modules/eslint-plugin-production-safety/schema/production-contract.schema.json", "version": 1, ...}\n` +
+        `  Draft one from what the repository does today with \`contract-scan init\`, or write one at the repository root: {"$schema": "./node_modules/eslint-plugin-production-safety/schema/production-contract.schema.json", "version": 1, ...}\n` +
         `  (see "The contract" in the eslint-plugin-production-safety README).\n`,
     );
     return { contract: defaultContract(), contractPath: null };
@@ -113,6 +116,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   let pending: Promise<number> | undefined;
   const program = buildProgram(io, (dir, flags) => {
     pending = runScan(dir, flags, io);
+  });
+  addInitCommand(program, io, (init) => {
+    pending = init;
   });
   try {
     program.parse(argv, { from: "user" });

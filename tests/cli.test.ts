@@ -215,6 +215,7 @@ describe("no contract file", () => {
     expect(report.findings.map((f) => f.ruleId)).toEqual(["production-safety/no-bypass-env"]);
     expect(r.stderr).toContain("no production-contract.json");
     expect(r.stderr).toContain("scanning with the defaults");
+    expect(r.stderr).toContain("Draft one from what the repository does today with `contract-scan init`");
     expect(r.stderr).toContain('"version": 1');
   });
 });

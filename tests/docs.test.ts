@@ -1,12 +1,16 @@
 /**
  * Docs that cannot drift (in the manner of typescript-eslint's docs.test.ts): every rule has a page and
- * every page a rule, the page's title and description match `meta`, `meta.docs.url` points at the page,
- * and every code block parses.
+ * every page a rule, the page's generated header (eslint-doc-generator, `npm run docs`) carries the title
+ * and description of `meta`, `meta.docs.url` points at the page, and every code block parses. The
+ * README's scanner-only table lists exactly the checks of src/checks/index.ts. `npm run docs:check` (in
+ * .ci/run) checks the headers and the README rules table byte for byte; this test says which rule is off.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "@typescript-eslint/parser";
 import { describe, expect, it } from "vitest";
+import { SCANNER_ONLY_CHECKS } from "../src/checks/index.js";
+import plugin from "../src/index.js";
 import { rules } from "../src/rules.js";
 
 const docsDir = path.resolve("docs/rules");
@@ -26,10 +30,13 @@ describe("rule docs", () => {
     describe(name, () => {
       const text = readFileSync(path.join(docsDir, `${name}.md`), "utf8");
 
-      it("title and description match meta", () => {
-        const [title, , quote] = text.split("\n");
+      it("title and description match meta (the header eslint-doc-generator writes)", () => {
+        const description = rule.meta.docs?.description ?? "";
+        const [title, , summary] = text.split("\n");
         expect(title).toBe(`# production-safety/${name}`);
-        expect(quote).toBe(`> ${rule.meta.docs?.description}`);
+        expect(summary).toBe(`📝 ${description}${description.endsWith(".") ? "" : "."}`);
+        expect(text).toContain("💼 This rule is enabled in the ✅ `recommended` config.\n");
+        expect(text).toContain("\n<!-- end auto-generated rule header -->\n");
       });
 
       it("meta.docs.url points at the page", () => {
@@ -51,4 +58,40 @@ describe("rule docs", () => {
       });
     });
   }
+});
+
+describe("README", () => {
+  const readme = readFileSync(path.resolve("README.md"), "utf8");
+
+  it("the generated rules table lists every ESLint rule, linked to its page", () => {
+    const list = readme.slice(readme.indexOf("<!-- begin auto-generated rules list -->"), readme.indexOf("<!-- end auto-generated rules list -->"));
+    const linked = [...list.matchAll(/^\| \[([a-z-]+)\]\(docs\/rules\/([a-z-]+)\.md\)/gm)].map(([, name, page]) => {
+      expect(page).toBe(name);
+      return name;
+    });
+    expect(linked.sort()).toEqual(Object.keys(rules).sort());
+  });
+
+  it("the scanner-only table lists exactly the checks of src/checks/index.ts", () => {
+    const begin = readme.indexOf("<!-- begin scanner-only checks");
+    const table = readme.slice(begin, readme.indexOf("<!-- end scanner-only checks -->"));
+    expect(begin).toBeGreaterThan(0);
+    const rows = [...table.matchAll(/^\| `([a-z-]+)` \| (.*) \| (.*) \|$/gm)].map(([, name, description, severity]) => ({ name, description, severity }));
+    expect(rows).toEqual(SCANNER_ONLY_CHECKS.map((c) => ({ ...c })));
+  });
+});
+
+describe("scanner-only checks (SPEC §6.12)", () => {
+  it("are not ESLint rules, and recommended does not set them", () => {
+    const recommended = Object.keys(plugin.configs.recommended.rules ?? {});
+    for (const check of SCANNER_ONLY_CHECKS) {
+      expect(Object.keys(rules)).not.toContain(check.name);
+      expect(recommended).not.toContain(`production-safety/${check.name}`);
+    }
+  });
+
+  it("every check in src/checks/ is listed (parse-error is the scanner's own)", () => {
+    const files = readdirSync(path.resolve("src/checks")).filter((f) => f.endsWith(".ts") && f !== "index.ts").map((f) => f.replace(/\.ts$/, ""));
+    expect([...files, "parse-error"].sort()).toEqual(SCANNER_ONLY_CHECKS.map((c) => c.name).sort());
+  });
 });

@@ -1,13 +1,18 @@
 /**
- * The plugin as a user runs it: the real `eslint` binary, in a fresh process, with an
- * `eslint.config.js` that imports the built plugin and uses `configs.recommended`. This is also the
+ * The plugin as a user runs it: the real `eslint` binary and the `ESLint` class, each in a fresh process,
+ * with an `eslint.config.js` that imports the built plugin and uses `configs.recommended`; once more with
+ * `--concurrency 2`, so the plugin is known to load and work in ESLint's worker threads. This is also the
  * test that libpg-query's top-level `await loadModule()` works when ESLint imports the plugin (SPEC §6.5).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import plugin from "../../src/index.js";
+import { SOURCE_FILE_GLOBS } from "../../src/discover.js";
+import { rules } from "../../src/rules.js";
 import { PACKAGE_ROOT, requireBuild, runNode } from "./helpers.js";
 
 interface EslintResult {
@@ -26,7 +31,14 @@ beforeAll(() => {
   requireBuild();
   dir = mkdtempSync(path.join(os.tmpdir(), "ps-eslint-"));
   const plugin = pathToFileURL(path.join(PACKAGE_ROOT, "dist/src/index.js")).href;
-  write("eslint.config.js", `import productionSafety from ${JSON.stringify(plugin)};\nexport default [productionSafety.configs.recommended];\n`);
+  // A user's own parser for other files (here `*.custom`), listed before recommended: recommended sets
+  // its parser only for its own `files` globs, so it must not take these over.
+  write(
+    "eslint.config.js",
+    `import productionSafety from ${JSON.stringify(plugin)};\n` +
+      `const customParser = { meta: { name: "custom-parser" }, parse: () => ({ type: "Program", body: [], sourceType: "module", range: [0, 0], loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 0 } }, tokens: [], comments: [] }) };\n` +
+      `export default [{ files: ["**/*.custom"], languageOptions: { parser: customParser } }, productionSafety.configs.recommended];\n`,
+  );
   write("package.json", JSON.stringify({ name: "t", type: "module" }));
   write(
     "production-contract.json",
@@ -43,25 +55,75 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** What every run below must find in the temporary repository. */
+const EXPECTED = [
+  "scripts/cleanup.ts:1:11 production-safety/no-bypass-env",
+  "scripts/cleanup.ts:2:19 production-safety/no-destructive-sql",
+  "scripts/cleanup.ts:2:7 production-safety/no-unlisted-mutation-script",
+  "scripts/report.ts:1:1 production-safety/require-ci-guard",
+];
+
+function findings(results: EslintResult[]): string[] {
+  return results.flatMap((r) => r.messages.map((m) => `${path.relative(dir, r.filePath)}:${m.line}:${m.column} ${m.ruleId}`)).sort();
+}
+
+const eslintBin = path.join(PACKAGE_ROOT, "node_modules/eslint/bin/eslint.js");
+
+describe("configs.recommended", () => {
+  it("references the plugin object itself, and sets its parser only with its own files globs", () => {
+    const recommended = plugin.configs.recommended;
+    expect(recommended.plugins?.["production-safety"]).toBe(plugin);
+    expect(recommended.files).toEqual(SOURCE_FILE_GLOBS);
+    expect(recommended.languageOptions?.parser).toBeDefined();
+    expect(Object.keys(recommended).sort()).toEqual(["files", "languageOptions", "name", "plugins", "rules"]);
+  });
+});
+
 describe("eslint with configs.recommended", () => {
   it("reports the plugin's findings, honours the nearest contract and the zones", () => {
-    const eslintBin = path.join(PACKAGE_ROOT, "node_modules/eslint/bin/eslint.js");
     const run = runNode([eslintBin, "--format", "json", "."], dir);
     expect(run.stderr).toBe("");
-    const results = JSON.parse(run.stdout) as EslintResult[];
-    const found = results.flatMap((r) => r.messages.map((m) => `${path.relative(dir, r.filePath)}:${m.line}:${m.column} ${m.ruleId}`));
-    expect(found.sort()).toEqual([
-      "scripts/cleanup.ts:1:11 production-safety/no-bypass-env",
-      "scripts/cleanup.ts:2:19 production-safety/no-destructive-sql",
-      "scripts/cleanup.ts:2:7 production-safety/no-unlisted-mutation-script",
-      "scripts/report.ts:1:1 production-safety/require-ci-guard",
-    ]);
+    expect(findings(JSON.parse(run.stdout) as EslintResult[])).toEqual(EXPECTED);
     expect(run.status).toBe(1);
+  });
+
+  it("works in ESLint's worker threads (--concurrency 2)", () => {
+    const run = runNode([eslintBin, "--concurrency", "2", "--format", "json", "."], dir);
+    // ESLint may warn that a handful of files is too few to gain from threads; that is its only output there.
+    const stderr = run.stderr.replace(/^\(node:\d+\) ESLintPoorConcurrencyWarning: .*\n\(Use `node --trace-warnings \.\.\.` .*\n/m, "");
+    expect(stderr).toBe("");
+    expect(findings(JSON.parse(run.stdout) as EslintResult[])).toEqual(EXPECTED);
+    expect(run.status).toBe(1);
+  });
+
+  it("loads through the ESLint class in a fresh process; recommended keeps its parser to its own files", () => {
+    const eslintApi = pathToFileURL(createRequire(path.join(PACKAGE_ROOT, "package.json")).resolve("eslint")).href;
+    write(
+      "lint.mjs",
+      `import { ESLint } from ${JSON.stringify(eslintApi)};\n` +
+        `const eslint = new ESLint({ cwd: process.cwd() });\n` +
+        `const results = await eslint.lintFiles(["scripts", "lib", "prisma"]);\n` +
+        `const parserOf = async (file) => (await eslint.calculateConfigForFile(file))?.languageOptions?.parser?.meta?.name;\n` +
+        `const rules = Object.entries((await eslint.calculateConfigForFile("scripts/cleanup.ts")).rules).filter(([id]) => id.startsWith("production-safety/"));\n` +
+        `console.log(JSON.stringify({ results, ts: await parserOf("scripts/cleanup.ts"), custom: await parserOf("notes/a.custom"), rules }));\n`,
+    );
+    try {
+      const run = runNode(["lint.mjs"], dir);
+      expect(run.stderr).toBe("");
+      const out = JSON.parse(run.stdout) as { results: EslintResult[]; ts: string; custom: string; rules: [string, unknown][] };
+      expect(findings(out.results)).toEqual(EXPECTED);
+      expect(out.ts).toBe("typescript-eslint/parser");
+      expect(out.custom).toBe("custom-parser");
+      // Every ESLint rule of the plugin at error (severity 2 once normalized), none of the scanner-only checks.
+      expect(out.rules.map(([id]) => id).sort()).toEqual(Object.keys(rules).map((n) => `production-safety/${n}`).sort());
+      expect(new Set(out.rules.map(([, level]) => JSON.stringify(level)))).toEqual(new Set(["[2]"]));
+    } finally {
+      rmSync(path.join(dir, "lint.mjs"));
+    }
   });
 
   it("stops with the key path when the contract is invalid", () => {
     write("production-contract.json", JSON.stringify({ version: 1, bypas: {} }));
-    const eslintBin = path.join(PACKAGE_ROOT, "node_modules/eslint/bin/eslint.js");
     const run = runNode([eslintBin, "scripts/cleanup.ts"], dir);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('bypas: unknown key');

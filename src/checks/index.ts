@@ -1,0 +1,34 @@
+/**
+ * The scanner-only checks (SPEC §3 group B, §6.12): they need the whole repository or git, so they exist
+ * only in `contract-scan` and are not ESLint rules (`src/rules.ts` lists those; `recommended` sets only
+ * those). This list is what the README's "Scanner-only checks" table must show (tests/docs.test.ts), so
+ * a check added here without a README row, or a row without a check, fails the docs test.
+ *
+ * Each check's implementation is `src/checks/<name>.ts`, except `parse-error`, which the scanner itself
+ * reports (src/scanner.ts `PARSE_ERROR_RULE`).
+ */
+
+/** One scanner-only check, as the README table shows it. */
+export interface ScannerOnlyCheck {
+  /** The check name; findings carry `production-safety/<name>`. */
+  name: string;
+  /** What it reports (the README's "what it reports" cell, Markdown). */
+  description: string;
+  /** Its severity (the README's "severity" cell). */
+  severity: string;
+}
+
+/** Every scanner-only check, sorted by name. */
+export const SCANNER_ONLY_CHECKS: readonly ScannerOnlyCheck[] = [
+  {
+    name: "no-stale-allowlist",
+    description:
+      "a `mutationScripts` entry (also `package.json#<script>`) or explicit `deployScript` whose target is gone, reported at its key in the contract",
+    severity: "error",
+  },
+  {
+    name: "parse-error",
+    description: "a file `contract-scan` cannot read or parse, or a Prisma schema that does not parse",
+    severity: "error in script zones and contract files, warning elsewhere",
+  },
+];

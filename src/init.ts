@@ -1,0 +1,528 @@
+/**
+ * `contract-scan init [dir]` (SPEC §2 "With no contract file", §4; issue 7 item 3): drafts a
+ * `production-contract.json` from the repository as it is, so that adopting the tool starts from a
+ * contract that describes today's code and every entry is visible for review.
+ *
+ * Nothing here decides on its own what a write is: the draft is read from the same analysis the rules
+ * run. The plugin's detectors ("is this a database write", "is this a Prisma CLI write", the payload and
+ * SQL column readers, the repository facts' writes through imported functions, "which environment
+ * variable does this code read") run through ESLint's `Linter` over the repository, as `contract-scan`
+ * runs the rules, and the draft lists exactly what `no-unlisted-mutation-script` and `mutation-scope`
+ * would need to stay silent:
+ *
+ * - `mutationScripts`: every file in a script zone that writes, with its operations and, where
+ *   `mutation-scope` can check them, its tables and columns (a table whose payload cannot be read, or
+ *   that is written through an imported function, gets `"*"`; a script with a write whose table cannot be
+ *   named, or with a nested relation write, gets no `tables` at all: any table); also every
+ *   `package.json` script that runs a Prisma CLI write (`package.json#<name>`, SPEC §6.4).
+ * - `deployScript`: the one script that runs `prisma migrate deploy`, if exactly one does.
+ * - `dbClients`: the defaults plus the database driver packages the repository imports.
+ * - `migrations`: the defaults plus folders named `migrations` that the defaults miss (not inside a
+ *   script zone: a `scripts/migrations/` data-fix folder is not a migration folder unless a person says
+ *   so, SPEC §2).
+ * - `bypass.allow`: every bypass name in use, with `"reason": "TODO"`, which validation rejects until a
+ *   person writes a reason.
+ *
+ * The scan never executes scanned code and reads only; `runInit` writes the draft (and nothing else).
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import * as tsParser from "@typescript-eslint/parser";
+import { Linter } from "eslint";
+import { globby } from "globby";
+import type { Command } from "commander";
+import { CONTRACT_FILE_NAME, type Contract, defaultContract, toRepoPath } from "./contract.js";
+import { PLUGIN_NAMESPACE } from "./create-rule.js";
+import { ALWAYS_IGNORED, discoverFiles, SOURCE_FILE_GLOBS } from "./discover.js";
+import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
+import { importedWriteListeners, mergeListeners, repoFactsFor } from "./analysis/imported-writes.js";
+import { EXECUTE_RAW, getDatabaseWrite } from "./analysis/mutations.js";
+import { getPrismaCliCall, parsePrismaCommands } from "./analysis/prisma-cli.js";
+import { getPayloadWrites, getSqlTableWrites, NESTED_WRITE_OPERATIONS } from "./analysis/write-payload.js";
+import { envAccessListeners } from "./analysis/env-access.js";
+import { isCiGuardName, matchBypassName, stripFrameworkPrefix } from "./analysis/env-names.js";
+import { getFileContext } from "./settings.js";
+import { classifyZone } from "./zones.js";
+import { DEFAULT_DEPLOY_SCRIPTS } from "./roles.js";
+import type { CliIo } from "./cli.js";
+
+/** `$schema` of a drafted contract: the schema shipped in this package, as installed in the repository. */
+export const DRAFT_SCHEMA = "./node_modules/eslint-plugin-production-safety/schema/production-contract.schema.json";
+
+/** The placeholder reason of a drafted `bypass.allow` entry; contract validation rejects it. */
+export const TODO_REASON = "TODO";
+
+/**
+ * Packages whose import opens a database connection (drivers and ORMs that create their own client),
+ * proposed for `dbClients` when the repository imports them. Query-builder helpers that need one of these
+ * to connect (`drizzle-orm`, `kysely`) are not listed: the driver they wrap is.
+ */
+export const KNOWN_DB_CLIENT_PACKAGES: readonly string[] = [
+  "@libsql/client",
+  "@neondatabase/serverless",
+  "@planetscale/database",
+  "@vercel/postgres",
+  "better-sqlite3",
+  "knex",
+  "mongodb",
+  "mongoose",
+  "mysql",
+  "mysql2",
+  "pg",
+  "pg-promise",
+  "postgres",
+  "sequelize",
+  "slonik",
+  "sqlite3",
+  "typeorm",
+];
+
+/** Operation order in a drafted entry: the schema's order (SPEC §2). */
+const OPERATION_ORDER = [
+  "create",
+  "createMany",
+  "createManyAndReturn",
+  "update",
+  "updateMany",
+  "updateManyAndReturn",
+  "upsert",
+  "delete",
+  "deleteMany",
+  EXECUTE_RAW,
+  "prisma migrate deploy",
+  "prisma migrate resolve",
+  "prisma migrate reset",
+  "prisma db push",
+  "prisma db execute",
+  "prisma db seed",
+];
+
+/** Delegate operations that write no column (as mutation-scope reads them). */
+const COLUMNLESS_OPERATIONS: ReadonlySet<string> = new Set(["delete", "deleteMany"]);
+
+/** What a script writes, as collected. */
+interface ScriptWrites {
+  operations: Set<string>;
+  /** Table or model -> columns, or "*" (any column). */
+  tables: Map<string, Set<string> | "*">;
+  /** Set when mutation-scope could not check tables (a model or table not named statically, a nested relation write): no `tables`. */
+  anyTable: string | undefined;
+  /** Prisma commands whose words are not known statically: mutation-scope reports them whatever the entry says. */
+  unknownCommands: string[];
+}
+
+/** What the collection pass found. */
+interface Collected {
+  scripts: Map<string, ScriptWrites>;
+  /** Bypass name (framework prefix stripped) -> first place it is used (`file:line`). */
+  bypassNames: Map<string, string>;
+  /** Computed bypass names (`SKIP_${x}`) at `file:line`: no allow entry covers them. */
+  computedBypass: string[];
+  /** Files that do not parse (`file:line`): their writes and bypass names are not listed. */
+  unparsed: string[];
+}
+
+/** A drafted contract and what the person reviewing it should know. */
+export interface InitDraft {
+  /** The contract, keys in the order they are written. */
+  contract: Record<string, unknown>;
+  /** What was found, one line each. */
+  found: string[];
+  /** What a person must decide before the contract is committed, one line each. */
+  decide: string[];
+}
+
+type Context = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
+
+function scriptWrites(collected: Collected, repoPath: string): ScriptWrites {
+  let entry = collected.scripts.get(repoPath);
+  if (!entry) {
+    entry = { operations: new Set(), tables: new Map(), anyTable: undefined, unknownCommands: [] };
+    collected.scripts.set(repoPath, entry);
+  }
+  return entry;
+}
+
+function addColumns(entry: ScriptWrites, table: string, columns: Iterable<string> | "*"): void {
+  const current = entry.tables.get(table);
+  if (current === "*") return;
+  if (columns === "*") {
+    entry.tables.set(table, "*");
+    return;
+  }
+  const set = current ?? new Set<string>();
+  for (const column of columns) set.add(column);
+  entry.tables.set(table, set);
+}
+
+/** The collector: the writes of script-zone files, as mutation-scope reads them. */
+function writesRule(collected: Collected): TSESLint.RuleModule<string, readonly unknown[]> {
+  return {
+    defaultOptions: [],
+    meta: { type: "problem", schema: [], messages: {} },
+    create(context: Context) {
+      const file = getFileContext(context);
+      if (file.zone !== "scripts") return {};
+      const facts = repoFactsFor(context, file);
+      const schema = facts.prismaSchema;
+      const line = (node: TSESTree.Node): string => `${file.repoPath}:${node.loc.start.line}`;
+
+      function check(node: TSESTree.CallExpression | TSESTree.TaggedTemplateExpression): void {
+        const scope = context.sourceCode.getScope(node);
+        const write = getDatabaseWrite(node, scope, schema);
+        if (write) {
+          const entry = scriptWrites(collected, file.repoPath);
+          entry.operations.add(write.operation);
+          if (write.operation === EXECUTE_RAW) {
+            if (write.tables === undefined) {
+              entry.anyTable ??= `raw SQL whose tables cannot be read statically at ${line(node)}`;
+              return;
+            }
+            const tableWrites = getSqlTableWrites(write, scope);
+            for (const table of write.tables) {
+              // Keyed by the model whose table it is (one key per table for delegate and raw writes alike),
+              // columns by their field names; mutation-scope matches a model key and field names for raw SQL too.
+              const model = [...(schema?.models.values() ?? [])].find((m) => m.table === table);
+              const fieldOf = (column: string): string => [...(model?.columns ?? [])].find(([, mapped]) => mapped === column)?.[0] ?? column;
+              const written = tableWrites?.filter((t) => t.table === table);
+              if (written === undefined || written.some((t) => t.columns === undefined)) addColumns(entry, model?.name ?? table, "*");
+              else addColumns(entry, model?.name ?? table, written.flatMap((t) => (t.columns ?? []).map(fieldOf)));
+            }
+            return;
+          }
+          const model = write.model !== undefined ? schema?.models.get(write.model) : undefined;
+          const payload = getPayloadWrites(write, scope, model);
+          for (const nested of payload.nested) {
+            entry.operations.add(NESTED_WRITE_OPERATIONS[nested.operation] ?? nested.operation);
+            entry.anyTable ??= `a nested ${nested.operation} through "${nested.field}" at ${line(nested.node)}`;
+          }
+          if (write.model === undefined) {
+            entry.anyTable ??= `a ${write.operation} on a model that cannot be named statically at ${line(node)}`;
+            return;
+          }
+          addColumns(entry, write.model, payload.unresolved.length > 0 ? "*" : payload.fields.map((f) => f.name));
+          return;
+        }
+        for (const { command, write: writes } of getPrismaCliCall(node, scope)?.commands ?? []) {
+          if (!writes) continue;
+          const entry = scriptWrites(collected, file.repoPath);
+          if (command.includes("<unknown>")) entry.unknownCommands.push(`"${command}" at ${line(node)}`);
+          else entry.operations.add(command);
+        }
+      }
+
+      const imported = importedWriteListeners(context, facts, (use) => {
+        const entry = scriptWrites(collected, file.repoPath);
+        for (const fact of use.writes) {
+          entry.operations.add(fact.operation);
+          if (fact.operation.startsWith("prisma ")) continue;
+          if (fact.operation === EXECUTE_RAW && fact.tables !== undefined) {
+            for (const table of fact.tables) addColumns(entry, table, "*");
+          } else if (fact.model === undefined) {
+            entry.anyTable ??= `${fact.operation} through an imported function at ${line(use.node)}, on a table that cannot be named`;
+          } else {
+            // Columns written through an import cannot be seen; a delete writes none.
+            addColumns(entry, fact.model, COLUMNLESS_OPERATIONS.has(fact.operation) ? [] : "*");
+          }
+        }
+      });
+      return mergeListeners(imported, { CallExpression: check, TaggedTemplateExpression: check });
+    },
+  };
+}
+
+/** The collector: bypass env names in use, as no-bypass-env reads them. */
+function bypassRule(collected: Collected): TSESLint.RuleModule<string, readonly unknown[]> {
+  return {
+    defaultOptions: [],
+    meta: { type: "problem", schema: [], messages: {} },
+    create(context: Context) {
+      const file = getFileContext(context);
+      if (file.zone === "tests" || file.zone === "ignore") return {};
+      return envAccessListeners(context, (access) => {
+        if (access.complete && isCiGuardName(access.name, file.contract)) return;
+        if (matchBypassName(access.name, file.contract, access.complete) === undefined) return;
+        const where = `${file.repoPath}:${access.node.loc.start.line}`;
+        if (!access.complete) collected.computedBypass.push(`${access.name}… at ${where}`);
+        else {
+          const name = stripFrameworkPrefix(access.name);
+          if (!collected.bypassNames.has(name)) collected.bypassNames.set(name, where);
+        }
+      });
+    },
+  };
+}
+
+/** Runs the collectors over the repository's JS/TS files through `Linter`, with the repository facts. */
+function collect(root: string, contract: Contract, files: readonly string[]): Collected {
+  const collected: Collected = { scripts: new Map(), bypassNames: new Map(), computedBypass: [], unparsed: [] };
+  const facts = createRepoFacts(root, contract, { files: [...files] });
+  const unregister = registerScanFacts(facts);
+  try {
+    const linter = new Linter({ configType: "flat", cwd: root });
+    const config: Linter.Config[] = [
+      {
+        files: SOURCE_FILE_GLOBS,
+        plugins: { init: { rules: { writes: writesRule(collected), bypass: bypassRule(collected) } } as unknown as NonNullable<Linter.Config["plugins"]>[string] },
+        languageOptions: { parser: tsParser as unknown as Linter.Parser, ecmaVersion: "latest", sourceType: "module" },
+        linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off", reportUnusedInlineConfigs: "off" },
+        settings: { [PLUGIN_NAMESPACE]: { contract, root, validated: true } },
+        rules: { "init/writes": "error", "init/bypass": "error" },
+      },
+      { files: ["**/*.cjs", "**/*.cts"], languageOptions: { sourceType: "commonjs" } },
+    ];
+    for (const file of files) {
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch {
+        continue;
+      }
+      // A file that does not parse is a parse-error finding of the scan; the draft cannot list its writes.
+      const fatal = linter.verify(text, config, { filename: file }).find((m) => m.fatal === true);
+      if (fatal) collected.unparsed.push(`${toRepoPath(root, file)}:${fatal.line}`);
+    }
+  } finally {
+    unregister();
+  }
+  return collected;
+}
+
+/** The package a bare specifier names (`@scope/name/sub` -> `@scope/name`, `pg/lib` -> `pg`), or undefined for a relative path. */
+function packageOf(specifier: string): string | undefined {
+  if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:")) return undefined;
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
+
+/** Folders named `migrations` (repository-relative, no trailing slash) that hold scanned files, sorted. */
+function migrationFolders(repoPaths: readonly string[]): string[] {
+  const folders = new Set<string>();
+  for (const repoPath of repoPaths) {
+    const segments = repoPath.split("/");
+    const index = segments.slice(0, -1).indexOf("migrations");
+    if (index >= 0) folders.add(segments.slice(0, index + 1).join("/"));
+  }
+  return [...folders].sort();
+}
+
+/** `package.json` scripts that run a Prisma CLI write: `path#name` -> commands. */
+async function packageScriptWrites(root: string): Promise<Map<string, string[]>> {
+  const manifests = await globby("**/package.json", { cwd: root, gitignore: true, dot: false, ignore: ALWAYS_IGNORED, followSymbolicLinks: false });
+  const found = new Map<string, string[]>();
+  for (const manifest of manifests.sort()) {
+    let scripts: unknown;
+    try {
+      scripts = (JSON.parse(readFileSync(path.join(root, manifest), "utf8")) as { scripts?: unknown }).scripts;
+    } catch {
+      continue;
+    }
+    if (scripts === null || typeof scripts !== "object") continue;
+    for (const [name, command] of Object.entries(scripts as Record<string, unknown>)) {
+      if (typeof command !== "string") continue;
+      const writes = [...new Set(parsePrismaCommands(command).filter((c) => c.write && !c.command.includes("<unknown>")).map((c) => c.command))];
+      if (writes.length > 0) found.set(`${manifest}#${name}`, writes);
+    }
+  }
+  return found;
+}
+
+function sortOperations(operations: Iterable<string>): string[] {
+  const rank = (op: string): number => {
+    const index = OPERATION_ORDER.indexOf(op);
+    return index === -1 ? OPERATION_ORDER.length : index;
+  };
+  return [...operations].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+/**
+ * Drafts a contract for the repository at `root` (see the module comment for what goes in).
+ * @param root absolute path of an existing directory.
+ * @returns the draft (a plain object, keys in the order they are written) and the lines to print. Reads
+ *   only; never throws for a file that cannot be read or parsed (its writes are not listed).
+ */
+export async function draftContract(root: string): Promise<InitDraft> {
+  const defaults = defaultContract();
+  const found: string[] = [];
+  const decide: string[] = [];
+
+  // Zones: the defaults, plus migration folders they miss.
+  const discovered = await discoverFiles(root, defaults);
+  const repoPaths = discovered.map((file) => toRepoPath(root, file));
+  const migrations = [...defaults.migrations];
+  for (const folder of migrationFolders(repoPaths)) {
+    const inFolder = repoPaths.filter((p) => p.startsWith(`${folder}/`));
+    const zones = new Set(inFolder.map((p) => classifyZone(p, defaults)));
+    if (zones.has("migrations") || zones.has("tests") || zones.has("ignore")) continue;
+    if (zones.has("scripts")) {
+      decide.push(`${folder}/ is inside a script zone: its files are mutation scripts, not migrations. If it holds schema migrations, add "${folder}/**" to "migrations".`);
+      continue;
+    }
+    migrations.push(`${folder}/**`);
+    found.push(`migration folder ${folder}/ (added to "migrations": destructive SQL is allowed there)`);
+  }
+  const draftZones: Contract = { ...defaults, migrations };
+  const scriptFiles = repoPaths.filter((p) => classifyZone(p, draftZones) === "scripts");
+  const scriptFolders = [...new Set(scriptFiles.map((p) => path.posix.dirname(p)))].sort();
+  found.push(
+    scriptFiles.length === 0
+      ? `no files in the script zones (${defaults.scripts.join(", ")})`
+      : `${plural(scriptFiles.length, "file")} in the script zones: ${scriptFolders.map((f) => `${f}/`).join(", ")}`,
+  );
+
+  // Database clients imported.
+  const codeFiles = discovered.filter((f) => !f.endsWith(".sql"));
+  const importFacts = createRepoFacts(root, draftZones, { files: codeFiles });
+  const imported = new Set<string>();
+  for (const file of codeFiles) {
+    for (const edge of importFacts.imports(file)) {
+      if (edge.kind === "type" || edge.resolved !== undefined) continue;
+      const name = packageOf(edge.specifier);
+      if (name !== undefined && KNOWN_DB_CLIENT_PACKAGES.includes(name)) imported.add(name);
+      if (name !== undefined && defaults.dbClients.includes(name)) imported.add(name);
+    }
+  }
+  const dbClients = [...defaults.dbClients, ...[...imported].filter((n) => !defaults.dbClients.includes(n)).sort()];
+  found.push(imported.size === 0 ? "no database client imported (dbClients keeps the Prisma defaults)" : `database clients imported: ${[...imported].sort().join(", ")}`);
+
+  // Writes and bypass names, through the rules' own detectors.
+  const draft: Contract = { ...draftZones, dbClients };
+  const collected = collect(root, draft, codeFiles);
+
+  const mutationScripts: Record<string, { operations: string[]; tables?: Record<string, string[] | "*"> }> = {};
+  const deployCandidates: string[] = [];
+  for (const [repoPath, writes] of [...collected.scripts].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (writes.operations.size > 0) {
+      const entry: (typeof mutationScripts)[string] = { operations: sortOperations(writes.operations) };
+      if (writes.anyTable === undefined && writes.tables.size > 0) {
+        entry.tables = Object.fromEntries(
+          [...writes.tables].sort(([a], [b]) => (a < b ? -1 : 1)).map(([table, columns]) => [table, columns === "*" ? "*" : [...columns].sort()]),
+        );
+      }
+      mutationScripts[repoPath] = entry;
+      found.push(`mutation script ${repoPath}: ${entry.operations.join(", ")}${entry.tables ? ` on ${Object.keys(entry.tables).join(", ")}` : ""}`);
+      if (writes.anyTable !== undefined) decide.push(`${repoPath} may write any table (no "tables" drafted: ${writes.anyTable}). Name the tables it needs, or keep it unrestricted.`);
+      if (writes.operations.has("prisma migrate deploy")) deployCandidates.push(repoPath);
+    }
+    for (const command of writes.unknownCommands) {
+      decide.push(`${repoPath} runs a Prisma command that cannot be read statically (${command}): mutation-scope reports it until the command is written literally.`);
+    }
+  }
+  for (const [key, commands] of await packageScriptWrites(root)) {
+    mutationScripts[key] = { operations: sortOperations(commands) };
+    found.push(`package.json script ${key}: ${commands.join(", ")}`);
+  }
+  const tablesWithAllColumns = Object.entries(mutationScripts).filter(([, e]) => Object.values(e.tables ?? {}).includes("*")).map(([p]) => p);
+  if (tablesWithAllColumns.length > 0) {
+    decide.push(`"*" (any column) was drafted where the columns cannot be read (a payload built at run time, a write through an imported function) in ${tablesWithAllColumns.join(", ")}: narrow it to the columns each script needs.`);
+  }
+  if (Object.keys(mutationScripts).length > 0) {
+    decide.push(`Review every mutationScripts entry: each script is allowed exactly what it does today. Remove what should not write to production, and list retired scripts in "deprecatedScripts" instead.`);
+  }
+
+  let deployScript: string | undefined;
+  if (deployCandidates.length === 1) {
+    deployScript = deployCandidates[0];
+    found.push(`deploy script ${deployScript} (runs prisma migrate deploy)`);
+  } else if (deployCandidates.length > 1) {
+    decide.push(`${deployCandidates.length} scripts run prisma migrate deploy (${deployCandidates.join(", ")}): set "deployScript" to the one that should.`);
+  } else {
+    const existing = DEFAULT_DEPLOY_SCRIPTS.find((p) => existsSync(path.join(root, p)));
+    if (existing !== undefined) found.push(`${existing} is the deploy script by default, but does not run prisma migrate deploy`);
+  }
+
+  const allow = [...collected.bypassNames].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name]) => ({ name, reason: TODO_REASON }));
+  for (const [name, where] of [...collected.bypassNames].sort(([a], [b]) => (a < b ? -1 : 1))) found.push(`bypass name ${name} (first at ${where})`);
+  if (allow.length > 0) {
+    decide.push(`bypass.allow lists ${plural(allow.length, "bypass name")} with "reason": "TODO": the contract does not validate until each has a real reason, or is removed (and the bypass taken out of the code).`);
+  }
+  for (const computed of collected.computedBypass) decide.push(`a computed bypass name ${computed}: no allow entry covers it; no-bypass-env keeps reporting it.`);
+  for (const file of collected.unparsed) decide.push(`${file}: the file does not parse, so its writes and bypass names are not in the draft (parse-error reports it). Fix it and run init again.`);
+  decide.push(
+    `No "safety" section is drafted, so the destructive-operation layers (SPEC §3 group D) are off. To turn them on, name your functions, e.g. "safety": { "productionCheck": ["isProduction"], "safetyCheck": ["passesSafetyCheck"], "confirm": ["requireConfirmation"], "backup": ["createBackup"], "environment": { "variables": ["ENVIRONMENT"] } }.`,
+  );
+  decide.push(`No CI guard is drafted: set "ciGuard.functions" / "ciGuard.modules" if your scripts guard through a helper, or require-ci-guard reports every mutation script that loads a client outside CI.`);
+
+  const contract: Record<string, unknown> = {
+    $schema: DRAFT_SCHEMA,
+    version: 1,
+    scripts: defaults.scripts,
+    migrations,
+    dbClients,
+    mutationScripts,
+  };
+  if (deployScript !== undefined) contract.deployScript = deployScript;
+  if (allow.length > 0) contract.bypass = { allow };
+  return { contract, found, decide };
+}
+
+/** Flags of `contract-scan init`. */
+export interface InitFlags {
+  force?: boolean;
+  stdout?: boolean;
+}
+
+/**
+ * Runs `contract-scan init [dir]`: drafts the contract and writes it to `<dir>/production-contract.json`,
+ * or prints it to stdout with `--stdout` (the notes then go to stderr). An existing contract is never
+ * replaced without `--force`.
+ * @returns the exit code: 0 written or printed; 2 when `dir` is not a directory, a contract exists
+ *   (without `--force`), or the file cannot be written.
+ */
+export async function runInit(dir: string, flags: InitFlags, io: CliIo): Promise<number> {
+  const root = path.resolve(io.cwd, dir);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    io.stderr(`contract-scan init: not a directory: ${dir}\n`);
+    return 2;
+  }
+  const target = path.join(root, CONTRACT_FILE_NAME);
+  if (flags.stdout !== true && flags.force !== true && existsSync(target)) {
+    io.stderr(`contract-scan init: ${target} already exists; not replacing it. Use --force to replace it, or --stdout to print the draft.\n`);
+    return 2;
+  }
+  const draft = await draftContract(root);
+  const json = `${JSON.stringify(draft.contract, null, 2)}\n`;
+  const notes = (flags.stdout === true ? io.stderr : io.stdout).bind(undefined);
+  if (flags.stdout === true) io.stdout(json);
+  else {
+    try {
+      await writeFile(target, json);
+    } catch (error) {
+      io.stderr(`contract-scan init: cannot write ${target}: ${(error as Error).message}\n`);
+      return 2;
+    }
+  }
+  notes(
+    [
+      flags.stdout === true ? `contract-scan init: drafted a contract for ${root}` : `contract-scan init: wrote ${target}`,
+      "",
+      "Found:",
+      ...draft.found.map((line) => `  - ${line}`),
+      "",
+      "A person must decide:",
+      ...draft.decide.map((line) => `  - ${line}`),
+      "",
+    ].join("\n"),
+  );
+  return 0;
+}
+
+/**
+ * Adds the `init [dir]` subcommand to the CLI's program.
+ * @param onInit receives the pending run (the CLI awaits it and returns its exit code).
+ */
+export function addInitCommand(program: Command, io: CliIo, onInit: (run: Promise<number>) => void): void {
+  program
+    .command("init")
+    .description(`draft ${CONTRACT_FILE_NAME} from the repository as it is (lists what it found and what a person must decide)`)
+    .argument("[dir]", "repository to draft the contract for", ".")
+    .option("--force", `replace an existing ${CONTRACT_FILE_NAME}`)
+    .option("--stdout", "print the draft to stdout instead of writing it (the notes go to stderr)")
+    .action((dir: string, flags: InitFlags) => onInit(runInit(dir, flags, io)));
+}
