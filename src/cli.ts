@@ -240,7 +240,9 @@ function addExplainCommand(program: Command, io: CliIo, onRun: (pending: Promise
     .description("print a rule's documentation (e.g. contract-scan explain no-bypass-env)")
     .argument("<rule>", "rule name, with or without the production-safety/ prefix")
     .option("--no-color", "no ANSI colors (colors are used only on a TTY anyway)")
-    .action((rule: string, flags: { color?: boolean }) => {
+    .action((rule: string, _flags: unknown, command: Command) => {
+      // optsWithGlobals: the root program's own --no-color is parsed wherever it appears.
+      const flags = command.optsWithGlobals<{ color?: boolean }>();
       const docs = ruleDocs(rule);
       if (docs === undefined) throw new UsageError(`unknown rule "${rule}". Known rules: ${documentedRules().join(", ")}`);
       const color = flags.color !== false && io.isTTY && !("NO_COLOR" in (io.env ?? process.env));

@@ -1,12 +1,15 @@
 /**
  * `contract-scan explain <rule>` (SPEC §4): a rule's documentation page (`docs/rules/<rule>.md`, shipped
  * in the package) rendered for a terminal with `marked` + `marked-terminal`. Colors only when asked
- * (the CLI asks on a TTY); otherwise the same rendering with every ANSI sequence removed.
+ * (the CLI asks on a TTY): the styles are picocolors functions switched on or off by that choice, not by
+ * chalk's own terminal detection; without colors every ANSI sequence left (code highlighting, tables)
+ * is removed.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { stripVTControlCharacters } from "node:util";
 import { Marked } from "marked";
 import { markedTerminal } from "marked-terminal";
+import { createColors } from "picocolors";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import { packageFile } from "./package-info.js";
 
@@ -43,7 +46,26 @@ export function ruleDocs(rule: string): string | undefined {
  * @param width the terminal width in columns, for reflowing paragraphs (default 80).
  */
 export function renderForTerminal(markdown: string, options: { color: boolean; width?: number }): string {
-  const marked = new Marked(markedTerminal({ reflowText: true, width: options.width ?? 80, tab: 2 }));
+  const c = createColors(options.color);
+  const plain = (text: string): string => text;
+  const styles = {
+    firstHeading: (t: string) => c.magenta(c.underline(c.bold(t))),
+    heading: (t: string) => c.green(c.bold(t)),
+    code: c.yellow,
+    codespan: c.yellow,
+    blockquote: (t: string) => c.gray(c.italic(t)),
+    html: c.gray,
+    strong: c.bold,
+    em: c.italic,
+    del: (t: string) => c.dim(c.strikethrough(t)),
+    link: c.blue,
+    href: (t: string) => c.blue(c.underline(t)),
+    hr: plain,
+    listitem: plain,
+    table: plain,
+    paragraph: plain,
+  };
+  const marked = new Marked(markedTerminal({ ...styles, reflowText: true, width: options.width ?? 80, tab: 2 }));
   const rendered = marked.parse(markdown, { async: false });
   const text = options.color ? rendered : stripVTControlCharacters(rendered);
   return text.endsWith("\n") ? text : `${text}\n`;
