@@ -54,6 +54,14 @@ export default function formatMarkdown(report: Report, options: MarkdownOptions 
       : `### contract-scan: ${errors > 0 ? "❌" : "⚠️"} ${plural(total, "problem")} (${plural(errors, "error")}, ${plural(warnings, "warning")}) in ${plural(files, "file")}`,
   );
   head.push("");
+  if (report.baseline !== undefined) {
+    const { file, suppressed, stale } = report.baseline;
+    head.push(
+      `${plural(suppressed, "finding")} accepted by the baseline ${escapeCell(file)}` +
+        (stale > 0 ? `; ${stale} stale baseline entr${stale === 1 ? "y" : "ies"} (run \`contract-scan --update-baseline\` to shrink it).` : "."),
+      "",
+    );
+  }
   if (total === 0) {
     head.push(`Scanned in ${durationMs} ms.`);
     return `${head.join("\n")}\n`;

@@ -60,4 +60,13 @@ describe("markdown reporter", () => {
     expect(small.length).toBeLessThanOrEqual(2000);
     expect(small).toMatch(/more findings? in \d+ files? not shown\*\*: the summary was cut at 2,000 characters/);
   });
+
+  it("says what a baseline accepted and how many of its entries are stale", () => {
+    const withBaseline = { ...report([]), baseline: { file: "contract-scan-baseline.json", suppressed: 4, stale: 2, staleEntries: [] } };
+    expect(formatMarkdown(withBaseline)).toBe(
+      "### contract-scan: ✅ no problems in 7 files\n\n4 findings accepted by the baseline contract-scan-baseline.json; 2 stale baseline entries (run `contract-scan --update-baseline` to shrink it).\n\nScanned in 12 ms.\n",
+    );
+    const fresh = { ...report([finding()]), baseline: { file: "b.json", suppressed: 1, stale: 0, staleEntries: [] } };
+    expect(formatMarkdown(fresh)).toContain("\n\n1 finding accepted by the baseline b.json.\n\n| rule |");
+  });
 });
