@@ -6,15 +6,21 @@
  * Exit codes: 0 no error findings; 1 at least one error finding; 2 usage or contract error (nothing
  * scanned).
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { CONTRACT_FILE_NAME, type Contract, ContractError, defaultContract, loadContractFile, toRepoPath } from "./contract.js";
 import { packageVersion } from "./package-info.js";
 import { addInitCommand } from "./init.js";
+import { applyBaseline, type Baseline, BaselineError, baselineFromFindings, loadBaseline, writeBaseline } from "./baseline.js";
+import { documentedRules, renderForTerminal, ruleDocs } from "./explain.js";
+import { createProgress } from "./progress.js";
 import { buildReport, type Report } from "./report.js";
+import formatGithub from "./reporters/github.js";
 import formatJson from "./reporters/json.js";
+import formatMarkdown from "./reporters/markdown.js";
+import formatSarif from "./reporters/sarif.js";
 import formatText from "./reporters/text.js";
 import { scan } from "./scanner.js";
 
@@ -26,10 +32,16 @@ export interface CliIo {
   isTTY: boolean;
   /** Working directory against which `dir`, `--contract` and `--output` resolve. */
   cwd: string;
+  /** Whether stderr is a terminal (the progress line of long scans). Default false. */
+  stderrIsTTY?: boolean;
+  /** Environment (`CI`, `GITHUB_*`); default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Clock in milliseconds for the progress line; default `performance.now`. */
+  now?: () => number;
 }
 
 /** The report formats that exist today. */
-export const FORMATS = ["text", "json"] as const;
+export const FORMATS = ["text", "json", "sarif", "github", "markdown"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Exit codes of SPEC §4. */
@@ -40,6 +52,9 @@ interface ScanFlags {
   format: Format;
   output?: string;
   color?: boolean;
+  baseline?: string;
+  updateBaseline?: boolean;
+  forceUpdate?: boolean;
 }
 
 class UsageError extends Error {}
@@ -55,6 +70,9 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
     .addOption(new Option("--format <format>", "report format").choices(FORMATS).default("text"))
     .option("--output <file>", "write the report to this file instead of stdout")
     .option("--no-color", "no ANSI colors in the text report (colors are used only on a TTY anyway)")
+    .option("--baseline <file>", "accept the findings counted in this baseline file (ESLint suppressions format); fail only on new ones")
+    .option("--update-baseline", "write today's error findings to the --baseline file, then report against it (refused when CI=true)")
+    .option("--force-update", "allow --update-baseline when CI=true")
     .addHelpText(
       "after",
       "\nExit codes: 0 no error findings, 1 at least one error finding, 2 usage or contract error (nothing scanned).",
@@ -90,12 +108,26 @@ async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number
   if (output !== undefined && !(existsSync(path.dirname(output)) && statSync(path.dirname(output)).isDirectory())) {
     throw new UsageError(`cannot write the report to ${flags.output}: directory ${path.dirname(output)} does not exist`);
   }
+  const baselineFile = checkBaselineFlags(flags, io);
   const { contract, contractPath } = loadContract(root, flags, io);
   const started = performance.now();
-  const result = await scan({ root, contract, ...(contractPath === null ? {} : { contractFile: path.resolve(root, contractPath) }) });
-  const report: Report = buildReport(result.findings, result.files, contractPath, performance.now() - started);
+  const progress = io.stderrIsTTY === true ? createProgress(io.stderr, io.now) : undefined;
+  let result: Awaited<ReturnType<typeof scan>>;
+  try {
+    result = await scan({
+      root,
+      contract,
+      ...(contractPath === null ? {} : { contractFile: path.resolve(root, contractPath) }),
+      ...(progress === undefined ? {} : { onProgress: (done: number, total: number) => progress.update(done, total) }),
+    });
+  } finally {
+    progress?.finish();
+  }
+  const baseline = baselineFile === undefined ? undefined : await useBaseline(baselineFile, root, flags, result.findings, io);
+  const report: Report = buildReport(baseline?.findings ?? result.findings, result.files, contractPath, performance.now() - started);
+  if (baseline !== undefined) report.baseline = baseline.summary;
   const color = output === undefined && flags.color !== false && io.isTTY && !("NO_COLOR" in process.env);
-  const text = flags.format === "json" ? formatJson(report) : formatText(report, { color });
+  const text = formatReport(flags.format, report, root, color, io);
   if (output === undefined) io.stdout(text);
   else {
     try {
@@ -105,6 +137,121 @@ async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number
     }
   }
   return report.summary.errors > 0 ? EXIT.findings : EXIT.ok;
+}
+
+/** Formats the report in the chosen format (SPEC §4). */
+function formatReport(format: Format, report: Report, root: string, color: boolean, io: CliIo): string {
+  const env = io.env ?? process.env;
+  // Report paths are relative to the scanned root; GitHub resolves annotation paths and blob links
+  // against the workspace, so a scan of a subfolder prefixes them with that subfolder.
+  const fromWorkspace = path.relative(env.GITHUB_WORKSPACE ?? io.cwd, root);
+  const prefix = fromWorkspace === "" || fromWorkspace.startsWith("..") || path.isAbsolute(fromWorkspace) ? "" : `${fromWorkspace.split(path.sep).join("/")}/`;
+  switch (format) {
+    case "json":
+      return formatJson(report);
+    case "sarif":
+      return formatSarif(report, {
+        sourceText: (file) => {
+          try {
+            return readFileSync(path.join(root, file), "utf8");
+          } catch {
+            return undefined;
+          }
+        },
+      });
+    case "github":
+      return formatGithub(report, { pathPrefix: prefix });
+    case "markdown": {
+      const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha } = env;
+      return formatMarkdown(report, server && repo && sha ? { fileLinkBase: `${server}/${repo}/blob/${sha}/${prefix}` } : {});
+    }
+    case "text":
+      return formatText(report, { color });
+  }
+}
+
+/**
+ * Checks the baseline flags before anything is scanned.
+ * @returns the absolute baseline path, or undefined without --baseline.
+ * @throws UsageError for --update-baseline without --baseline, for --update-baseline when CI=true
+ *   without --force-update, and for a --baseline file that does not exist (without --update-baseline).
+ */
+function checkBaselineFlags(flags: ScanFlags, io: CliIo): string | undefined {
+  if (flags.baseline === undefined) {
+    if (flags.updateBaseline || flags.forceUpdate) throw new UsageError("--update-baseline and --force-update need --baseline <file>");
+    return undefined;
+  }
+  const file = path.resolve(io.cwd, flags.baseline);
+  if (flags.updateBaseline && (io.env ?? process.env).CI === "true" && !flags.forceUpdate) {
+    throw new UsageError(
+      `refusing to write the baseline ${flags.baseline} in CI (CI=true): a baseline must not grow unreviewed. ` +
+        "Update it locally and commit it, or pass --force-update to write it anyway.",
+    );
+  }
+  if (!flags.updateBaseline && !existsSync(file)) {
+    throw new UsageError(`baseline file ${flags.baseline} does not exist; create it with --update-baseline`);
+  }
+  return file;
+}
+
+/**
+ * Writes the baseline (with --update-baseline), then applies it. Says on stderr what was written and
+ * how many entries are stale.
+ */
+async function useBaseline(
+  file: string,
+  root: string,
+  flags: ScanFlags,
+  findings: Report["findings"],
+  io: CliIo,
+): Promise<{ findings: Report["findings"]; summary: NonNullable<Report["baseline"]> }> {
+  let baseline: Baseline;
+  try {
+    if (flags.updateBaseline) {
+      baseline = baselineFromFindings(findings, existsSync(file) ? loadBaseline(file) : {});
+      await writeBaseline(file, baseline);
+      const accepted = Object.values(baseline).flatMap((byRule) => Object.values(byRule)).reduce((n, e) => n + e.count, 0);
+      io.stderr(`contract-scan: wrote the baseline ${flags.baseline}: ${accepted} error finding${accepted === 1 ? "" : "s"} accepted in ${Object.keys(baseline).length} file${Object.keys(baseline).length === 1 ? "" : "s"}.\n`);
+    } else {
+      baseline = loadBaseline(file);
+    }
+  } catch (error) {
+    if (error instanceof BaselineError) throw new UsageError(error.message);
+    throw error;
+  }
+  const outcome = applyBaseline(findings, baseline);
+  const staleFindings = outcome.stale.reduce((n, e) => n + e.count, 0);
+  if (outcome.stale.length > 0) {
+    io.stderr(
+      `contract-scan: ${outcome.stale.length} baseline entr${outcome.stale.length === 1 ? "y is" : "ies are"} stale (${staleFindings} accepted finding${staleFindings === 1 ? "" : "s"} no longer found); ` +
+        "run with --update-baseline to shrink the baseline.\n",
+    );
+  }
+  return {
+    findings: outcome.findings,
+    summary: { file: toRepoPath(root, file), suppressed: outcome.suppressed, stale: outcome.stale.length, staleEntries: outcome.stale },
+  };
+}
+
+/**
+ * Adds `contract-scan explain <rule>`: the rule's docs page rendered for the terminal (colors on a
+ * TTY). An unknown rule is a usage error (exit 2) that lists the known rules.
+ */
+function addExplainCommand(program: Command, io: CliIo, onRun: (pending: Promise<number>) => void): void {
+  program
+    .command("explain")
+    .description("print a rule's documentation (e.g. contract-scan explain no-bypass-env)")
+    .argument("<rule>", "rule name, with or without the production-safety/ prefix")
+    .option("--no-color", "no ANSI colors (colors are used only on a TTY anyway)")
+    .action((rule: string, _flags: unknown, command: Command) => {
+      // optsWithGlobals: the root program's own --no-color is parsed wherever it appears.
+      const flags = command.optsWithGlobals<{ color?: boolean }>();
+      const docs = ruleDocs(rule);
+      if (docs === undefined) throw new UsageError(`unknown rule "${rule}". Known rules: ${documentedRules().join(", ")}`);
+      const color = flags.color !== false && io.isTTY && !("NO_COLOR" in (io.env ?? process.env));
+      io.stdout(renderForTerminal(docs, { color }));
+      onRun(Promise.resolve(EXIT.ok));
+    });
 }
 
 /**
@@ -120,6 +267,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   addInitCommand(program, io, (init) => {
     pending = init;
   });
+  addExplainCommand(program, io, (p) => (pending = p));
   try {
     program.parse(argv, { from: "user" });
     return pending === undefined ? EXIT.ok : await pending;

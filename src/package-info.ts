@@ -34,3 +34,6 @@ export const docsBaseUrl = "https://github.com/production-safety/eslint-plugin-p
 export function packageFile(relative: string): string {
   return path.join(packageRoot, relative);
 }
+
+/** The project's home page (SARIF `tool.driver.informationUri`, links in reports). */
+export const repositoryUrl = "https://github.com/production-safety/eslint-plugin-production-safety";

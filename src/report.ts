@@ -2,6 +2,7 @@
  * The report every reporter formats: the JSON shape of SPEC §4,
  * `{ version: 1, root: ".", contract, findings, summary: { files, errors, warnings, durationMs } }`.
  */
+import type { StaleEntry } from "./baseline.js";
 import type { Finding } from "./scanner.js";
 
 /** The report of one scan (SPEC §4, §6.14). */
@@ -20,6 +21,11 @@ export interface Report {
     /** Wall time of the scan in milliseconds (the one field that differs between reruns). */
     durationMs: number;
   };
+  /**
+   * Only with `--baseline`: the baseline file (repository-relative), how many findings it suppressed
+   * (they are not in `findings` and not counted in `summary`), and its stale entries.
+   */
+  baseline?: { file: string; suppressed: number; stale: number; staleEntries: StaleEntry[] };
 }
 
 /** Builds the report from a scan's findings. */

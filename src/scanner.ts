@@ -46,6 +46,8 @@ export interface ScanOptions {
   contract: Contract;
   /** Absolute path of the contract file, or undefined when the defaults are used (findings about the contract go there). */
   contractFile?: string;
+  /** Called after each file with the number of files scanned so far and the total (for a progress line). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** What a scan found. */
@@ -168,7 +170,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const linter = new Linter({ configType: "flat", cwd: options.root });
     const config = scannerConfig(options);
     const findings: Finding[] = [];
-    for (const file of files) findings.push(...(await scanFile(file, options, linter, config)));
+    for (const [index, file] of files.entries()) {
+      findings.push(...(await scanFile(file, options, linter, config)));
+      options.onProgress?.(index + 1, files.length);
+    }
     findings.push(...(await schemaFindings(facts.schemaErrors, options)));
     if (options.contractFile !== undefined) {
       const text = await readFile(options.contractFile, "utf8").catch(() => "");

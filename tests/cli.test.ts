@@ -58,6 +58,7 @@ describe("usage", () => {
     const r = await cli(["--help"]);
     expect(r.code).toBe(EXIT.ok);
     expect(r.stdout).toContain("Usage: contract-scan [options] [dir]");
+    for (const command of ["init [options] [dir]", "explain [options] <rule>"]) expect(r.stdout).toContain(command);
     for (const flag of ["--contract <file>", "--format <format>", "--output <file>", "--version"]) expect(r.stdout).toContain(flag);
     expect(r.stdout).toContain("Exit codes: 0 no error findings, 1 at least one error finding, 2 usage or contract error");
     expect(r.stderr).toBe("");
