@@ -39,13 +39,24 @@ describe("scan", () => {
     ).toEqual(["db/cleanup.sql:2:1 error no-destructive-sql", "src/flags.ts:1:21 error no-bypass-env", "src/old.cjs:1:18 error no-bypass-env"]);
   });
 
-  it("does not honour inline eslint-disable comments for its own rules", async () => {
+  it("does not honour inline eslint-disable comments for its own rules, and reports those that name them (no-contract-disable)", async () => {
     expect(
       await findings({
         "src/a.ts": "// eslint-disable-next-line production-safety/no-bypass-env\nexport const a = process.env.SKIP_A;\n",
         "src/b.ts": "/* eslint-disable */\nexport const b = process.env.SKIP_B;\n",
+        "scripts/c.ts": "/* eslint-disable */\nexport const c = process.env.SKIP_C;\n",
+        "src/d.ts": '/* eslint production-safety/no-contract-disable: "off", production-safety/no-bypass-env: "off" */\nexport const d = process.env.SKIP_D;\n',
       }),
-    ).toEqual(["src/a.ts:2:18 error no-bypass-env", "src/b.ts:2:18 error no-bypass-env"]);
+    ).toEqual([
+      "scripts/c.ts:1:1 error no-contract-disable",
+      "scripts/c.ts:2:18 error no-bypass-env",
+      "src/a.ts:1:1 error no-contract-disable",
+      "src/a.ts:2:18 error no-bypass-env",
+      "src/b.ts:2:18 error no-bypass-env",
+      "src/d.ts:1:1 error no-contract-disable",
+      "src/d.ts:1:1 error no-contract-disable",
+      "src/d.ts:2:18 error no-bypass-env",
+    ]);
   });
 
   it("honours .gitignore, skips node_modules, build output, declarations and the ignore zone", async () => {
