@@ -13,6 +13,7 @@ import { Command, CommanderError, Option } from "commander";
 import { CONTRACT_FILE_NAME, type Contract, ContractError, defaultContract, loadContractFile, toRepoPath } from "./contract.js";
 import { packageVersion } from "./package-info.js";
 import { buildReport, type Report } from "./report.js";
+import { type BaseContract, BaseRefError, readBaseContract } from "./checks/no-contract-expansion.js";
 import formatJson from "./reporters/json.js";
 import formatText from "./reporters/text.js";
 import { scan } from "./scanner.js";
@@ -39,6 +40,8 @@ interface ScanFlags {
   format: Format;
   output?: string;
   color?: boolean;
+  base?: string;
+  allowExpansion?: boolean;
 }
 
 class UsageError extends Error {}
@@ -52,6 +55,8 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
     .addOption(new Option("--format <format>", "report format").choices(FORMATS).default("text"))
     .option("--output <file>", "write the report to this file instead of stdout")
     .option("--no-color", "no ANSI colors in the text report (colors are used only on a TTY anyway)")
+    .option("--base <git-ref>", "also report every widening of the contract since this git ref (no-contract-expansion)")
+    .option("--allow-expansion", "with --base: report widenings as warnings (shown for review) instead of errors")
     .addHelpText(
       "after",
       "\nExit codes: 0 no error findings, 1 at least one error finding, 2 usage or contract error (nothing scanned).",
@@ -80,6 +85,21 @@ function loadContract(root: string, flags: ScanFlags, io: CliIo): { contract: Co
   return { contract, contractPath: toRepoPath(root, file) };
 }
 
+/** `--base` / `--allow-expansion`: the contract at the base ref, read before anything is scanned. */
+async function readBase(root: string, flags: ScanFlags, io: CliIo): Promise<{ contract: BaseContract; allowExpansion: boolean } | undefined> {
+  if (flags.base === undefined) {
+    if (flags.allowExpansion === true) throw new UsageError("--allow-expansion needs --base <git-ref>");
+    return undefined;
+  }
+  const contractFile = flags.contract !== undefined ? path.resolve(io.cwd, flags.contract) : path.join(root, CONTRACT_FILE_NAME);
+  try {
+    return { contract: await readBaseContract(contractFile, flags.base), allowExpansion: flags.allowExpansion === true };
+  } catch (error) {
+    if (error instanceof BaseRefError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number> {
   const root = path.resolve(io.cwd, dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`not a directory: ${dir}`);
@@ -88,8 +108,9 @@ async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number
     throw new UsageError(`cannot write the report to ${flags.output}: directory ${path.dirname(output)} does not exist`);
   }
   const { contract, contractPath } = loadContract(root, flags, io);
+  const base = await readBase(root, flags, io);
   const started = performance.now();
-  const result = await scan({ root, contract, ...(contractPath === null ? {} : { contractFile: path.resolve(root, contractPath) }) });
+  const result = await scan({ root, contract, ...(contractPath === null ? {} : { contractFile: path.resolve(root, contractPath) }), ...(base === undefined ? {} : { base }) });
   const report: Report = buildReport(result.findings, result.files, contractPath, performance.now() - started);
   const color = output === undefined && flags.color !== false && io.isTTY && !("NO_COLOR" in process.env);
   const text = flags.format === "json" ? formatJson(report) : formatText(report, { color });

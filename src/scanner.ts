@@ -10,9 +10,10 @@
  * finding and the scan goes on.
  */
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import * as tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint";
-import { type Contract, contractKeyLocation, lineColumnAt, toRepoPath } from "./contract.js";
+import { CONTRACT_FILE_NAME, type Contract, contractKeyLocation, lineColumnAt, toRepoPath } from "./contract.js";
 import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import type { FactsProblem } from "./facts/types.js";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
@@ -23,6 +24,7 @@ import { fileRole } from "./roles.js";
 import { decodeSourceBytes, MAX_SOURCE_BYTES } from "./source-text.js";
 import { checkSqlText, checksSqlIn } from "../rules/no-destructive-sql.js";
 import { checkStaleAllowlist } from "./checks/no-stale-allowlist.js";
+import { type BaseContract, checkContractExpansion } from "./checks/no-contract-expansion.js";
 
 /** One finding, as in the JSON report of SPEC §4. Lines and columns are 1-based; columns in UTF-16 code units. */
 export interface Finding {
@@ -46,6 +48,12 @@ export interface ScanOptions {
   contract: Contract;
   /** Absolute path of the contract file, or undefined when the defaults are used (findings about the contract go there). */
   contractFile?: string;
+  /**
+   * `--base` (no-contract-expansion): the contract at the base ref (readBaseContract) and whether
+   * widenings are accepted (`--allow-expansion`: warnings instead of errors). Findings go to
+   * `contractFile`, or to `<root>/production-contract.json` when the defaults are in force.
+   */
+  base?: { contract: BaseContract; allowExpansion: boolean };
 }
 
 /** What a scan found. */
@@ -173,6 +181,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (options.contractFile !== undefined) {
       const text = await readFile(options.contractFile, "utf8").catch(() => "");
       findings.push(...checkStaleAllowlist(options.root, options.contract, options.contractFile, text));
+    }
+    if (options.base !== undefined) {
+      const contractFile = options.contractFile ?? path.join(options.root, CONTRACT_FILE_NAME);
+      const text = options.contractFile === undefined ? "" : await readFile(contractFile, "utf8").catch(() => "");
+      findings.push(...checkContractExpansion(options.root, options.contract, contractFile, text, options.base.contract, options.base.allowExpansion));
     }
     findings.sort(compareFindings);
     return { findings, files: files.length };
