@@ -101,6 +101,15 @@ function wholeFile(ruleId: string, severity: Finding["severity"], file: string, 
 
 
 /**
+ * A file-system error's message without the absolute path Node appends ("EACCES: permission denied,
+ * open '/home/x/repo/a.ts'" -> "EACCES: permission denied"): the finding is already at the file, and the
+ * report must not depend on where the repository is checked out (SPEC §4).
+ */
+function withoutPath(error: Error): string {
+  return error.message.replace(/, \w+ '[^']*'$/, "");
+}
+
+/**
  * Scans one file. Never throws: a read, decode, parse or rule failure becomes a `parse-error` finding.
  * @param file absolute path under `options.root`.
  */
@@ -113,7 +122,7 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
   try {
     bytes = await readFile(file);
   } catch (error) {
-    return [parseError(`cannot read the file: ${(error as Error).message}`)];
+    return [parseError(`cannot read the file: ${withoutPath(error as Error)}`)];
   }
   const decoded = decodeSourceBytes(bytes);
   if ("problem" in decoded) return [parseError(decoded.problem)];
@@ -167,7 +176,12 @@ export function compareFindings(a: Finding, b: Finding): number {
  * @returns every finding, sorted (SPEC §4), and the number of files scanned. Never throws for a file.
  */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
-  const files = await discoverFiles(options.root, options.contract);
+  const unreadableDirectories: Finding[] = [];
+  const files = await discoverFiles(options.root, options.contract, (relative, error) => {
+    // Choice: an unreadable directory may hold mutation scripts, so it is reported like an unreadable file, at its path.
+    const severity = parseErrorSeverity(relative, classifyZone(relative, options.contract), options);
+    unreadableDirectories.push(wholeFile(PARSE_ERROR_RULE, severity, relative, `cannot read the directory, so its files were not checked: ${withoutPath(error)}`));
+  });
   // The repository facts, built once for the run and shared by every rule (getRepoFacts returns this
   // instance while it is registered); modules are parsed lazily, each file read once.
   const facts = createRepoFacts(options.root, options.contract, { files: files.filter((f) => !f.endsWith(".sql")) });
@@ -175,7 +189,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   try {
     const linter = new Linter({ configType: "flat", cwd: options.root });
     const config = scannerConfig(options);
-    const findings: Finding[] = [];
+    const findings: Finding[] = [...unreadableDirectories];
     for (const file of files) findings.push(...(await scanFile(file, options, linter, config)));
     findings.push(...(await schemaFindings(facts.schemaErrors, options)));
     if (options.contractFile !== undefined) {
