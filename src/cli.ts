@@ -17,6 +17,7 @@ import { applyBaseline, type Baseline, BaselineError, baselineFromFindings, load
 import { documentedRules, renderForTerminal, ruleDocs } from "./explain.js";
 import { createProgress } from "./progress.js";
 import { buildReport, type Report } from "./report.js";
+import { type BaseContract, BaseRefError, readBaseContract } from "./checks/no-contract-expansion.js";
 import formatGithub from "./reporters/github.js";
 import formatJson from "./reporters/json.js";
 import formatMarkdown from "./reporters/markdown.js";
@@ -55,6 +56,8 @@ interface ScanFlags {
   baseline?: string;
   updateBaseline?: boolean;
   forceUpdate?: boolean;
+  base?: string;
+  allowExpansion?: boolean;
 }
 
 class UsageError extends Error {}
@@ -73,6 +76,8 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
     .option("--baseline <file>", "accept the findings counted in this baseline file (ESLint suppressions format); fail only on new ones")
     .option("--update-baseline", "write today's error findings to the --baseline file, then report against it (refused when CI=true)")
     .option("--force-update", "allow --update-baseline when CI=true")
+    .option("--base <git-ref>", "also report every widening of the contract since this git ref (no-contract-expansion)")
+    .option("--allow-expansion", "with --base: report widenings as warnings (shown for review) instead of errors")
     .addHelpText(
       "after",
       "\nExit codes: 0 no error findings, 1 at least one error finding, 2 usage or contract error (nothing scanned).",
@@ -101,6 +106,21 @@ function loadContract(root: string, flags: ScanFlags, io: CliIo): { contract: Co
   return { contract, contractPath: toRepoPath(root, file) };
 }
 
+/** `--base` / `--allow-expansion`: the contract at the base ref, read before anything is scanned. */
+async function readBase(root: string, flags: ScanFlags, io: CliIo): Promise<{ contract: BaseContract; allowExpansion: boolean } | undefined> {
+  if (flags.base === undefined) {
+    if (flags.allowExpansion === true) throw new UsageError("--allow-expansion needs --base <git-ref>");
+    return undefined;
+  }
+  const contractFile = flags.contract !== undefined ? path.resolve(io.cwd, flags.contract) : path.join(root, CONTRACT_FILE_NAME);
+  try {
+    return { contract: await readBaseContract(contractFile, flags.base), allowExpansion: flags.allowExpansion === true };
+  } catch (error) {
+    if (error instanceof BaseRefError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number> {
   const root = path.resolve(io.cwd, dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`not a directory: ${dir}`);
@@ -110,6 +130,7 @@ async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number
   }
   const baselineFile = checkBaselineFlags(flags, io);
   const { contract, contractPath } = loadContract(root, flags, io);
+  const base = await readBase(root, flags, io);
   const started = performance.now();
   const progress = io.stderrIsTTY === true ? createProgress(io.stderr, io.now) : undefined;
   let result: Awaited<ReturnType<typeof scan>>;
@@ -118,6 +139,7 @@ async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number
       root,
       contract,
       ...(contractPath === null ? {} : { contractFile: path.resolve(root, contractPath) }),
+      ...(base === undefined ? {} : { base }),
       ...(progress === undefined ? {} : { onProgress: (done: number, total: number) => progress.update(done, total) }),
     });
   } finally {

@@ -4,6 +4,7 @@
  * `ignore` zone. A leaf module: it imports nothing from the plugin, so the scanner, the repository facts
  * and the rules can all use it without an import cycle.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { globby } from "globby";
 import type { Contract } from "./contract.js";
@@ -42,9 +43,22 @@ export const ALWAYS_IGNORED = [
 /**
  * The repository's files to scan.
  * @param root absolute repository root.
+ * @param onUnreadableDirectory called once per directory (repository-relative, outside the `ignore`
+ *   zone) that could not be listed (EACCES, EPERM); its files are not in the result.
  * @returns absolute paths, sorted by their repository-relative path.
  */
-export async function discoverFiles(root: string, contract: Contract): Promise<string[]> {
+export async function discoverFiles(root: string, contract: Contract, onUnreadableDirectory?: (relative: string, error: NodeJS.ErrnoException) => void): Promise<string[]> {
+  const unreadable = new Map<string, NodeJS.ErrnoException>();
+  // A directory that cannot be listed (EACCES, EPERM) would make the walk throw and the scan crash:
+  // it is recorded and walked as empty, and the caller reports it (SPEC §4: never a crash, never a skip).
+  const readdir = (dir: string, options: unknown, callback: (error: NodeJS.ErrnoException | null, entries?: unknown) => void): void => {
+    (fs.readdir as unknown as (d: string, o: unknown, c: (e: NodeJS.ErrnoException | null, x?: unknown) => void) => void)(dir, options, (error, entries) => {
+      if (error !== null && (error.code === "EACCES" || error.code === "EPERM")) {
+        unreadable.set(dir, error);
+        callback(null, []);
+      } else callback(error, entries);
+    });
+  };
   const files = await globby([...SOURCE_FILE_GLOBS, SQL_FILE_GLOB], {
     cwd: root,
     gitignore: true,
@@ -52,7 +66,12 @@ export async function discoverFiles(root: string, contract: Contract): Promise<s
     ignore: ALWAYS_IGNORED,
     followSymbolicLinks: false,
     onlyFiles: true,
+    fs: { ...fs, readdir } as unknown as typeof fs,
   });
+  for (const [dir, error] of unreadable) {
+    const relative = path.relative(root, dir).split(path.sep).join("/");
+    if (classifyZone(relative, contract) !== "ignore") onUnreadableDirectory?.(relative, error);
+  }
   return files
     .filter((relative) => classifyZone(relative, contract) !== "ignore")
     .sort()

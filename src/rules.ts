@@ -8,6 +8,7 @@ import deployScriptOnlyMigrates from "../rules/deploy-script-only-migrates.js";
 import deprecatedScriptExits from "../rules/deprecated-script-exits.js";
 import mutationScope from "../rules/mutation-scope.js";
 import noBypassEnv from "../rules/no-bypass-env.js";
+import noContractDisable from "../rules/no-contract-disable.js";
 import noDestructiveSql from "../rules/no-destructive-sql.js";
 import noDirectPrismaCli from "../rules/no-direct-prisma-cli.js";
 import noUnlistedMutationScript from "../rules/no-unlisted-mutation-script.js";
@@ -19,6 +20,7 @@ export const rules: Record<string, TSESLint.RuleModule<string, readonly unknown[
   "deprecated-script-exits": deprecatedScriptExits,
   "mutation-scope": mutationScope,
   "no-bypass-env": noBypassEnv,
+  "no-contract-disable": noContractDisable,
   "no-destructive-sql": noDestructiveSql,
   "no-direct-prisma-cli": noDirectPrismaCli,
   "no-unlisted-mutation-script": noUnlistedMutationScript,

@@ -10,9 +10,10 @@
  * finding and the scan goes on.
  */
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import * as tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint";
-import { type Contract, contractKeyLocation, lineColumnAt, toRepoPath } from "./contract.js";
+import { CONTRACT_FILE_NAME, type Contract, contractKeyLocation, lineColumnAt, toRepoPath } from "./contract.js";
 import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import type { FactsProblem } from "./facts/types.js";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
@@ -23,6 +24,7 @@ import { fileRole } from "./roles.js";
 import { decodeSourceBytes, MAX_SOURCE_BYTES } from "./source-text.js";
 import { checkSqlText, checksSqlIn } from "../rules/no-destructive-sql.js";
 import { checkStaleAllowlist } from "./checks/no-stale-allowlist.js";
+import { type BaseContract, checkContractExpansion } from "./checks/no-contract-expansion.js";
 
 /** One finding, as in the JSON report of SPEC §4. Lines and columns are 1-based; columns in UTF-16 code units. */
 export interface Finding {
@@ -48,6 +50,12 @@ export interface ScanOptions {
   contractFile?: string;
   /** Called after each file with the number of files scanned so far and the total (for a progress line). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * `--base` (no-contract-expansion): the contract at the base ref (readBaseContract) and whether
+   * widenings are accepted (`--allow-expansion`: warnings instead of errors). Findings go to
+   * `contractFile`, or to `<root>/production-contract.json` when the defaults are in force.
+   */
+  base?: { contract: BaseContract; allowExpansion: boolean };
 }
 
 /** What a scan found. */
@@ -95,6 +103,15 @@ function wholeFile(ruleId: string, severity: Finding["severity"], file: string, 
 
 
 /**
+ * A file-system error's message without the absolute path Node appends ("EACCES: permission denied,
+ * open '/home/x/repo/a.ts'" -> "EACCES: permission denied"): the finding is already at the file, and the
+ * report must not depend on where the repository is checked out (SPEC §4).
+ */
+function withoutPath(error: Error): string {
+  return error.message.replace(/, \w+ '[^']*'$/, "");
+}
+
+/**
  * Scans one file. Never throws: a read, decode, parse or rule failure becomes a `parse-error` finding.
  * @param file absolute path under `options.root`.
  */
@@ -107,7 +124,7 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
   try {
     bytes = await readFile(file);
   } catch (error) {
-    return [parseError(`cannot read the file: ${(error as Error).message}`)];
+    return [parseError(`cannot read the file: ${withoutPath(error as Error)}`)];
   }
   const decoded = decodeSourceBytes(bytes);
   if ("problem" in decoded) return [parseError(decoded.problem)];
@@ -161,7 +178,12 @@ export function compareFindings(a: Finding, b: Finding): number {
  * @returns every finding, sorted (SPEC §4), and the number of files scanned. Never throws for a file.
  */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
-  const files = await discoverFiles(options.root, options.contract);
+  const unreadableDirectories: Finding[] = [];
+  const files = await discoverFiles(options.root, options.contract, (relative, error) => {
+    // Choice: an unreadable directory may hold mutation scripts, so it is reported like an unreadable file, at its path.
+    const severity = parseErrorSeverity(relative, classifyZone(relative, options.contract), options);
+    unreadableDirectories.push(wholeFile(PARSE_ERROR_RULE, severity, relative, `cannot read the directory, so its files were not checked: ${withoutPath(error)}`));
+  });
   // The repository facts, built once for the run and shared by every rule (getRepoFacts returns this
   // instance while it is registered); modules are parsed lazily, each file read once.
   const facts = createRepoFacts(options.root, options.contract, { files: files.filter((f) => !f.endsWith(".sql")) });
@@ -169,7 +191,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   try {
     const linter = new Linter({ configType: "flat", cwd: options.root });
     const config = scannerConfig(options);
-    const findings: Finding[] = [];
+    const findings: Finding[] = [...unreadableDirectories];
     for (const [index, file] of files.entries()) {
       findings.push(...(await scanFile(file, options, linter, config)));
       options.onProgress?.(index + 1, files.length);
@@ -178,6 +200,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (options.contractFile !== undefined) {
       const text = await readFile(options.contractFile, "utf8").catch(() => "");
       findings.push(...checkStaleAllowlist(options.root, options.contract, options.contractFile, text));
+    }
+    if (options.base !== undefined) {
+      const contractFile = options.contractFile ?? path.join(options.root, CONTRACT_FILE_NAME);
+      const text = options.contractFile === undefined ? "" : await readFile(contractFile, "utf8").catch(() => "");
+      findings.push(...checkContractExpansion(options.root, options.contract, contractFile, text, options.base.contract, options.base.allowExpansion));
     }
     findings.sort(compareFindings);
     return { findings, files: files.length };

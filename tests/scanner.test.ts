@@ -3,12 +3,14 @@
  * `.sql` files, inline disables not honoured, and every file-level failure as a `parse-error` finding.
  * Each case is a small repository written to a temporary directory.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import * as tsParser from "@typescript-eslint/parser";
+import { Linter } from "eslint";
 import { afterEach, describe, expect, it } from "vitest";
 import { validateContract } from "../src/contract.js";
-import { MAX_FILE_BYTES, scan } from "../src/scanner.js";
+import { MAX_FILE_BYTES, scan, scanFile } from "../src/scanner.js";
 
 let root: string;
 
@@ -39,13 +41,24 @@ describe("scan", () => {
     ).toEqual(["db/cleanup.sql:2:1 error no-destructive-sql", "src/flags.ts:1:21 error no-bypass-env", "src/old.cjs:1:18 error no-bypass-env"]);
   });
 
-  it("does not honour inline eslint-disable comments for its own rules", async () => {
+  it("does not honour inline eslint-disable comments for its own rules, and reports those that name them (no-contract-disable)", async () => {
     expect(
       await findings({
         "src/a.ts": "// eslint-disable-next-line production-safety/no-bypass-env\nexport const a = process.env.SKIP_A;\n",
         "src/b.ts": "/* eslint-disable */\nexport const b = process.env.SKIP_B;\n",
+        "scripts/c.ts": "/* eslint-disable */\nexport const c = process.env.SKIP_C;\n",
+        "src/d.ts": '/* eslint production-safety/no-contract-disable: "off", production-safety/no-bypass-env: "off" */\nexport const d = process.env.SKIP_D;\n',
       }),
-    ).toEqual(["src/a.ts:2:18 error no-bypass-env", "src/b.ts:2:18 error no-bypass-env"]);
+    ).toEqual([
+      "scripts/c.ts:1:1 error no-contract-disable",
+      "scripts/c.ts:2:18 error no-bypass-env",
+      "src/a.ts:1:1 error no-contract-disable",
+      "src/a.ts:2:18 error no-bypass-env",
+      "src/b.ts:2:18 error no-bypass-env",
+      "src/d.ts:1:1 error no-contract-disable",
+      "src/d.ts:1:1 error no-contract-disable",
+      "src/d.ts:2:18 error no-bypass-env",
+    ]);
   });
 
   it("honours .gitignore, skips node_modules, build output, declarations and the ignore zone", async () => {
@@ -94,6 +107,54 @@ describe("scan", () => {
         "src/ok.ts": "process.env.SKIP_A;\n",
       }),
     ).toEqual(["scripts/latin1.js:1:1 error parse-error", "src/blob.js:1:1 warning parse-error", "src/huge.js:1:1 warning parse-error", "src/ok.ts:1:1 error no-bypass-env"]);
+  });
+
+  it("reports a file that crashes a rule as parse-error, at 1:1, and goes on with the next file", async () => {
+    const root = repo({ "scripts/a.ts": "export const a = 1;\n", "src/b.ts": "export const b = 1;\n" });
+    const options = { root, contract: validateContract({ version: 1 }, null) };
+    const crashing = { rules: { boom: { create: () => ({ Program: () => { throw new Error("boom\nat line 2 of the stack"); } }) } } };
+    const config: Linter.Config[] = [{ files: ["**/*.ts"], languageOptions: { parser: tsParser as unknown as Linter.Parser }, plugins: { crash: crashing }, rules: { "crash/boom": "error" } }];
+    const linter = new Linter({ configType: "flat", cwd: root });
+    const found = [...(await scanFile(path.join(root, "scripts/a.ts"), options, linter, config)), ...(await scanFile(path.join(root, "src/b.ts"), options, linter, config))];
+    expect(found.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.message.split(":")[0] ?? ""}`)).toEqual([
+      "scripts/a.ts:1:1 error production-safety/parse-error internal error while checking this file",
+      "src/b.ts:1:1 warning production-safety/parse-error internal error while checking this file",
+    ]);
+    expect(found[0]?.message).toContain("boom");
+  });
+
+  it("reports nothing for an empty file or one that holds only a byte order mark", async () => {
+    expect(await findings({ "scripts/empty.ts": "", "scripts/bom.js": "\uFEFF", "db/empty.sql": "" })).toEqual([]);
+  });
+
+  // Choice: a .sql file is read for destructive statements only. A statement the PostgreSQL parser
+  // rejects is reported when its first keyword is destructive (no-destructive-sql, "could not be
+  // parsed"); other statements of another dialect stay silent rather than become parse-error findings,
+  // since .sql files outside migrations are often MySQL or SQLite dumps and fixtures.
+  it("reads an unparsable .sql file statement by statement: destructive first keywords fail closed, the rest is silent", async () => {
+    expect(
+      await findings({
+        "scripts/mysql.sql": "CREATE TABLE `t` (id INT) ENGINE=InnoDB;\nDELETE `t` FROM `t` LIMIT 10;\n",
+        "scripts/sqlite.sql": "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT) STRICT, WITHOUT ROWID;\n",
+      }),
+    ).toEqual(["scripts/mysql.sql:2:1 error no-destructive-sql"]);
+  });
+
+  // Running as root, chmod 000 cannot make a read fail: the case is skipped there.
+  it.skipIf(process.getuid?.() === 0)("reports an unreadable file and an unreadable directory as parse-error, without the absolute path", async () => {
+    const root = repo({ "scripts/locked.ts": "export {};\n", "src/private/a.ts": "export {};\n", "src/ok.ts": "process.env.SKIP_A;\n" });
+    chmodSync(path.join(root, "scripts/locked.ts"), 0o000);
+    chmodSync(path.join(root, "src/private"), 0o000);
+    try {
+      const result = await scan({ root, contract: validateContract({ version: 1 }, null) });
+      expect(result.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId.replace("production-safety/", "")} ${f.message}`)).toEqual([
+        "scripts/locked.ts:1:1 error parse-error cannot read the file: EACCES: permission denied",
+        "src/ok.ts:1:1 error no-bypass-env " + (result.findings.find((f) => f.file === "src/ok.ts")?.message ?? ""),
+        "src/private:1:1 warning parse-error cannot read the directory, so its files were not checked: EACCES: permission denied",
+      ]);
+    } finally {
+      chmodSync(path.join(root, "src/private"), 0o755);
+    }
   });
 
   it("counts the files it scanned and sorts findings by file, line, column and rule", async () => {

@@ -21,6 +21,12 @@ export interface ScannerOnlyCheck {
 /** Every scanner-only check, sorted by name. */
 export const SCANNER_ONLY_CHECKS: readonly ScannerOnlyCheck[] = [
   {
+    name: "no-contract-expansion",
+    description:
+      "with `--base`: every widening of the contract since a git ref, at its key in the contract; warnings with `--allow-expansion`",
+    severity: "error (warning with `--allow-expansion`)",
+  },
+  {
     name: "no-stale-allowlist",
     description:
       "a `mutationScripts` entry (also `package.json#<script>`) or explicit `deployScript` whose target is gone, reported at its key in the contract",

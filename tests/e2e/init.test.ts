@@ -111,12 +111,14 @@ describe("contract-scan init on fixtures/example-app", () => {
       "require-ci-guard scripts/cleanup-demo-data.ts:3",
       // a computed bypass name: no allow entry covers SKIP_${x}.
       "no-bypass-env scripts/cleanup-demo-data.ts:11",
+      // an eslint-disable comment naming a production-safety rule: a contract cannot allow it.
+      "no-contract-disable scripts/cleanup-demo-data.ts:13",
       // destructive SQL outside migrations is a different problem than the allowlist (SPEC §6.3).
-      "no-destructive-sql scripts/cleanup-demo-data.ts:20",
-      "no-destructive-sql scripts/cleanup-demo-data.ts:24",
-      "no-destructive-sql scripts/cleanup-demo-data.ts:25",
+      "no-destructive-sql scripts/cleanup-demo-data.ts:22",
+      "no-destructive-sql scripts/cleanup-demo-data.ts:26",
       "no-destructive-sql scripts/cleanup-demo-data.ts:27",
       "no-destructive-sql scripts/cleanup-demo-data.ts:29",
+      "no-destructive-sql scripts/cleanup-demo-data.ts:31",
       // the deploy script does more than migrate.
       "deploy-script-only-migrates scripts/deploy-db.js:11",
       "require-ci-guard scripts/report-usage.ts:2",
