@@ -16,6 +16,7 @@ import { buildReport, type Report } from "./report.js";
 import formatJson from "./reporters/json.js";
 import formatText from "./reporters/text.js";
 import { scan } from "./scanner.js";
+import { type ChangedPaths, changedPaths, GitError } from "./git.js";
 
 /** Where the CLI writes; the bin passes the process's streams, tests pass buffers. */
 export interface CliIo {
@@ -39,6 +40,8 @@ interface ScanFlags {
   format: Format;
   output?: string;
   color?: boolean;
+  /** `--changed` alone: true (the staged files); `--changed=<ref>`: the ref. */
+  changed?: string | true;
 }
 
 class UsageError extends Error {}
@@ -52,6 +55,10 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
     .addOption(new Option("--format <format>", "report format").choices(FORMATS).default("text"))
     .option("--output <file>", "write the report to this file instead of stdout")
     .option("--no-color", "no ANSI colors in the text report (colors are used only on a TTY anyway)")
+    .option(
+      "--changed [git-ref]",
+      "check only the staged files (alone: pre-commit) or the files changed since the merge base with <git-ref> (plus uncommitted and untracked files), and the mutation scripts whose imports reach them; a changed contract means a full scan",
+    )
     .addHelpText(
       "after",
       "\nExit codes: 0 no error findings, 1 at least one error finding, 2 usage or contract error (nothing scanned).",
@@ -80,6 +87,16 @@ function loadContract(root: string, flags: ScanFlags, io: CliIo): { contract: Co
   return { contract, contractPath: toRepoPath(root, file) };
 }
 
+/** `--changed` (SPEC §6.15): the changed files from git; git failures are usage errors (exit 2). */
+async function changedFiles(root: string, changed: string | true): Promise<ChangedPaths> {
+  try {
+    return await changedPaths(root, changed === true ? undefined : changed);
+  } catch (error) {
+    if (error instanceof GitError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number> {
   const root = path.resolve(io.cwd, dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`not a directory: ${dir}`);
@@ -89,7 +106,8 @@ async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number
   }
   const { contract, contractPath } = loadContract(root, flags, io);
   const started = performance.now();
-  const result = await scan({ root, contract, ...(contractPath === null ? {} : { contractFile: path.resolve(root, contractPath) }) });
+  const changed = flags.changed === undefined ? undefined : await changedFiles(root, flags.changed);
+  const result = await scan({ root, contract, ...(contractPath === null ? {} : { contractFile: path.resolve(root, contractPath) }), ...(changed === undefined ? {} : { changed }) });
   const report: Report = buildReport(result.findings, result.files, contractPath, performance.now() - started);
   const color = output === undefined && flags.color !== false && io.isTTY && !("NO_COLOR" in process.env);
   const text = flags.format === "json" ? formatJson(report) : formatText(report, { color });

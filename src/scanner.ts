@@ -10,6 +10,7 @@
  * finding and the scan goes on.
  */
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import * as tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint";
 import { type Contract, contractKeyLocation, lineColumnAt, toRepoPath } from "./contract.js";
@@ -23,6 +24,7 @@ import { fileRole } from "./roles.js";
 import { decodeSourceBytes, MAX_SOURCE_BYTES } from "./source-text.js";
 import { checkSqlText, checksSqlIn } from "../rules/no-destructive-sql.js";
 import { checkStaleAllowlist } from "./checks/no-stale-allowlist.js";
+import { type ChangedFiles, changedScope } from "./changed.js";
 
 /** One finding, as in the JSON report of SPEC §4. Lines and columns are 1-based; columns in UTF-16 code units. */
 export interface Finding {
@@ -46,6 +48,13 @@ export interface ScanOptions {
   contract: Contract;
   /** Absolute path of the contract file, or undefined when the defaults are used (findings about the contract go there). */
   contractFile?: string;
+  /**
+   * `--changed` (SPEC §6.15): the changed files (absolute; deleted ones apart). Only the files they
+   * cover (src/changed.ts: the changed files, the mutation scripts whose import graph reaches one, the
+   * contract when it is concerned) are checked and reported, with the findings a full scan gives them;
+   * a changed contract makes it a full scan. Absent: every file.
+   */
+  changed?: ChangedFiles;
 }
 
 /** What a scan found. */
@@ -168,13 +177,18 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const linter = new Linter({ configType: "flat", cwd: options.root });
     const config = scannerConfig(options);
     const findings: Finding[] = [];
-    for (const file of files) findings.push(...(await scanFile(file, options, linter, config)));
+    // --changed: the facts above still cover the whole repository; only the files checked shrink.
+    const scope = options.changed === undefined ? undefined : changedScope({ root: options.root, contract: options.contract, contractFile: options.contractFile, files, facts, changed: options.changed });
+    const checked = scope === undefined ? files : files.filter((file) => scope.has(file));
+    for (const file of checked) findings.push(...(await scanFile(file, options, linter, config)));
     findings.push(...(await schemaFindings(facts.schemaErrors, options)));
     if (options.contractFile !== undefined) {
       const text = await readFile(options.contractFile, "utf8").catch(() => "");
       findings.push(...checkStaleAllowlist(options.root, options.contract, options.contractFile, text));
     }
     findings.sort(compareFindings);
+    // Whole-repository checks run as in a full scan; only their findings on covered files are kept.
+    if (scope !== undefined) return { findings: findings.filter((f) => scope.has(path.resolve(options.root, f.file))), files: checked.length };
     return { findings, files: files.length };
   } finally {
     unregister();
