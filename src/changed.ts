@@ -80,9 +80,10 @@ export function changedScope(input: ChangedScopeInput): ReadonlySet<string> | un
   const existing = input.changed.existing.map((f) => path.resolve(f)).filter((f) => isUnder(f, root));
   const deleted = input.changed.deleted.map((f) => path.resolve(f)).filter((f) => isUnder(f, root));
   const all = [...existing, ...deleted];
-  const contractPaths = new Set([path.join(root, CONTRACT_FILE_NAME), ...(input.contractFile === undefined ? [] : [path.resolve(input.contractFile)])]);
-  // The contract may live outside the root (`--contract ../shared/contract.json`): not filtered by root.
-  if ([...input.changed.existing, ...input.changed.deleted].some((f) => contractPaths.has(path.resolve(f)))) return undefined;
+  // The contract in use (it may live outside the root: `--contract ../shared/contract.json`), or, with
+  // the defaults, the one that was deleted or is not loaded yet.
+  const contractPath = path.resolve(input.contractFile ?? path.join(root, CONTRACT_FILE_NAME));
+  if ([...input.changed.existing, ...input.changed.deleted].some((f) => path.resolve(f) === contractPath)) return undefined;
 
   const covered = new Set(existing);
   const repoPaths = all.map((f) => toRepoPath(root, f));

@@ -180,6 +180,42 @@ describe("--changed: nothing staged, contract changes, deletions", () => {
     expect(changed.status).toBe(1);
   });
 
+  it("a staged deletion of the contract: a full scan with the defaults", async () => {
+    const repo = repoOf();
+    repo.git("rm", "-q", "production-contract.json");
+    const full = await cliHere(repo.top, "--format", "json");
+    const changed = await cliHere(repo.top, "--changed", "--format", "json");
+    const report = (r: Run): JsonReport => JSON.parse(r.stdout) as JsonReport;
+    expect(report(changed).findings).toEqual(report(full).findings);
+    expect(report(changed).summary.files).toBe(report(full).summary.files);
+    expect(report(changed).contract).toBeNull();
+    expect(changed.status).toBe(1);
+  });
+
+  it("a staged change to a package.json: every script is checked again (resolution may have changed), the contract too", async () => {
+    const repo = repoOf();
+    repo.append("package.json", "\n");
+    repo.git("add", "-A");
+    const full = await scanHere(repo.top);
+    const changed = await scanHere(repo.top, "--changed");
+    const scripts = [
+      "scripts/broken-migration-helper.ts",
+      "scripts/cleanup-demo-data.ts",
+      "scripts/count-bookings.ts",
+      "scripts/deploy-db.js",
+      "scripts/report-usage.ts",
+      "scripts/reset-demo-bookings.ts",
+      "scripts/run-e2e.js",
+      "scripts/sync-dev-to-prod-services.ts",
+      "scripts/sync-reference-data-dev-to-prod.ts",
+      "scripts/sync-services-v1.ts",
+    ];
+    expectAgreement(changed.report, full.report, scripts, ["package.json", "production-contract.json"]);
+    // Not covered: application code and libraries with findings of their own.
+    expect(files(changed.report)).not.toContain("lib/prisma.ts");
+    expect(files(changed.report)).not.toContain("app/api/admin/route.ts");
+  });
+
   it("a staged deletion of an allowlisted script: the contract (no-stale-allowlist) and every script, never the deleted file", async () => {
     // Choice: a deleted module changes what its importers resolve, so every mutation-script candidate
     // is checked again; the contract is covered because it names the deleted file.
