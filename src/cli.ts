@@ -24,6 +24,7 @@ import formatMarkdown from "./reporters/markdown.js";
 import formatSarif from "./reporters/sarif.js";
 import formatText from "./reporters/text.js";
 import { scan } from "./scanner.js";
+import { type ChangedPaths, changedPaths, GitError } from "./git.js";
 
 /** Where the CLI writes; the bin passes the process's streams, tests pass buffers. */
 export interface CliIo {
@@ -58,6 +59,8 @@ interface ScanFlags {
   forceUpdate?: boolean;
   base?: string;
   allowExpansion?: boolean;
+  /** `--changed` alone: true (the staged files); `--changed=<ref>`: the ref. */
+  changed?: string | true;
 }
 
 class UsageError extends Error {}
@@ -78,6 +81,10 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
     .option("--force-update", "allow --update-baseline when CI=true")
     .option("--base <git-ref>", "also report every widening of the contract since this git ref (no-contract-expansion)")
     .option("--allow-expansion", "with --base: report widenings as warnings (shown for review) instead of errors")
+    .option(
+      "--changed [git-ref]",
+      "check only the staged files (alone: pre-commit) or the files changed since the merge base with <git-ref> (plus uncommitted and untracked files), and the mutation scripts whose imports reach them; a changed contract means a full scan",
+    )
     .addHelpText(
       "after",
       "\nExit codes: 0 no error findings, 1 at least one error finding, 2 usage or contract error (nothing scanned).",
@@ -121,6 +128,16 @@ async function readBase(root: string, flags: ScanFlags, io: CliIo): Promise<{ co
   }
 }
 
+/** `--changed` (SPEC §6.15): the changed files from git; git failures are usage errors (exit 2). */
+async function changedFiles(root: string, changed: string | true): Promise<ChangedPaths> {
+  try {
+    return await changedPaths(root, changed === true ? undefined : changed);
+  } catch (error) {
+    if (error instanceof GitError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number> {
   const root = path.resolve(io.cwd, dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`not a directory: ${dir}`);
@@ -132,6 +149,7 @@ async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number
   const { contract, contractPath } = loadContract(root, flags, io);
   const base = await readBase(root, flags, io);
   const started = performance.now();
+  const changed = flags.changed === undefined ? undefined : await changedFiles(root, flags.changed);
   const progress = io.stderrIsTTY === true ? createProgress(io.stderr, io.now) : undefined;
   let result: Awaited<ReturnType<typeof scan>>;
   try {
@@ -140,6 +158,7 @@ async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number
       contract,
       ...(contractPath === null ? {} : { contractFile: path.resolve(root, contractPath) }),
       ...(base === undefined ? {} : { base }),
+      ...(changed === undefined ? {} : { changed }),
       ...(progress === undefined ? {} : { onProgress: (done: number, total: number) => progress.update(done, total) }),
     });
   } finally {

@@ -25,6 +25,7 @@ import { decodeSourceBytes, MAX_SOURCE_BYTES } from "./source-text.js";
 import { checkSqlText, checksSqlIn } from "../rules/no-destructive-sql.js";
 import { checkStaleAllowlist } from "./checks/no-stale-allowlist.js";
 import { type BaseContract, checkContractExpansion } from "./checks/no-contract-expansion.js";
+import { type ChangedFiles, changedScope } from "./changed.js";
 
 /** One finding, as in the JSON report of SPEC §4. Lines and columns are 1-based; columns in UTF-16 code units. */
 export interface Finding {
@@ -56,6 +57,13 @@ export interface ScanOptions {
    * `contractFile`, or to `<root>/production-contract.json` when the defaults are in force.
    */
   base?: { contract: BaseContract; allowExpansion: boolean };
+  /**
+   * `--changed` (SPEC §6.15): the changed files (absolute; deleted ones apart). Only the files they
+   * cover (src/changed.ts: the changed files, the mutation scripts whose import graph reaches one, the
+   * contract when it is concerned) are checked and reported, with the findings a full scan gives them;
+   * a changed contract makes it a full scan. Absent: every file.
+   */
+  changed?: ChangedFiles;
 }
 
 /** What a scan found. */
@@ -192,22 +200,28 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const linter = new Linter({ configType: "flat", cwd: options.root });
     const config = scannerConfig(options);
     const findings: Finding[] = [...unreadableDirectories];
-    for (const [index, file] of files.entries()) {
+    // --changed: the facts above still cover the whole repository; only the files checked shrink.
+    const scope = options.changed === undefined ? undefined : changedScope({ root: options.root, contract: options.contract, contractFile: options.contractFile, files, facts, changed: options.changed });
+    const checked = scope === undefined ? files : files.filter((file) => scope.has(file));
+    for (const [index, file] of checked.entries()) {
       findings.push(...(await scanFile(file, options, linter, config)));
-      options.onProgress?.(index + 1, files.length);
+      options.onProgress?.(index + 1, checked.length);
     }
     findings.push(...(await schemaFindings(facts.schemaErrors, options)));
     if (options.contractFile !== undefined) {
       const text = await readFile(options.contractFile, "utf8").catch(() => "");
       findings.push(...checkStaleAllowlist(options.root, options.contract, options.contractFile, text));
     }
+    // Whole-repository checks run as in a full scan; with --changed only their findings on covered files are kept.
+    const kept = scope === undefined ? findings : findings.filter((f) => scope.has(path.resolve(options.root, f.file)));
+    // --base compares the contract with the base ref's: its findings are kept whatever --changed covers.
     if (options.base !== undefined) {
       const contractFile = options.contractFile ?? path.join(options.root, CONTRACT_FILE_NAME);
       const text = options.contractFile === undefined ? "" : await readFile(contractFile, "utf8").catch(() => "");
-      findings.push(...checkContractExpansion(options.root, options.contract, contractFile, text, options.base.contract, options.base.allowExpansion));
+      kept.push(...checkContractExpansion(options.root, options.contract, contractFile, text, options.base.contract, options.base.allowExpansion));
     }
-    findings.sort(compareFindings);
-    return { findings, files: files.length };
+    kept.sort(compareFindings);
+    return { findings: kept, files: checked.length };
   } finally {
     unregister();
   }

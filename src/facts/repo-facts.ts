@@ -504,6 +504,40 @@ class RepoFactsImpl implements RepoFacts {
     });
   }
 
+  dependents(targets: Iterable<string>, among: Iterable<string>): ReadonlySet<string> {
+    return this.query(() => {
+      const goal = new Set([...targets].map((t) => path.resolve(t)));
+      const result = new Set<string>();
+      // Modules whose whole (non-type) import closure is known to contain no target.
+      const reachesNothing = new Set<string>();
+      for (const candidate of among) {
+        const start = path.resolve(candidate);
+        if (reachesNothing.has(start)) continue;
+        const seen = new Set<string>([start]);
+        const stack = [start];
+        let found = false;
+        while (stack.length > 0 && !found) {
+          const current = stack.pop() as string;
+          for (const edge of this.resolvedImports(current)) {
+            const next = edge.resolved;
+            if (edge.kind === "type" || next === undefined) continue;
+            if (goal.has(next)) {
+              found = true;
+              break;
+            }
+            if (seen.has(next) || reachesNothing.has(next)) continue;
+            seen.add(next);
+            stack.push(next);
+          }
+        }
+        if (found) result.add(start);
+        // A walk that ended without a target saw the whole closure of every module it visited.
+        else for (const file of seen) reachesNothing.add(file);
+      }
+      return result;
+    });
+  }
+
   // -------------------------------------------------------------------------------------------------
   // Writes
 

@@ -201,6 +201,17 @@ export interface RepoFacts {
   /** Repository modules `file` imports (non-type), directly or transitively, without `file` itself (cycle-safe). */
   dependencies(file: string): ReadonlySet<string>;
   /**
+   * The reverse of `dependencies`: the modules of `among` whose import graph reaches one of `targets`,
+   * that is, that import (non-type) a target directly or transitively (`contract-scan --changed`, SPEC
+   * §6.15: the mutation scripts a change reaches). A module of `among` that is itself a target counts only
+   * when it reaches a target through its imports (a cycle). Walks forward from each module of `among`
+   * (cheap when `among` is small, as script zones are), each module's imports read once, cycle-safe.
+   * @param targets absolute paths (a path that is no repository module is reached by nobody).
+   * @param among absolute paths of the candidate importers.
+   * @returns absolute paths, a subset of `among`.
+   */
+  dependents(targets: Iterable<string>, among: Iterable<string>): ReadonlySet<string>;
+  /**
    * A repository module parsed as ESLint would parse it (typescript-estree, parents set) with its
    * scopes (`@typescript-eslint/scope-manager`), for running a shared detector on another module (is
    * this imported module a CI guard?). The last few are cached by content. Undefined for a file that
