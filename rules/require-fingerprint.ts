@@ -24,6 +24,8 @@
  *   never used never runs. A method runs on an instance: preceded when every `new` of its class is;
  * - a subclass whose `connect` or `$connect` override calls a fingerprint function before
  *   `super.$connect()` (inherited from a repository superclass too): its creations need nothing else.
+ * - a static import of a repository module whose top level calls a fingerprint function on every path
+ *   (`import "./check-fingerprint"`) precedes everything in the file (imports are hoisted).
  * A fingerprint function matches a call by the callee's last name (`validate()`, `await validate()`,
  * `fp.validate()`), as `ciGuard.functions` do. Test and ignored files are not checked.
  *
@@ -467,7 +469,7 @@ class FingerprintAnalysis {
           const list = parent.body as readonly TSESTree.Node[];
           const index = list.indexOf(current);
           if (this.sequenceCalls(list.slice(0, Math.max(index, 0)), view, depth)) return true;
-          if (parent.type === AST_NODE_TYPES.Program) return false;
+          if (parent.type === AST_NODE_TYPES.Program) return this.importsCheckingModule(parent, view, depth);
           break;
         }
         case AST_NODE_TYPES.SwitchCase: {
@@ -507,6 +509,27 @@ class FingerprintAnalysis {
           break;
         default:
           break;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * True when a static import (hoisted: it runs before every statement of the file) loads a repository
+   * module whose top level calls a fingerprint function on every path (`import "./check-fingerprint"`).
+   */
+  private importsCheckingModule(program: TSESTree.Program, view: ModuleView, depth: number): boolean {
+    if (depth > MAX_DEPTH) return false;
+    for (const statement of program.body) {
+      if (statement.type !== AST_NODE_TYPES.ImportDeclaration || statement.importKind === "type") continue;
+      const resolved = this.facts.resolve(view.file, statement.source.value);
+      const target = resolved === undefined || this.visiting.has(program) ? undefined : this.viewOf(resolved);
+      if (!target) continue;
+      this.visiting.add(program);
+      try {
+        if (this.sequenceCalls(target.program.body, target, depth + 1) || this.importsCheckingModule(target.program, target, depth + 1)) return true;
+      } finally {
+        this.visiting.delete(program);
       }
     }
     return false;

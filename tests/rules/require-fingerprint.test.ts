@@ -209,6 +209,9 @@ ruleTester.run("require-fingerprint: imported wrappers, subclasses and factories
     validWithFacts('import { CheckedClient, AuditedClient } from "../lib/clients.js";\nexport const db = new CheckedClient();\nexport const audited = new AuditedClient();'),
     // An imported factory that checks first.
     validWithFacts('import { createCheckedClient } from "../lib/factory.js";\nexport const db = await createCheckedClient();'),
+    // A hoisted import of a module whose top level checks (also through a module it imports).
+    validWithFacts(`${CLIENT}import "../lib/check-fingerprint.js";\nexport const db = new PrismaClient();`),
+    validWithFacts(`import { PrismaClient } from "../lib/prisma-reexport.js";\nimport { ready } from "../lib/boot.js";\nexport const db = new PrismaClient();\nconsole.log(ready);`),
     // Not a client class.
     validWithFacts('import { Cache } from "../lib/clients.js";\nexport const cache = new Cache();'),
     // The fingerprint module itself: its probe client is the check.
@@ -228,6 +231,8 @@ ruleTester.run("require-fingerprint: imported wrappers, subclasses and factories
     invalidWithFacts('import { SkippableClient } from "../lib/clients.js";\nexport const db = new SkippableClient();', "new SkippableClient()", 2, 19),
     // An imported factory that does not check.
     invalidWithFacts('import { createClient } from "../lib/factory.js";\nexport const db = createClient();', "createClient()", 2, 19),
+    // Near-miss: the imported module only declares its checks; its top level calls none.
+    invalidWithFacts(`${CLIENT}import "../lib/startup.js";\nexport const db = new PrismaClient();`, NEW, 3, 19),
     // PrismaClient re-exported by a repository module.
     invalidWithFacts('import { PrismaClient } from "../lib/prisma-reexport.js";\nexport const db = new PrismaClient();', NEW, 2, 19),
   ],
