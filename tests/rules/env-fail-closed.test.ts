@@ -4,6 +4,7 @@
  * to production"). Every clause has invalid cases and near-miss valid cases; where the spec is silent a
  * `// Choice:` comment names the behaviour the case pins down.
  */
+import path from "node:path";
 import type { InvalidTestCase, ValidTestCase } from "@typescript-eslint/rule-tester";
 import rule, { type MessageId } from "../../rules/env-fail-closed.js";
 import { contractSettings, createTester, repoFile } from "../rule-tester.js";
@@ -159,4 +160,27 @@ createTester().run("env-fail-closed: the layer is off without safety.environment
     valid('const env = process.env.ENVIRONMENT ?? "development";', { settings: contractSettings({ version: 1, safety: { environment: { variables: [] } } }) }),
   ],
   invalid: [],
+});
+
+// Through the repository facts: fixtures/rules/env-fail-closed/ (lib/db.ts loads the client, lib/format.ts
+// does not; the linted scripts are the cases).
+const FIXTURE = path.resolve("fixtures/rules/env-fail-closed");
+const factsSettings = { "production-safety": { contract: CONTRACT, root: FIXTURE } };
+const FIXTURE_SCRIPT = path.join(FIXTURE, "scripts/cleanup.ts");
+
+ruleTester.run("env-fail-closed: mutation scripts through the repository facts (§6.1 transitively)", rule, {
+  valid: [
+    // Near-miss: the imported module loads no client, so this is not a mutation script.
+    { code: 'import { format } from "../lib/format.js";\nconst env = format(process.env.ENVIRONMENT ?? "development");', filename: FIXTURE_SCRIPT, settings: factsSettings },
+    // A type-only import loads nothing.
+    { code: 'import type { prisma } from "../lib/db.js";\nconst env = process.env.ENVIRONMENT ?? "development";\nexport type Db = typeof prisma;', filename: FIXTURE_SCRIPT, settings: factsSettings },
+  ],
+  invalid: [
+    {
+      code: 'import { prisma } from "../lib/db.js";\nconst env = process.env.ENVIRONMENT ?? "development";\nawait prisma.user.deleteMany();',
+      filename: FIXTURE_SCRIPT,
+      settings: factsSettings,
+      errors: [fallback("development", 2, 13)],
+    },
+  ],
 });
