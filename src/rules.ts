@@ -6,6 +6,7 @@
 import type { TSESLint } from "@typescript-eslint/utils";
 import deployScriptOnlyMigrates from "../rules/deploy-script-only-migrates.js";
 import deprecatedScriptExits from "../rules/deprecated-script-exits.js";
+import envFailClosed from "../rules/env-fail-closed.js";
 import mutationScope from "../rules/mutation-scope.js";
 import noBypassEnv from "../rules/no-bypass-env.js";
 import noContractDisable from "../rules/no-contract-disable.js";
@@ -13,11 +14,13 @@ import noDestructiveSql from "../rules/no-destructive-sql.js";
 import noDirectPrismaCli from "../rules/no-direct-prisma-cli.js";
 import noUnlistedMutationScript from "../rules/no-unlisted-mutation-script.js";
 import requireCiGuard from "../rules/require-ci-guard.js";
+import requireFingerprint from "../rules/require-fingerprint.js";
 
 /** Rule name (without the `production-safety/` namespace) -> rule module. */
 export const rules: Record<string, TSESLint.RuleModule<string, readonly unknown[]>> = {
   "deploy-script-only-migrates": deployScriptOnlyMigrates,
   "deprecated-script-exits": deprecatedScriptExits,
+  "env-fail-closed": envFailClosed,
   "mutation-scope": mutationScope,
   "no-bypass-env": noBypassEnv,
   "no-contract-disable": noContractDisable,
@@ -25,4 +28,5 @@ export const rules: Record<string, TSESLint.RuleModule<string, readonly unknown[
   "no-direct-prisma-cli": noDirectPrismaCli,
   "no-unlisted-mutation-script": noUnlistedMutationScript,
   "require-ci-guard": requireCiGuard,
+  "require-fingerprint": requireFingerprint,
 };
