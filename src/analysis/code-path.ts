@@ -25,9 +25,9 @@
  * Callers. With `throughCallers`, a node in such a function whose every reference is a direct call
  * (at least one) is also reached only after E when every one of those calls is.
  *
- * Known imprecision (documented in the rules' pages): ESLint forks a `try` block to its `catch` only after
- * the first call that may throw, so an event that is the first call in a `try` counts even on the path
- * where it threw into the `catch`.
+ * `try`/`catch`: ESLint forks a `try` block to its `catch` only after the first call that may throw, so an
+ * event inside a `try` block counts only when the `catch` stops (throw, return, process.exit): an event
+ * that threw into a catch that carries on did not happen.
  */
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { getPropertyName } from "./ast.js";
@@ -183,8 +183,32 @@ export function createCodePathView(context: Readonly<TSESLint.RuleContext<string
     return isProcessExit(node);
   }
 
+  /**
+   * False for a node inside a `try` block whose `catch` goes on normally: ESLint forks the try block to
+   * its catch only after the first call that may throw, so without this an event that threw would count
+   * on the catch path. A catch that stops (throw, return, process.exit) ends that path anyway.
+   */
+  function survivesCatch(node: TSESTree.Node): boolean {
+    let child: TSESTree.Node = node;
+    for (let parent = node.parent; parent && !isFunctionLike(parent); child = parent, parent = parent.parent) {
+      if (parent.type === AST_NODE_TYPES.TryStatement && parent.block === child && parent.handler && !blockStops(parent.handler.body)) return false;
+    }
+    return true;
+  }
+
+  /** True when a block ends its path: its statements include a throw, a return or a process.exit call. */
+  function blockStops(block: TSESTree.BlockStatement): boolean {
+    return block.body.some(
+      (s) =>
+        s.type === AST_NODE_TYPES.ThrowStatement ||
+        s.type === AST_NODE_TYPES.ReturnStatement ||
+        (s.type === AST_NODE_TYPES.ExpressionStatement && isProcessExit(s.expression.type === AST_NODE_TYPES.AwaitExpression ? s.expression.argument : s.expression)),
+    );
+  }
+
   /** True when a recorded node is an event, directly or as a call of a same-file helper that always performs one. */
   function eventAt(node: TSESTree.Node, isEvent: EventTest, depth: number, seen: Set<TSESTree.Node>): boolean {
+    if (!survivesCatch(node)) return false;
     if (isEvent(node)) return true;
     if (depth >= HELPER_DEPTH || node.type !== AST_NODE_TYPES.CallExpression) return false;
     const fn = resolveLocalFunction(node.callee, scopeOf(node));
