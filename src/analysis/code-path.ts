@@ -64,6 +64,11 @@ export interface CodePathView {
   isReachedOnlyAfter(node: TSESTree.Node, isEvent: EventTest, options?: ReachOptions): boolean;
   /** True when some path leads from `from` to `to` within one code path (`from` completes first). */
   canReach(from: TSESTree.Node, to: TSESTree.Node): boolean;
+  /**
+   * The direct calls of a same-file function, or undefined when it is exported, unnamed, or used in any
+   * other way than being called (passed as a callback, assigned).
+   */
+  callSites(fn: FunctionLike): TSESTree.CallExpression[] | undefined;
   /** The function node that owns `node`'s code path, or undefined at module top level. */
   functionOf(node: TSESTree.Node): FunctionLike | undefined;
 }
@@ -319,6 +324,7 @@ export function createCodePathView(context: Readonly<TSESLint.RuleContext<string
       }
       return false;
     },
+    callSites: callSitesOf,
     functionOf(node) {
       const path = where.get(node)?.path;
       const fn = path ? functionOfPath.get(path) : undefined;
