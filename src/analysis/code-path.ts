@@ -58,7 +58,7 @@ export interface CodePathView {
   mark(node: TSESTree.Node): void;
   /** Runs `callback` once, when the whole file's code paths are complete (after `Program:exit`). */
   onComplete(callback: () => void): void;
-  /** False when `node` was recorded in no reachable segment (dead code), or never recorded. */
+  /** False when `node` was recorded in no reachable segment (dead code, also after `process.exit`), or never recorded. */
   isReachable(node: TSESTree.Node): boolean;
   /** True when `node` is reached, on every path of its function, only after an event (see header). */
   isReachedOnlyAfter(node: TSESTree.Node, isEvent: EventTest, options?: ReachOptions): boolean;
@@ -300,7 +300,9 @@ export function createCodePathView(context: Readonly<TSESLint.RuleContext<string
       callbacks.push(callback);
     },
     isReachable(node) {
-      return where.get(node)?.segments.some((s) => s.reachable) ?? false;
+      // Reachable for ESLint, and not only after a process.exit (which ESLint does not know ends the path).
+      if (!(where.get(node)?.segments.some((s) => s.reachable) ?? false)) return false;
+      return !reachedOnlyAfter(node, () => false, {}, 0, new Set());
     },
     isReachedOnlyAfter(node, isEvent, options = {}) {
       return reachedOnlyAfter(node, isEvent, options, 0, new Set());
