@@ -12,6 +12,9 @@ import noDestructiveSql from "../rules/no-destructive-sql.js";
 import noDirectPrismaCli from "../rules/no-direct-prisma-cli.js";
 import noUnlistedMutationScript from "../rules/no-unlisted-mutation-script.js";
 import requireCiGuard from "../rules/require-ci-guard.js";
+import dryRunByDefault from "../rules/dry-run-by-default.js";
+import requireBackup from "../rules/require-backup.js";
+import requireProductionCheck from "../rules/require-production-check.js";
 
 /** Rule name (without the `production-safety/` namespace) -> rule module. */
 export const rules: Record<string, TSESLint.RuleModule<string, readonly unknown[]>> = {
@@ -23,4 +26,7 @@ export const rules: Record<string, TSESLint.RuleModule<string, readonly unknown[
   "no-direct-prisma-cli": noDirectPrismaCli,
   "no-unlisted-mutation-script": noUnlistedMutationScript,
   "require-ci-guard": requireCiGuard,
+  "require-production-check": requireProductionCheck,
+  "dry-run-by-default": dryRunByDefault,
+  "require-backup": requireBackup,
 };
