@@ -66,7 +66,13 @@ describe("contract-scan fixtures/example-app", () => {
   it("shows every rule of the plugin firing, and parse-error", () => {
     const report = JSON.parse(json.stdout) as JsonReport;
     const fired = new Set(report.findings.map((f) => f.ruleId));
-    for (const name of [...Object.keys(rules), "parse-error"]) expect(fired, name).toContain(`production-safety/${name}`);
+    // Groups C and D are opt-in (SPEC §3): this contract sets neither `fingerprint` nor `safety`, so
+    // their rules must stay silent here.
+    const optIn = (name: string): boolean => /group [CD]$/.test((rules[name]?.meta.docs as { specRow?: string } | undefined)?.specRow ?? "");
+    for (const name of [...Object.keys(rules), "parse-error"]) {
+      if (optIn(name)) expect(fired, name).not.toContain(`production-safety/${name}`);
+      else expect(fired, name).toContain(`production-safety/${name}`);
+    }
   });
 
   it("gives a byte-identical report on a rerun, apart from durationMs", () => {
