@@ -27,7 +27,8 @@
  *
  * `try`/`catch`: ESLint forks a `try` block to its `catch` only after the first call that may throw, so an
  * event inside a `try` block counts only when the `catch` stops (throw, return, process.exit): an event
- * that threw into a catch that carries on did not happen.
+ * that threw into a catch that carries on did not happen. For the same reason an event inside a `try`
+ * block never counts for a node in that statement's `finally` block.
  */
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { getPropertyName } from "./ast.js";
@@ -196,10 +197,17 @@ export function createCodePathView(context: Readonly<TSESLint.RuleContext<string
   function survivesCatch(node: TSESTree.Node): boolean {
     let child: TSESTree.Node = node;
     for (let parent = node.parent; parent && !isFunctionLike(parent); child = parent, parent = parent.parent) {
-      if (parent.type === AST_NODE_TYPES.TryStatement && parent.block === child && parent.handler && !blockStops(parent.handler.body)) return false;
+      if (parent.type !== AST_NODE_TYPES.TryStatement || parent.block !== child) continue;
+      if (parent.handler && !blockStops(parent.handler.body)) return false;
+      // The finally block also runs on the path where the event threw.
+      const query = queryNode;
+      if (parent.finalizer && query && parent.finalizer.range[0] <= query.range[0] && query.range[1] <= parent.finalizer.range[1]) return false;
     }
     return true;
   }
+
+  /** The node a reachability question is about (for `survivesCatch`'s finally case). */
+  let queryNode: TSESTree.Node | undefined;
 
   /** True when a block ends its path: its statements include a throw, a return or a process.exit call. */
   function blockStops(block: TSESTree.BlockStatement): boolean {
@@ -305,7 +313,12 @@ export function createCodePathView(context: Readonly<TSESLint.RuleContext<string
       return !reachedOnlyAfter(node, () => false, {}, 0, new Set());
     },
     isReachedOnlyAfter(node, isEvent, options = {}) {
-      return reachedOnlyAfter(node, isEvent, options, 0, new Set());
+      queryNode = node;
+      try {
+        return reachedOnlyAfter(node, isEvent, options, 0, new Set());
+      } finally {
+        queryNode = undefined;
+      }
     },
     canReach(from, to) {
       const a = where.get(from);
