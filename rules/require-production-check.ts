@@ -54,7 +54,7 @@ type Scope = TSESLint.Scope.Scope;
 type Variable = TSESLint.Scope.Variable;
 
 /** Names of force / assume-yes switches (PS-2). */
-const FORCE_NAMES = /^(?:force|yes|y|assumeYes|skipSafety(?:Checks?)?|noSafety)$/i;
+const FORCE_NAMES = /^(?:force|yes|assumeYes|skipSafety(?:Checks?)?|noSafety)$/i;
 /** Command-line flags of force / assume-yes switches (PS-2). */
 const FORCE_FLAGS = new Set(["--force", "-f", "--yes", "-y", "--assume-yes", "--skip-safety"]);
 /** Array methods whose callback sees each element. */
