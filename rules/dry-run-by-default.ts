@@ -238,7 +238,7 @@ export default createRule<[], MessageId>({
       if (view.isReachedOnlyAfter(node, (n) => stopTests.has(n) && impliedBy(n))) return true;
       if (depth >= 3) return false;
       const fn = view.functionOf(node);
-      const calls = fn ? view.callSites(fn) : undefined;
+      const calls = fn ? view.invocations(fn) : undefined;
       return calls !== undefined && calls.length > 0 && calls.every((call) => isGated(call, depth + 1));
     }
 

@@ -354,6 +354,12 @@ export default createRule<[], MessageId>({
         if (method !== undefined && DERIVED_COLLECTION_METHODS.has(method)) return isCheckedCollection(n.callee.object, at, depth + 1);
         return false;
       }
+      if (n.type === AST_NODE_TYPES.ConditionalExpression) {
+        // isProduction() ? xs.filter(check) : xs — the non-production branch is exempt.
+        if (testsProduction(n.test)) return isCheckedCollection(n.consequent, at, depth + 1);
+        if (n.test.type === AST_NODE_TYPES.UnaryExpression && n.test.operator === "!" && isProductionLeaf(n.test.argument)) return isCheckedCollection(n.alternate, at, depth + 1);
+        return isCheckedCollection(n.consequent, at, depth + 1) && isCheckedCollection(n.alternate, at, depth + 1);
+      }
       if (n.type !== AST_NODE_TYPES.Identifier) return false;
       const v = variableOf(n);
       if (!v) return false;

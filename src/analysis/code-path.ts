@@ -23,7 +23,8 @@
  * `const` bound to a function or arrow expression) counts as an event when every normal completion of
  * that function (its `returnedSegments`) is reached only after an event, to a depth of HELPER_DEPTH.
  * Callers. With `throughCallers`, a node in such a function whose every reference is a direct call
- * (at least one) is also reached only after E when every one of those calls is.
+ * (at least one) is also reached only after E when every one of those calls is; a node in a callback
+ * written inline as an argument is reached only after E when the call it is passed to is.
  *
  * `try`/`catch`: ESLint forks a `try` block to its `catch` only after the first call that may throw, so an
  * event inside a `try` block counts only when the `catch` stops (throw, return, process.exit): an event
@@ -70,6 +71,8 @@ export interface CodePathView {
    * other way than being called (passed as a callback, assigned).
    */
   callSites(fn: FunctionLike): TSESTree.CallExpression[] | undefined;
+  /** `callSites`, or for an inline callback argument the call it is passed to (see `invocationsOf`). */
+  invocations(fn: FunctionLike): TSESTree.CallExpression[] | undefined;
   /** The function node that owns `node`'s code path, or undefined at module top level. */
   functionOf(node: TSESTree.Node): FunctionLike | undefined;
 }
@@ -272,7 +275,7 @@ export function createCodePathView(context: Readonly<TSESLint.RuleContext<string
     if (inPath || !options.throughCallers || depth >= HELPER_DEPTH) return inPath;
     const fn = at.path ? functionOfPath.get(at.path) : undefined;
     if (!fn || !isFunctionLike(fn) || seen.has(fn)) return false;
-    const calls = callSitesOf(fn);
+    const calls = invocationsOf(fn);
     if (!calls || calls.length === 0) return false;
     seen.add(fn);
     try {
@@ -280,6 +283,17 @@ export function createCodePathView(context: Readonly<TSESLint.RuleContext<string
     } finally {
       seen.delete(fn);
     }
+  }
+
+  /**
+   * Where a function can start running: the direct calls of a same-file function, or, for a callback
+   * written inline as an argument (`xs.forEach((x) => ...)`, `setTimeout(() => ...)`), the call it is
+   * passed to (it cannot run before that call is made). Undefined otherwise.
+   */
+  function invocationsOf(fn: FunctionLike): TSESTree.CallExpression[] | undefined {
+    const parent = fn.parent;
+    if (fn.type !== AST_NODE_TYPES.FunctionDeclaration && parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(fn)) return [parent];
+    return callSitesOf(fn);
   }
 
   /** The direct calls of a same-file function, or undefined when it is used in any other way (or exported). */
@@ -340,6 +354,7 @@ export function createCodePathView(context: Readonly<TSESLint.RuleContext<string
       return false;
     },
     callSites: callSitesOf,
+    invocations: invocationsOf,
     functionOf(node) {
       const path = where.get(node)?.path;
       const fn = path ? functionOfPath.get(path) : undefined;

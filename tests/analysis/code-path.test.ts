@@ -93,6 +93,9 @@ describe("code path view: reached only after an event", () => {
     expect(run("function g() { N(); }\ng();\nE();\ng();")).toEqual(["1:notAfter"]);
     expect(run("export function g() { N(); }\nE();\ng();")).toEqual(["1:notAfter"]);
     expect(run("function g() { N(); }\nE();\nxs.forEach(g);")).toEqual(["1:notAfter"]);
+    // An inline callback runs only once the call it is passed to has been made.
+    expect(run("E();\nxs.forEach((x) => { N(); });")).toEqual([]);
+    expect(run("xs.forEach((x) => { N(); });\nE();")).toEqual(["1:notAfter"]);
     // A nested callback is its own code path: an E() inside it does not precede N().
     expect(run("const later = () => E();\nN();")).toEqual(["2:notAfter"]);
   });

@@ -55,6 +55,8 @@ ruleTester.run("dry-run-by-default", rule, {
     valid(`if (!(await requireConfirmation())) process.exit(0);\n${DELETE}`),
     // Near-miss: the destructive function is only ever called behind the opt-in.
     valid(`async function purge() {\n  ${DELETE}\n}\nif (process.argv.includes("--apply")) await purge();`),
+    // An inline callback behind the opt-in.
+    valid(`if (!process.argv.includes("--apply")) process.exit(0);\nfor (const id of [1, 2]) await prisma.user.delete({ where: { id } });\n[3, 4].forEach(async (id) => {\n  await prisma.user.delete({ where: { id } });\n});`),
     // A dry-run flag read in a script that deletes only behind --apply too.
     valid(`const dryRun = process.argv.includes("--dry-run") || !process.argv.includes("--apply");\nif (dryRun) process.exit(0);\n${DELETE}`),
     // No destructive call: a dry-run flag in a script that only reads or updates.

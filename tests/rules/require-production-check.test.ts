@@ -93,6 +93,15 @@ ruleTester.run("require-production-check", rule, {
     valid(`const t = await load1();\nif (env.isProduction() && !(await safety.passesSafetyCheck(t))) process.exit(1);\n${DELETE_T}`),
     // PS-2: --force that only skips the confirmation (after the checks) is fine.
     valid(`const t = await load1();\nif (isProduction() && !passesSafetyCheck(t)) process.exit(1);\nif (!process.argv.includes("--force")) await requireConfirmation([t]);\n${DELETE_T}`),
+    // PS-3 per target with a stop: some(t => !check(t)) stops the batch when any target fails.
+    valid(`const targets = await load();\nif (isProduction() && targets.some((t) => !passesSafetyCheck(t))) process.exit(1);\nfor (const t of targets) ${DELETE_T}`),
+    // forEach callback over a filtered array; the checked set built with Set#add.
+    valid(`const targets = await load();\nconst safe = isProduction() ? targets.filter((t) => passesSafetyCheck(t)) : targets;\nsafe.forEach(async (t) => {\n  ${DELETE_T}\n});`),
+    valid(`const ok = new Set<Source>();\nif (isProduction()) {\n  for (const s of await load()) if (passesSafetyCheck(s)) ok.add(s);\n}\nfor (const t of ok) ${DELETE_T}`),
+    // PS-1: confirmation after the checks (the seed's order) is fine.
+    valid(`const t = await load1();\nif (isProduction() && !passesSafetyCheck(t)) process.exit(1);\nif (!(await requireConfirmation([t]))) process.exit(0);\n${DELETE_T}`),
+    // if (!isProduction()) { ... } — the then branch is non-production, exempt.
+    valid(`const t = await load1();\nif (!isProduction()) {\n  ${DELETE_T}\n} else if (passesSafetyCheck(t)) {\n  ${DELETE_T}\n}`),
     // Not destructive: update and create.
     valid('await prisma.source.update({ where: { id: 1 }, data: { name: "x" } });'),
     // Dead code.
@@ -130,6 +139,10 @@ ruleTester.run("require-production-check", rule, {
     invalid(`for (const t of await load()) {\n  if (isProduction() && verbose && !passesSafetyCheck(t)) continue;\n  ${DELETE_T}\n}`, [notChecked(3, 9, "t")]),
     // Near-miss (invalid side): the function is also called without the check.
     invalid(`async function purge(t: Source) {\n  ${DELETE_T}\n}\nconst t = await load1();\nif (isProduction() && !passesSafetyCheck(t)) process.exit(1);\nawait purge(t);\nawait purge(await load1());`, [notChecked(2, 9, "t")]),
+    // Choice: a check in a helper counts one level deep only (a helper calling a checking helper does not).
+    invalid(`function inner(s: Source) {\n  if (isProduction() && !passesSafetyCheck(s)) throw new Error("protected");\n}\nfunction outer(s: Source) {\n  inner(s);\n}\nconst t = await load1();\nouter(t);\n${DELETE_T}`, [notChecked(9, 7, "t")]),
+    // A helper that checks but does not stop does not exclude.
+    invalid(`function warnIfUnsafe(s: Source) {\n  if (isProduction() && !passesSafetyCheck(s)) console.warn("unsafe");\n}\nconst t = await load1();\nwarnIfUnsafe(t);\n${DELETE_T}`, [notChecked(6, 7, "t")]),
     // Clause PS-2: force in the condition gating the production check.
     invalid(`const t = await load1();\nif (isProduction() && !force) {\n  if (!passesSafetyCheck(t)) process.exit(1);\n}\n${DELETE_T}`, [force("force", 2, 24)]),
     // PS-2: --force gating the exclusion.
