@@ -102,6 +102,8 @@ ruleTester.run("require-production-check", rule, {
     valid(`const t = await load1();\nif (isProduction() && !passesSafetyCheck(t)) process.exit(1);\nif (!(await requireConfirmation([t]))) process.exit(0);\n${DELETE_T}`),
     // if (!isProduction()) { ... } — the then branch is non-production, exempt.
     valid(`const t = await load1();\nif (!isProduction()) {\n  ${DELETE_T}\n} else if (passesSafetyCheck(t)) {\n  ${DELETE_T}\n}`),
+    // Choice: without safety.safetyCheck only the production check itself is required.
+    valid(`const t = await load1();\nif (isProduction()) console.warn("production");\n${DELETE_T}`, { settings: contractSettings({ version: 1, safety: { productionCheck: ["isProduction"] } }) }),
     // Not destructive: update and create.
     valid('await prisma.source.update({ where: { id: 1 }, data: { name: "x" } });'),
     // Dead code.
@@ -112,6 +114,10 @@ ruleTester.run("require-production-check", rule, {
     { code: IMPORT + "await prisma.source.deleteMany();", filename: repoFile("src/sources.ts"), settings: SETTINGS },
   ],
   invalid: [
+    // Without safety.safetyCheck, a missing production check is still reported.
+    invalid(`const t = await load1();\n${DELETE_T}`, [{ ...noCheck(2, 7), data: { what: "prisma.source.delete()", check: "isProduction()", safetyCheck: "safetyCheck" } }], {
+      settings: contractSettings({ version: 1, safety: { productionCheck: ["isProduction"] } }),
+    }),
     // Clause PS-1 "preceded by a productionCheck call": none.
     invalid(`const t = await load1();\n${DELETE_T}`, [noCheck(2, 7)]),
     // Destructive SQL at a sink, and a safety.destructive name.
