@@ -13,14 +13,15 @@
  * "--no-dry-run")` on any array, a parsed option of those names (`values.apply`, `opts.execute`,
  * `argv.yes`, a destructured `apply`), a `dryRun` option or variable that defaults to true
  * (`default: true`, `dryRun = !argv.includes("--apply")`), a `safety.confirm` call, and a typed
- * confirmation (`answer === "DELETE MY DATA"` where `answer` comes from a call). Variables are followed to
+ * confirmation (`answer === "DELETE MY DATA"` where `answer` comes from a call), an environment opt-in
+ * compared with a "yes" string (`process.env.APPLY === "true"`). Variables are followed to
  * their initializer; `!`, `&&` and `||` are read with their logic.
  *
  * Findings. When a destructive call is not gated: at each dry-run flag read that defaults to false (the
  * flag the operator has to remember): `argv.includes("--dry-run")`, a `node:util` `parseArgs` or yargs
  * option `"dry-run"`/`dryRun` of type boolean with `default: false` or no default, `.boolean("dry-run")`,
  * commander's `.option("--dry-run")` (commander booleans default to undefined), `let dryRun = false`, a
- * parameter or destructuring default `dryRun = false`. With no such read, once, at the first ungated
+ * parameter or destructuring default `dryRun = false`, `process.env.DRY_RUN` (unset: not a dry run). With no such read, once, at the first ungated
  * destructive call: nothing makes the script a dry run (Choice, pinned by a test).
  */
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
@@ -153,7 +154,7 @@ export default createRule<[], MessageId>({
           return implies(e.argument, depth + 1);
         case AST_NODE_TYPES.BinaryExpression:
           // A typed confirmation: answer === "DELETE MY DATA".
-          if (e.operator === "===" || e.operator === "==") return (e.left.type === AST_NODE_TYPES.Literal && isAnswer(e.right)) || (e.right.type === AST_NODE_TYPES.Literal && isAnswer(e.left));
+          if (e.operator === "===" || e.operator === "==") return comparedOptIn(e);
           if ((e.operator === "!==" || e.operator === "!=") && flagIndex(e)) return flagRead(flagIndex(e) as TSESTree.Node, OPT_IN_FLAGS, scopeOf(e));
           return false;
         case AST_NODE_TYPES.CallExpression:
@@ -170,6 +171,16 @@ export default createRule<[], MessageId>({
         default:
           return false;
       }
+    }
+
+    /**
+     * `answer === "DELETE MY DATA"`, `process.env.APPLY === "true"`: a typed answer, or an opt-in read,
+     * compared with a string that is not a "no" ("false", "0", "no", "").
+     */
+    function comparedOptIn(e: TSESTree.BinaryExpression): boolean {
+      const [literal, other] = e.left.type === AST_NODE_TYPES.Literal ? [e.left, e.right] : [e.right, e.left];
+      if (literal.type !== AST_NODE_TYPES.Literal || typeof literal.value !== "string" || ["false", "0", "no", ""].includes(literal.value.toLowerCase())) return false;
+      return isAnswer(other) || (other.type === AST_NODE_TYPES.MemberExpression && implies(other));
     }
 
     /** The indexOf call of `argv.indexOf("--apply") !== -1`. */
@@ -191,7 +202,7 @@ export default createRule<[], MessageId>({
           if (e.operator === "||") return impliedBy(e.left, depth + 1) || impliedBy(e.right, depth + 1);
           return false;
         case AST_NODE_TYPES.BinaryExpression:
-          if (e.operator === "!==" || e.operator === "!=") return (e.left.type === AST_NODE_TYPES.Literal && isAnswer(e.right)) || (e.right.type === AST_NODE_TYPES.Literal && isAnswer(e.left));
+          if (e.operator === "!==" || e.operator === "!=") return comparedOptIn(e);
           return false;
         case AST_NODE_TYPES.Identifier: {
           const init = initializerOf(e);
@@ -328,6 +339,14 @@ export default createRule<[], MessageId>({
       VariableDeclarator(node) {
         if (node.id.type === AST_NODE_TYPES.Identifier && node.parent.kind !== "const") checkDefault(node.id.name, node.init, node);
         if (node.id.type === AST_NODE_TYPES.Identifier && node.parent.kind === "const" && node.init?.type === AST_NODE_TYPES.Literal) checkDefault(node.id.name, node.init, node);
+      },
+      MemberExpression(node) {
+        // process.env.DRY_RUN: unset means "not a dry run".
+        const name = getPropertyName(node);
+        const object = node.object;
+        if (name !== undefined && DRY_RUN_NAMES.test(name) && object.type === AST_NODE_TYPES.MemberExpression && nameOf(object.object) === "process" && getPropertyName(object) === "env") {
+          addOptOut(node, `Reading process.env.${name}`);
+        }
       },
       AssignmentPattern(node) {
         if (node.parent?.type !== AST_NODE_TYPES.Property && node.left.type === AST_NODE_TYPES.Identifier) checkDefault(node.left.name, node.right, node);

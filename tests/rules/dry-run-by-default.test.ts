@@ -55,6 +55,8 @@ ruleTester.run("dry-run-by-default", rule, {
     valid(`if (!(await requireConfirmation())) process.exit(0);\n${DELETE}`),
     // Near-miss: the destructive function is only ever called behind the opt-in.
     valid(`async function purge() {\n  ${DELETE}\n}\nif (process.argv.includes("--apply")) await purge();`),
+    // An environment opt-in compared with a "yes" string.
+    valid(`if (process.env.APPLY !== "true") process.exit(0);\n${DELETE}`),
     // An inline callback behind the opt-in.
     valid(`if (!process.argv.includes("--apply")) process.exit(0);\nfor (const id of [1, 2]) await prisma.user.delete({ where: { id } });\n[3, 4].forEach(async (id) => {\n  await prisma.user.delete({ where: { id } });\n});`),
     // A dry-run flag read in a script that deletes only behind --apply too.
@@ -89,6 +91,10 @@ ruleTester.run("dry-run-by-default", rule, {
     optOut(`async function clean({ dryRun = false } = {}) {\n  if (dryRun) return;\n  ${DELETE}\n}\nawait clean();`, '"dryRun" defaulting to false', 1, 24, 3),
     // Destructive SQL at a sink is a destructive path too.
     optOut(`if (!process.argv.includes("--dry-run")) await prisma.$executeRawUnsafe("TRUNCATE TABLE sessions");`, "Reading --dry-run", 1, 6, 1, "TRUNCATE reaching $executeRawUnsafe"),
+    // A dry-run switch read from the environment: unset means it deletes.
+    optOut(`if (process.env.DRY_RUN === "true") process.exit(0);\n${DELETE}`, "Reading process.env.DRY_RUN", 1, 5, 2),
+    // An environment opt-in compared with a "no" string does not gate.
+    noDryRun(`if (process.env.APPLY === "false") process.exit(0);\n${DELETE}`, 2, 7),
     // Choice: no flag at all and a destructive call: nothing makes it a dry run (reported at the call).
     noDryRun(DELETE, 1, 7),
     // An opt-in flag that is read but does not gate the delete.
