@@ -10,7 +10,8 @@
  *   whenever the opt-in is missing and whose consequent stops (`return`, `throw`, `process.exit`), or
  * - its function (of the same file) is called only from gated places.
  * Opt-ins: `argv.includes("--apply" | "--execute" | "--yes" | "-y" | "--confirm" | "--commit" |
- * "--no-dry-run")` on any array, a parsed option of those names (`values.apply`, `opts.execute`,
+ * "--no-dry-run")` on any array, and flags that ask for the destructive step itself (`--clear`,
+ * `--delete`, `--purge`, `--wipe`, `--reset`, `--prune`: umami's seed clears old data only with one), a parsed option of those names (`values.apply`, `opts.execute`,
  * `argv.yes`, a destructured `apply`), a `dryRun` option or variable that defaults to true
  * (`default: true`, `dryRun = !argv.includes("--apply")`), a `safety.confirm` call, and a typed
  * confirmation (`answer === "DELETE MY DATA"` where `answer` comes from a call), an environment opt-in
@@ -42,9 +43,27 @@ const DRY_RUN_FLAGS = new Set(["--dry-run", "--dryrun", "--dry_run", "--dry"]);
 /** Option and variable names of a dry-run switch. */
 const DRY_RUN_NAMES = /^(?:is)?dry[-_]?run$|^dry$/i;
 /** Command-line flags that opt in to execution. */
-const OPT_IN_FLAGS = new Set(["--apply", "--execute", "--exec", "--yes", "-y", "--confirm", "--commit", "--no-dry-run", "--for-real", "--write"]);
+const OPT_IN_FLAGS = new Set([
+  "--apply",
+  "--execute",
+  "--exec",
+  "--yes",
+  "-y",
+  "--confirm",
+  "--commit",
+  "--no-dry-run",
+  "--for-real",
+  "--write",
+  // Flags that ask for the destructive step itself (a seed that clears old data only with --clear).
+  "--clear",
+  "--delete",
+  "--purge",
+  "--wipe",
+  "--reset",
+  "--prune",
+]);
 /** Option and variable names of an execution opt-in. */
-const OPT_IN_NAMES = /^(?:apply|execute|exec|yes|confirm(?:ed)?|commit|forReal|for-real|write)$/i;
+const OPT_IN_NAMES = /^(?:apply|execute|exec|yes|confirm(?:ed)?|commit|forReal|for-real|write|clear|delete|purge|wipe|reset|prune)$/i;
 /** Calls whose answer is a typed confirmation (readline, prompts, inquirer, `safety.confirm`). */
 const PROMPT_NAMES = new Set(["question", "prompt", "input", "confirm", "ask", "readLine", "readline"]);
 

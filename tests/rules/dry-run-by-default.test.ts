@@ -55,6 +55,10 @@ ruleTester.run("dry-run-by-default", rule, {
     valid(`if (!(await requireConfirmation())) process.exit(0);\n${DELETE}`),
     // Near-miss: the destructive function is only ever called behind the opt-in.
     valid(`async function purge() {\n  ${DELETE}\n}\nif (process.argv.includes("--apply")) await purge();`),
+    // A flag that asks for the destructive step itself: old demo data is cleared only with --clear
+    // (modelled on umami's scripts/seed, where a config.clear option gates the deletes).
+    valid(`interface Config { clear: boolean }\nasync function clearDemo() {\n  ${DELETE}\n}\nexport async function seed(config: Config) {\n  if (config.clear) await clearDemo();\n}`),
+    valid(`if (process.argv.includes("--purge")) {\n  ${DELETE}\n}`),
     // An environment opt-in compared with a "yes" string.
     valid(`if (process.env.APPLY !== "true") process.exit(0);\n${DELETE}`),
     // An inline callback behind the opt-in.
