@@ -27,8 +27,8 @@ import { createRule } from "../src/create-rule.js";
 import { getCalleeName, getKeyName, getPropertyName, getStaticString, skipTypeWrappers } from "../src/analysis/ast.js";
 import { envAccessListeners, isEnvObject } from "../src/analysis/env-access.js";
 import { stripFrameworkPrefix } from "../src/analysis/env-names.js";
-import { mergeListeners, repoFactsFor } from "../src/analysis/imported-writes.js";
-import { trackMutationScript } from "../src/analysis/mutation-script.js";
+import { mergeListeners } from "../src/analysis/imported-writes.js";
+import { mutationScriptCheck } from "../src/analysis/mutation-script.js";
 import { getFileContext } from "../src/settings.js";
 
 export type MessageId = "fallback" | "unknownFallback" | "unsetNotProduction";
@@ -115,8 +115,8 @@ export default createRule<[], MessageId>({
     const variables = file.contract.safety?.environment?.variables ?? [];
     if (variables.length === 0 || file.zone === "ignore" || file.zone === "tests") return {};
     const wanted = new Map(variables.map((v) => [stripFrameworkPrefix(v).toUpperCase(), v]));
-    const facts = repoFactsFor(context, file);
-    const tracker = trackMutationScript(context, file, facts);
+    const scripts = mutationScriptCheck(context, file);
+    if (scripts === undefined) return {};
     const findings: Finding[] = [];
     const seen = new Set<TSESTree.Node>();
     const scopeOf = (node: TSESTree.Node): Scope => context.sourceCode.getScope(node);
@@ -299,11 +299,11 @@ export default createRule<[], MessageId>({
         for (const field of createEnvFields(node)) schemaField(field);
       },
       "Program:exit"() {
-        if (!tracker.isMutationScript()) return;
+        if (!scripts.isMutationScript()) return;
         findings.sort((a, b) => a.node.range[0] - b.node.range[0]);
         for (const finding of findings) context.report({ node: finding.node, messageId: finding.messageId, data: finding.data });
       },
     };
-    return mergeListeners(mergeListeners(tracker.listeners, envListeners), own);
+    return mergeListeners(mergeListeners(scripts.listeners, envListeners), own);
   },
 });

@@ -19,31 +19,14 @@
  * still needs a guard: without an effective one it is reported at line 1, column 1.
  */
 import path from "node:path";
-import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
+import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
-import { getStaticString } from "../src/analysis/ast.js";
 import { analyzeGuards, describeWeakness, type GuardAnalysis, guardModuleTester, isAfterGuard, isStaticImport } from "../src/analysis/guard.js";
-import { repoFactsFor } from "../src/analysis/imported-writes.js";
-import { isElidedImport } from "../src/analysis/imports.js";
-import { getPrismaCliCall } from "../src/analysis/prisma-cli.js";
-import type { Contract } from "../src/contract.js";
+import { mergeListeners, repoFactsFor } from "../src/analysis/imported-writes.js";
+import { type ClientLoad, clientLoadListeners } from "../src/analysis/mutation-script.js";
 import { getFileContext } from "../src/settings.js";
 
 export type MessageId = "noGuardBeforeImport" | "hoistedImport" | "noGuard" | "loadBeforeGuard" | "weakGuard" | "noGuardInScript";
-
-/** One way the file loads a database client. */
-interface ClientLoad {
-  node: TSESTree.Node;
-  /** "import": a hoisted static import or re-export; "load": require/import(); "cli": a Prisma CLI write. */
-  kind: "import" | "load" | "cli";
-  /** The specifier, or the Prisma command. */
-  what: string;
-}
-
-/** True when a specifier names one of the contract's database clients (or a subpath of one). */
-export function isDbClientSpecifier(specifier: string, contract: Contract): boolean {
-  return contract.dbClients.some((client) => specifier === client || specifier.startsWith(`${client}/`));
-}
 
 /** `Importing "x"`, `Loading "x"`, `Running "prisma migrate deploy"`, for messages. */
 function describeLoad(load: ClientLoad): string {
@@ -88,20 +71,6 @@ export default createRule<[], MessageId>({
     const facts = repoFactsFor(context, file);
     const loads: ClientLoad[] = [];
 
-    /** True when loading `specifier` from this file loads a database client (directly, or through facts). */
-    function loadsClient(specifier: string): boolean {
-      if (isDbClientSpecifier(specifier, contract)) return true;
-      return facts.loadsDbClient(filename, specifier);
-    }
-
-    function addStatic(node: TSESTree.Node, source: TSESTree.StringLiteral): void {
-      if (loadsClient(source.value)) loads.push({ node, kind: "import", what: source.value });
-    }
-
-    function addDynamic(node: TSESTree.Node, specifier: string | undefined): void {
-      if (specifier !== undefined && loadsClient(specifier)) loads.push({ node, kind: "load", what: specifier });
-    }
-
     function report(analysis: GuardAnalysis, load: ClientLoad | undefined): void {
       const { env, equals } = contract.ciGuard;
       const guard = analysis.guards[0];
@@ -134,41 +103,7 @@ export default createRule<[], MessageId>({
       else context.report({ node: load.node, messageId: "noGuard", data: { what, env, equals } });
     }
 
-    return {
-      ImportDeclaration(node) {
-        // An import used only in types is elided by TypeScript and loads nothing
-        // (regression: fixtures/corpus-regressions/type-only-import-elided, from dubinc/dub).
-        const filename = context.physicalFilename;
-        if (!isElidedImport(node, context.sourceCode.getDeclaredVariables(node), filename, facts.verbatimModuleSyntax(filename))) addStatic(node, node.source);
-      },
-      ExportAllDeclaration(node) {
-        if (node.exportKind !== "type") addStatic(node, node.source);
-      },
-      ExportNamedDeclaration(node) {
-        if (node.source && node.exportKind !== "type") addStatic(node, node.source);
-      },
-      TSImportEqualsDeclaration(node) {
-        // import x = require("@prisma/client"): a require where it stands.
-        if (node.importKind === "type" || node.moduleReference.type !== AST_NODE_TYPES.TSExternalModuleReference) return;
-        addDynamic(node, node.moduleReference.expression.value);
-      },
-      ImportExpression(node) {
-        addDynamic(node, getStaticString(node.source, context.sourceCode.getScope(node)));
-      },
-      CallExpression(node) {
-        const scope = context.sourceCode.getScope(node);
-        if (node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === "require") {
-          const argument = node.arguments[0];
-          if (argument && argument.type !== AST_NODE_TYPES.SpreadElement) addDynamic(node, getStaticString(argument, scope));
-          return;
-        }
-        const cli = getPrismaCliCall(node, scope)?.commands.find((c) => c.write);
-        if (cli) loads.push({ node, kind: "cli", what: cli.command });
-      },
-      TaggedTemplateExpression(node) {
-        const cli = getPrismaCliCall(node, context.sourceCode.getScope(node))?.commands.find((c) => c.write);
-        if (cli) loads.push({ node, kind: "cli", what: cli.command });
-      },
+    return mergeListeners(clientLoadListeners(context, file, facts, (load) => loads.push(load)), {
       "Program:exit"(program: TSESTree.Program) {
         if (loads.length === 0 && !listed) return;
         const analysis = analyzeGuards(program, {
@@ -187,6 +122,6 @@ export default createRule<[], MessageId>({
         const first = ordered.find((load) => !isAfterGuard(analysis, load.node));
         if (first) report(analysis, first);
       },
-    };
+    });
   },
 });

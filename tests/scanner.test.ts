@@ -165,4 +165,25 @@ describe("scan", () => {
     expect(result.files).toBe(3);
     expect(result.findings.map((f) => `${f.file}:${f.line}:${f.column}`)).toEqual(["a.ts:3:1", "a.ts:3:21", "b.ts:1:1"]);
   });
+
+  it("runs the group D rules only with the contract's safety section (SPEC §3 group D)", async () => {
+    const files = {
+      "scripts/cleanup.ts": [
+        'import { PrismaClient } from "@prisma/client";',
+        "const prisma = new PrismaClient();",
+        'if (process.argv.includes("--dry-run")) process.exit(0);',
+        "await prisma.user.deleteMany();",
+        "",
+      ].join("\n"),
+    };
+    const base = { version: 1, mutationScripts: { "scripts/cleanup.ts": { operations: ["deleteMany"] } }, ciGuard: { env: "CI", equals: "true", functions: [], modules: [] } };
+    const groupD = (list: string[]): string[] => list.filter((f) => /require-production-check|dry-run-by-default|require-backup/.test(f));
+    expect(groupD(await findings(files, base))).toEqual([]);
+    rmSync(root, { recursive: true, force: true });
+    expect(groupD(await findings(files, { ...base, safety: { productionCheck: ["isProduction"], safetyCheck: ["passesSafetyCheck"], backup: ["createBackup"] } }))).toEqual([
+      "scripts/cleanup.ts:3:5 error dry-run-by-default",
+      "scripts/cleanup.ts:4:7 error require-backup",
+      "scripts/cleanup.ts:4:7 error require-production-check",
+    ]);
+  });
 });

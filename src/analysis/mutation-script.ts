@@ -1,78 +1,112 @@
 /**
- * "Is this file a mutation script" (SPEC §6.1), for the group D rules that apply "in mutation scripts"
- * (`env-fail-closed`; `require-backup` and `dry-run-by-default` may use it too): an allowlisted file
- * (`mutationScripts`) or the deploy script, or a file in a script zone that loads a database client
- * directly or transitively (a static import, `export ... from`, `require()`, `import()` or
- * `import x = require()` of a `dbClients` specifier, or of a repository module that loads one, through the
- * repository facts; imports used only in types load nothing) or runs a Prisma CLI write (§6.8).
- *
- * This is the same definition `require-ci-guard` applies inline while it collects the client loads it
- * orders against the guard; the two should become one (the lead folds them).
+ * "Is this file a mutation script" (SPEC §6.1), for `require-ci-guard` and the group D rules: an
+ * allowlisted file (`mutationScripts`), the deploy script, or a file in a script zone that loads a
+ * database client (a `dbClients` specifier, or with repository facts any module that loads one
+ * transitively: static `import`, `export ... from`, `import x = require()`, `require()`, `import()`) or runs
+ * a Prisma CLI write (`exec`/`spawn`, §6.8). `import type` and imports used only in types load nothing.
+ * Deprecated scripts are left to `deprecated-script-exits` (§6.3), so they are never mutation scripts here.
  */
 import path from "node:path";
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
-import type { RepoFacts } from "../facts/types.js";
-import type { FileContext } from "../settings.js";
 import { getStaticString } from "./ast.js";
+import { repoFactsFor } from "./imported-writes.js";
 import { isElidedImport } from "./imports.js";
 import { getPrismaCliCall } from "./prisma-cli.js";
+import type { Contract } from "../contract.js";
+import type { RepoFacts } from "../facts/types.js";
+import type { FileContext } from "../settings.js";
 
 type Context = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 
-/** Listeners that watch the file's client loads, and the answer once the traversal is done. */
-export interface MutationScriptTracker {
-  /** Merge into the rule's listeners (`mergeListeners`), before the rule's own `Program:exit` runs. */
+/** One way the file loads a database client. */
+export interface ClientLoad {
+  node: TSESTree.Node;
+  /** "import": a hoisted static import or re-export; "load": require/import(); "cli": a Prisma CLI write. */
+  kind: "import" | "load" | "cli";
+  /** The specifier, or the Prisma command. */
+  what: string;
+}
+
+/** True when a specifier names one of the contract's database clients (or a subpath of one). */
+export function isDbClientSpecifier(specifier: string, contract: Contract): boolean {
+  return contract.dbClients.some((client) => specifier === client || specifier.startsWith(`${client}/`));
+}
+
+/**
+ * Listeners that call `onLoad` for every database client load and Prisma CLI write of the linted file.
+ * @param facts the repository facts (for transitive loads and `verbatimModuleSyntax`).
+ */
+export function clientLoadListeners(context: Context, file: FileContext, facts: RepoFacts, onLoad: (load: ClientLoad) => void): TSESLint.RuleListener {
+  const filename = path.resolve(context.cwd, context.physicalFilename);
+  const { contract } = file;
+
+  function loadsClient(specifier: string): boolean {
+    return isDbClientSpecifier(specifier, contract) || facts.loadsDbClient(filename, specifier);
+  }
+
+  function addStatic(node: TSESTree.Node, source: TSESTree.StringLiteral): void {
+    if (loadsClient(source.value)) onLoad({ node, kind: "import", what: source.value });
+  }
+
+  function addDynamic(node: TSESTree.Node, specifier: string | undefined): void {
+    if (specifier !== undefined && loadsClient(specifier)) onLoad({ node, kind: "load", what: specifier });
+  }
+
+  return {
+    ImportDeclaration(node) {
+      // An import used only in types is elided by TypeScript and loads nothing
+      // (regression: fixtures/corpus-regressions/type-only-import-elided, from dubinc/dub).
+      const name = context.physicalFilename;
+      if (!isElidedImport(node, context.sourceCode.getDeclaredVariables(node), name, facts.verbatimModuleSyntax(name))) addStatic(node, node.source);
+    },
+    ExportAllDeclaration(node) {
+      if (node.exportKind !== "type") addStatic(node, node.source);
+    },
+    ExportNamedDeclaration(node) {
+      if (node.source && node.exportKind !== "type") addStatic(node, node.source);
+    },
+    TSImportEqualsDeclaration(node) {
+      // import x = require("@prisma/client"): a require where it stands.
+      if (node.importKind === "type" || node.moduleReference.type !== AST_NODE_TYPES.TSExternalModuleReference) return;
+      addDynamic(node, node.moduleReference.expression.value);
+    },
+    ImportExpression(node) {
+      addDynamic(node, getStaticString(node.source, context.sourceCode.getScope(node)));
+    },
+    CallExpression(node) {
+      const scope = context.sourceCode.getScope(node);
+      if (node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === "require") {
+        const argument = node.arguments[0];
+        if (argument && argument.type !== AST_NODE_TYPES.SpreadElement) addDynamic(node, getStaticString(argument, scope));
+        return;
+      }
+      const cli = getPrismaCliCall(node, scope)?.commands.find((c) => c.write);
+      if (cli) onLoad({ node, kind: "cli", what: cli.command });
+    },
+    TaggedTemplateExpression(node) {
+      const cli = getPrismaCliCall(node, context.sourceCode.getScope(node))?.commands.find((c) => c.write);
+      if (cli) onLoad({ node, kind: "cli", what: cli.command });
+    },
+  };
+}
+
+/** What `mutationScriptListeners` answers once the file has been traversed. */
+export interface MutationScriptCheck {
+  /** Merge into the rule's listeners. */
   listeners: TSESLint.RuleListener;
-  /** True when the file is a mutation script (§6.1). Complete only at the rule's `Program:exit`. */
+  /** True when the file is a mutation script (valid after `Program:exit`). */
   isMutationScript(): boolean;
 }
 
 /**
- * A tracker for the linted file. An allowlisted or deploy script is one at once; a file outside a
- * script zone (or in `ignore`) never is.
+ * The §6.1 predicate for a rule: undefined when the file can never be a mutation script (not in a script
+ * zone and not allowlisted or the deploy script, ignored, or deprecated), else listeners and the answer.
  */
-export function trackMutationScript(context: Context, file: FileContext, facts: RepoFacts): MutationScriptTracker {
-  const listed = file.zone !== "ignore" && (file.role === "allowlisted" || file.role === "deploy");
-  if (listed || file.zone !== "scripts") return { listeners: {}, isMutationScript: () => listed };
-  let loads = false;
-  const filename = path.resolve(context.cwd, context.physicalFilename);
-
-  function specifier(spec: string | undefined, kind: "static" | "require" | "dynamic"): void {
-    if (loads || spec === undefined) return;
-    if (facts.isDbClientSpecifier(filename, spec, kind) || facts.loadsDbClient(filename, spec, kind)) loads = true;
-  }
-
-  function cli(node: TSESTree.CallExpression | TSESTree.TaggedTemplateExpression): void {
-    if (loads) return;
-    if (getPrismaCliCall(node, context.sourceCode.getScope(node))?.commands.some((c) => c.write) === true) loads = true;
-  }
-
-  const listeners: TSESLint.RuleListener = {
-    ImportDeclaration(node) {
-      if (!isElidedImport(node, context.sourceCode.getDeclaredVariables(node), context.physicalFilename, facts.verbatimModuleSyntax(filename))) specifier(node.source.value, "static");
-    },
-    ExportAllDeclaration(node) {
-      if (node.exportKind !== "type") specifier(node.source.value, "static");
-    },
-    ExportNamedDeclaration(node) {
-      if (node.source && node.exportKind !== "type") specifier(node.source.value, "static");
-    },
-    TSImportEqualsDeclaration(node) {
-      if (node.importKind === "type" || node.moduleReference.type !== AST_NODE_TYPES.TSExternalModuleReference) return;
-      specifier(node.moduleReference.expression.value, "require");
-    },
-    ImportExpression(node) {
-      specifier(getStaticString(node.source, context.sourceCode.getScope(node)), "dynamic");
-    },
-    CallExpression(node) {
-      if (node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === "require") {
-        const argument = node.arguments[0];
-        if (argument && argument.type !== AST_NODE_TYPES.SpreadElement) specifier(getStaticString(argument, context.sourceCode.getScope(node)), "require");
-        return;
-      }
-      cli(node);
-    },
-    TaggedTemplateExpression: cli,
-  };
-  return { listeners, isMutationScript: () => loads };
+export function mutationScriptCheck(context: Context, file: FileContext): MutationScriptCheck | undefined {
+  if (file.zone === "ignore" || file.role === "deprecated") return undefined;
+  const listed = file.role === "allowlisted" || file.role === "deploy";
+  if (!listed && file.zone !== "scripts") return undefined;
+  let loads = 0;
+  const listeners = listed ? {} : clientLoadListeners(context, file, repoFactsFor(context, file), () => loads++);
+  return { listeners, isMutationScript: () => listed || loads > 0 };
 }
