@@ -22,6 +22,14 @@ export type MessageId = "cliWrite" | "cliUnknown";
 /** The command word a template hole leaves in `PrismaCommand.command`. */
 const UNKNOWN_WORD = "<unknown>";
 
+/** The rule's messages (ESLint `{{placeholder}}` syntax); `contract-scan` reports the non-code sources with the same texts. */
+export const MESSAGES: Record<MessageId, string> = {
+  cliWrite:
+    '"{{command}}" writes to the database, and this file may not run it. Run it from the deploy script, or from a script listed in the contract\'s mutationScripts with "{{command}}" in its operations.',
+  cliUnknown:
+    '"{{command}}" cannot be read statically, and a Prisma command may write to the database. Write the command literally, and run writing commands only from the deploy script or an allowlisted script.',
+};
+
 export default createRule<[], MessageId>({
   name: "no-direct-prisma-cli",
   meta: {
@@ -32,12 +40,7 @@ export default createRule<[], MessageId>({
       specRow: "SPEC §3 group A",
     },
     schema: [],
-    messages: {
-      cliWrite:
-        '"{{command}}" writes to the database, and this file may not run it. Run it from the deploy script, or from a script listed in the contract\'s mutationScripts with "{{command}}" in its operations.',
-      cliUnknown:
-        '"{{command}}" cannot be read statically, and a Prisma command may write to the database. Write the command literally, and run writing commands only from the deploy script or an allowlisted script.',
-    },
+    messages: MESSAGES,
   },
   defaultOptions: [],
   create(context) {

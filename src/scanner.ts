@@ -17,7 +17,9 @@ import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import type { FactsProblem } from "./facts/types.js";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import plugin, { allRulesAtError } from "./index.js";
-import { discoverFiles, SOURCE_FILE_GLOBS } from "./discover.js";
+import { discoverFiles, hasShellShebang, nonJsSourceKind, SOURCE_FILE_GLOBS } from "./discover.js";
+import { checkNonJsSource } from "./sources/index.js";
+import { readSourceText } from "./source-text.js";
 import { classifyZone, type Zone } from "./zones.js";
 import { fileRole } from "./roles.js";
 import { decodeSourceBytes, MAX_SOURCE_BYTES } from "./source-text.js";
@@ -51,7 +53,7 @@ export interface ScanOptions {
 /** What a scan found. */
 export interface ScanResult {
   findings: Finding[];
-  /** Number of files scanned (JavaScript/TypeScript and SQL). */
+  /** Number of files scanned (JavaScript/TypeScript, SQL, and the non-JavaScript sources of src/sources/). */
   files: number;
 }
 
@@ -111,6 +113,21 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
   if ("problem" in decoded) return [parseError(decoded.problem)];
   const { text } = decoded;
   try {
+    const sourceKind = nonJsSourceKind(repoPath, hasShellShebang(text));
+    if (sourceKind !== undefined) {
+      const readText = (other: string): string | undefined => {
+        const read = readSourceText(other);
+        return "text" in read ? read.text : undefined;
+      };
+      const result = checkNonJsSource(sourceKind, text, repoPath, options, readText);
+      return [
+        ...result.findings,
+        ...result.errors.map((e) => {
+          const at = lineColumnAt(text, e.offset);
+          return parseError(e.message, at.line, at.column);
+        }),
+      ];
+    }
     if (file.endsWith(".sql")) {
       if (!checksSqlIn(zone)) return [];
       return checkSqlText(text).map((f) => {
@@ -162,7 +179,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const files = await discoverFiles(options.root, options.contract);
   // The repository facts, built once for the run and shared by every rule (getRepoFacts returns this
   // instance while it is registered); modules are parsed lazily, each file read once.
-  const facts = createRepoFacts(options.root, options.contract, { files: files.filter((f) => !f.endsWith(".sql")) });
+  const facts = createRepoFacts(options.root, options.contract, { files: files.filter((f) => nonJsSourceKind(toRepoPath(options.root, f), true) === undefined && !f.endsWith(".sql")) });
   const unregister = registerScanFacts(facts);
   try {
     const linter = new Linter({ configType: "flat", cwd: options.root });

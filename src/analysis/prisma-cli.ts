@@ -64,6 +64,8 @@ export const PRISMA_WRITE_COMMANDS: ReadonlySet<string> = new Set([
 
 /** Text that stands for a template hole inside a command line (a private-use character). */
 const HOLE = "\uE000";
+/** The character that stands for an unknown part of a word (a template hole, a shell expansion). */
+export const COMMAND_HOLE = HOLE;
 /** How a hole is shown in `args`. */
 const HOLE_TEXT = "${…}";
 const UNKNOWN_WORD = "<unknown>";
@@ -479,6 +481,32 @@ function commandsOf(words: readonly Word[], depth: number): PrismaCommand[] {
 
 function parseLine(commandLine: string, depth: number): PrismaCommand[] {
   return simpleCommands(commandLine).flatMap((words) => commandsOf(words, depth));
+}
+
+/** One word of a simple command that a shell parser already split (src/sources/shell.ts). */
+export interface CommandWord {
+  /** The word without quotes; unknown parts as COMMAND_HOLE. */
+  text: string;
+  hole: boolean;
+  /** Offset of the word in its text, when known. */
+  offset?: number | undefined;
+}
+
+/**
+ * The Prisma CLI commands of one simple command that a shell parser already split into words (the
+ * program first; `VAR=1` prefixes may be left out): the same runners, wrappers and commands as
+ * `parsePrismaCommands`. `offset` is the first word's.
+ * @returns the Prisma invocations of the command (several only through `sh -c '...'`); `[]` when none.
+ */
+export function prismaCommandsOfWords(words: readonly CommandWord[]): PrismaCommand[] {
+  try {
+    return commandsOf(
+      words.map((w) => ({ text: w.text, hole: w.hole, offset: w.offset })),
+      0,
+    );
+  } catch {
+    return [];
+  }
 }
 
 /**
