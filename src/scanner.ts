@@ -25,6 +25,7 @@ import { fileRole } from "./roles.js";
 import { decodeSourceBytes, MAX_SOURCE_BYTES } from "./source-text.js";
 import { checkSqlText, checksSqlIn } from "../rules/no-destructive-sql.js";
 import { checkStaleAllowlist } from "./checks/no-stale-allowlist.js";
+import { checkDeployPipelineOrder } from "./checks/deploy-pipeline-order.js";
 
 /** One finding, as in the JSON report of SPEC §4. Lines and columns are 1-based; columns in UTF-16 code units. */
 export interface Finding {
@@ -190,6 +191,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (options.contractFile !== undefined) {
       const text = await readFile(options.contractFile, "utf8").catch(() => "");
       findings.push(...checkStaleAllowlist(options.root, options.contract, options.contractFile, text));
+      findings.push(...checkDeployPipelineOrder(options.root, options.contract, options.contractFile, text));
     }
     findings.sort(compareFindings);
     return { findings, files: files.length };
