@@ -10,6 +10,7 @@
  * exempt (§6.6), bypass names are not.
  */
 import { isMap, isScalar, isSeq, parseDocument, type Scalar, type YAMLMap } from "yaml";
+import { COMMAND_HOLE } from "../analysis/prisma-cli.js";
 import { parseShell, type ShellItem } from "./shell.js";
 import type { SourceBlock } from "./findings.js";
 
@@ -53,6 +54,15 @@ function scalarOffsets(text: string, node: Scalar): (offset: number) => number {
     };
   }
   return fallback;
+}
+
+/**
+ * Replaces each GitHub expression `${{ ... }}` (substituted by the runner before the shell sees the
+ * step) with unknown-word characters of the same length, so offsets stay and the shell parser reads it
+ * as an unknown part of a word.
+ */
+export function withoutExpressions(run: string): string {
+  return run.replace(/\$\{\{[\s\S]*?\}\}/g, (expression) => expression.replace(/[^\n]/g, COMMAND_HOLE));
 }
 
 function envItems(map: unknown): ShellItem[] {
@@ -105,7 +115,7 @@ export function readWorkflow(text: string, file: string): { blocks: SourceBlock[
       if (!isScalar(run) || typeof run.value !== "string") continue;
       if (NON_POSIX_SHELLS.test(shellOf(step, jobShell) ?? "")) continue;
       const toFile = scalarOffsets(text, run);
-      const parsed = parseShell(run.value);
+      const parsed = parseShell(withoutExpressions(run.value));
       if ("error" in parsed) {
         errors.push({ message: `run step is not valid shell: ${parsed.error.message}`, offset: toFile(parsed.error.offset) });
         continue;
