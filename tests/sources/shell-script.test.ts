@@ -49,3 +49,12 @@ describe("shell scripts", () => {
     expect(await scanRepo({ "scripts/bad.sh": "if then\n" })).toEqual([expect.stringMatching(/^scripts\/bad\.sh:1:\d+ parse-error /) as unknown]);
   });
 });
+
+describe("shell scripts: zones", () => {
+  it("skips ignored files, and bypass names in the tests zone (Prisma writes there are still reported)", async () => {
+    const files = { "vendor/x.sh": "SKIP_X=1 prisma db push\n", "tests/setup.sh": "SKIP_X=1 prisma db push\n" };
+    expect(await scanRepo(files, { version: 1, ignore: ["vendor/**"] })).toEqual([
+      'tests/setup.sh:1:1 no-direct-prisma-cli "prisma db push" writes to the database, and this file may not run it',
+    ]);
+  });
+});
