@@ -10,8 +10,8 @@
  *
  * What is extracted:
  * - `command`: every simple command with words (also inside `$(...)`, functions and control flow), its
- *   `VAR=1` prefix assignments, and the `NAME=value` words after `env` / `cross-env` (which set the
- *   variable for that one command);
+ *   `VAR=1` prefix assignments, the `NAME=value` words after `env` / `cross-env` (which set the
+ *   variable for that one command), and `docker|podman run|exec|create -e NAME=value` (the container's);
  * - `set`: `export X=1`, `declare -x X=1`, `readonly`/`local` assignments and an assignment alone on a
  *   line (`X=1`): they stay in effect for the rest of the text (`scope: "rest"`); prefix and `env`
  *   assignments are `scope: "command"`;
@@ -147,6 +147,40 @@ function programName(text: string): string {
   return text.slice(text.lastIndexOf("/") + 1);
 }
 
+/** `docker`/`podman` subcommands whose `-e`/`--env` options set the container's environment. */
+const CONTAINER_RUNS = new Set(["run", "exec", "create"]);
+
+/**
+ * The variables `docker run -e NAME=value` (`--env NAME=value`, `--env=NAME=value`, `-e NAME`) sets for
+ * the container: each a `set` for that command (`-e NAME` passes the caller's value on: value undefined).
+ */
+function containerEnv(words: readonly ShellWord[]): ShellSet[] {
+  const program = words[0];
+  if (!program || program.hole || !["docker", "podman"].includes(programName(program.text))) return [];
+  if (!words.some((w) => !w.hole && CONTAINER_RUNS.has(w.text))) return [];
+  const sets: ShellSet[] = [];
+  for (let j = 1; j < words.length; j++) {
+    const w = words[j] as ShellWord;
+    let spec: string | undefined;
+    let offset = w.offset;
+    if (w.text === "-e" || w.text === "--env") {
+      const next = words[j + 1];
+      if (!next) break;
+      spec = next.text;
+      offset = next.offset;
+      j += 1;
+    } else if (w.text.startsWith("--env=")) {
+      spec = w.text.slice("--env=".length);
+      offset += "--env=".length;
+    }
+    if (spec === undefined) continue;
+    const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(spec)?.[0];
+    if (name === undefined || (spec.length > name.length && spec[name.length] !== "=")) continue;
+    sets.push({ kind: "set", name, value: spec.length > name.length ? spec.slice(name.length + 1) : undefined, offset, scope: "command" });
+  }
+  return sets;
+}
+
 /**
  * Reads shell text.
  * @param text the shell text (a whole script, or one command line).
@@ -208,6 +242,7 @@ export function parseShell(text: string): ShellParse {
         }
         break;
       }
+      env.push(...containerEnv(words));
       items.push({ kind: "command", offset: at(node), words, env });
       return true;
     }

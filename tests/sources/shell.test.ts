@@ -45,6 +45,15 @@ describe("parseShell", () => {
     expect(view("npx cross-env BYPASS_X=yes tsx s.ts")).toEqual(["command@0 npx cross-env BYPASS_X=yes tsx s.ts [BYPASS_X=yes@14]"]);
   });
 
+  it("reads docker/podman run -e NAME=value, --env NAME, --env=NAME=value as env of that command", () => {
+    const line = 'docker run --rm -e SKIP_MIGRATION="true" --env BYPASS_X --env=ALLOW_Y=1 -p 80:80 img';
+    const at = (s: string): number => line.indexOf(s);
+    expect(view(line)).toEqual([
+      `command@0 docker run --rm -e SKIP_MIGRATION=true --env BYPASS_X --env=ALLOW_Y=1 -p 80:80 img [SKIP_MIGRATION=true@${at("SKIP")} BYPASS_X=undefined@${at("BYPASS")} ALLOW_Y=1@${at("ALLOW")}]`,
+    ]);
+    expect(view("docker build -e SKIP_X=1 .")).toEqual(["command@0 docker build -e SKIP_X=1 ."]);
+  });
+
   it("reads export, declare -x and a lone assignment as set for the rest of the text", () => {
     expect(view("export CI=true SKIP_A\ndeclare -x B=2\nC=3")).toEqual([
       "set@7 CI=true rest",
