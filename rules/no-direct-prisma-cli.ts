@@ -8,8 +8,8 @@
  * One problem, one finding (§6.3): this rule owns the Prisma CLI calls of files whose role is "other".
  * The deploy script, deprecated scripts, allowlisted scripts (`mutationScripts`: `mutation-scope`
  * checks the command against the entry's `operations`) and script zones have a more specific rule that
- * reports the same call. Ignored files are not checked. `package.json` scripts, workflow files and shell
- * scripts are read by `contract-scan` (not yet).
+ * reports the same call. Ignored files are not checked. `package.json` scripts, workflow files, shell
+ * scripts and Dockerfiles are read by `contract-scan` (src/sources/), with the same detector and MESSAGES.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
