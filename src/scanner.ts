@@ -87,7 +87,9 @@ function scannerConfig(options: ScanOptions): Linter.Config[] {
 
 /** Severity of `parse-error` (SPEC §6.13): error in script zones, allowlisted, deploy and deprecated files; warning elsewhere. */
 function parseErrorSeverity(repoPath: string, zone: Zone, options: ScanOptions): "error" | "warning" {
-  return fileRole(repoPath, zone, options.contract, options.root) === "other" ? "warning" : "error";
+  // A package.json with an allowlisted script (`package.json#db:push`, §6.4) holds a mutation script.
+  const allowlistedScripts = Object.keys(options.contract.mutationScripts).some((key) => key.startsWith(`${repoPath}#`));
+  return fileRole(repoPath, zone, options.contract, options.root) === "other" && !allowlistedScripts ? "warning" : "error";
 }
 
 function wholeFile(ruleId: string, severity: Finding["severity"], file: string, message: string, line = 1, column = 1): Finding {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { validateContract } from "../../src/contract.js";
-import { scan } from "../../src/scanner.js";
+import { type Finding, scan } from "../../src/scanner.js";
 
 const roots: string[] = [];
 
@@ -17,14 +17,18 @@ export function cleanRepos(): void {
  * @returns `file:line:column rule message-prefix` lines, sorted as the report is; the message is cut at its first colon or period.
  */
 export async function scanRepo(files: Record<string, string>, contract: object = { version: 1 }): Promise<string[]> {
+  return (await scanRepoFindings(files, contract)).map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId.replace("production-safety/", "")} ${f.message.split(/[:.] /)[0]}`);
+}
+
+/** Scans a repository made of `files` with `contract`; returns the findings as the scanner does. */
+export async function scanRepoFindings(files: Record<string, string>, contract: object = { version: 1 }): Promise<Finding[]> {
   const root = mkdtempSync(path.join(os.tmpdir(), "ps-sources-"));
   roots.push(root);
   for (const [relative, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
     writeFileSync(path.join(root, relative), content);
   }
-  const result = await scan({ root, contract: validateContract(contract, null) });
-  return result.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId.replace("production-safety/", "")} ${f.message.split(/[:.] /)[0]}`);
+  return (await scan({ root, contract: validateContract(contract, null) })).findings;
 }
 
 /** A package.json text with these scripts, one per line (line 3 is the first script). */

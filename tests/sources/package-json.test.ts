@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeJsonString } from "../../src/sources/package-json.js";
-import { cleanRepos, packageJson, scanRepo } from "./helpers.js";
+import { cleanRepos, packageJson, scanRepo, scanRepoFindings } from "./helpers.js";
 
 afterEach(cleanRepos);
 
@@ -96,5 +96,14 @@ describe("package.json scripts", () => {
   it("turns invalid JSON and a script that is not shell into parse-error findings", async () => {
     expect(await scanRepo({ "package.json": '{\n  "scripts": {,\n}\n' })).toEqual(["package.json:2:15 parse-error invalid JSON"]);
     expect(await scanRepo({ "package.json": packageJson({ bad: "echo 'open" }) })).toEqual(['package.json:3:18 parse-error script "bad" is not a valid shell command line']);
+  });
+});
+
+describe("package.json parse errors: severity (SPEC §6.13)", () => {
+  it("is a warning for an ordinary package.json and an error when it holds an allowlisted script", async () => {
+    const files = { "package.json": '{ "scripts": { "db:deploy": "prisma migrate deploy", }\n' };
+    const severity = async (contract: object): Promise<string[]> => (await scanRepoFindings(files, contract)).map((f) => `${f.ruleId} ${f.severity}`);
+    expect(await severity({ version: 1 })).toEqual(["production-safety/parse-error warning"]);
+    expect(await severity({ version: 1, mutationScripts: { "package.json#db:deploy": { operations: ["prisma migrate deploy"] } } })).toEqual(["production-safety/parse-error error"]);
   });
 });
