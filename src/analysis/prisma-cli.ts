@@ -11,7 +11,7 @@
  * parentheses); back quotes, substitutions inside double quotes and heredocs are not read.
  *
  * Runners (each may be preceded by `VAR=1` assignments, `env [-i] [-u X] VAR=1`, `cross-env`, `dotenv
- * [-e file] --`, `exec`, `time`, `nohup`, `command`, and may be wrapped in `sh -c '...'` / `bash -c`):
+ * [-e file] --` (or `dotenv-cli`, `dotenv-flow`), `exec`, `time`, `nohup`, `command`, and may be wrapped in `sh -c '...'` / `bash -c`):
  * `prisma`, `prisma@<version>`, `@prisma/cli`, any path ending in `node_modules/.bin/prisma`,
  * `node <...>/node_modules/prisma/build/index.js`, `npx [--yes|-y|--no-install|-p pkg|...]`,
  * `npx -c '<command>'`, `pnpm [--filter x|-C dir|-r|-w ...] (exec|dlx)?`, `pnpx`,
@@ -315,7 +315,7 @@ function locatePrisma(words: readonly Word[]): Located {
       i = skipOptions(words, i + 1, ENV_VALUE_FLAGS);
       continue;
     }
-    if (program === "dotenv" || program === "dotenv-cli") {
+    if (program === "dotenv" || program === "dotenv-cli" || program === "dotenv-flow") {
       const dashes = words.findIndex((x, j) => j > i && !x.hole && x.text === "--");
       i = dashes > 0 ? dashes + 1 : skipOptions(words, i + 1, DOTENV_VALUE_FLAGS);
       continue;

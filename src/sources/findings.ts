@@ -90,8 +90,12 @@ function isMutationScript(repoPath: string, context: SourceContext, depth: numbe
 
 /** The repository path of the script file a command runs (`node scripts/x.js`, `npx tsx scripts/x.ts`, `./scripts/x.sh`). */
 function scriptFileOf(command: ShellCommand, cwd: string): string | undefined {
-  const words = command.words.filter((w) => !w.hole && !ASSIGNMENT.test(w.text));
-  const index = words.findIndex((w) => !["env", "cross-env", "npx", "pnpx", "exec", "time", "nohup", "dotenv", "--"].includes(path.posix.basename(w.text)) && !w.text.startsWith("-"));
+  let words = command.words.filter((w) => !w.hole && !ASSIGNMENT.test(w.text));
+  // `dotenv -e .env -- node x.js`: the command starts after the `--`.
+  const dotenv = words.findIndex((w) => /^dotenv(-cli|-flow)?$/.test(path.posix.basename(w.text)));
+  const dashes = words.findIndex((w, j) => j > dotenv && w.text === "--");
+  if (dotenv >= 0 && dashes > dotenv) words = words.slice(dashes + 1);
+  const index = words.findIndex((w) => !["env", "cross-env", "npx", "pnpx", "exec", "time", "nohup", "dotenv", "dotenv-flow", "--"].includes(path.posix.basename(w.text)) && !w.text.startsWith("-"));
   const program = words[index];
   if (!program) return undefined;
   let target: string | undefined;

@@ -426,3 +426,9 @@ describe("prismaCommandsOfWords (words already split by a shell parser)", () => 
     expect(prismaCommandsOfWords([{ text: "prisma", hole: false }, { text: "migrate", hole: false }, { text: COMMAND_HOLE, hole: true }])[0]).toMatchObject({ command: "prisma migrate <unknown>", write: true });
   });
 });
+
+describe("parsePrismaCommands: dotenv-flow (seen in dubinc/dub apps/web/package.json)", () => {
+  it("unwraps dotenv-flow -e .env -- like dotenv", () => {
+    expect(parsePrismaCommands("dotenv-flow -e .env -- prisma db push --schema=./prisma/schema")[0]).toMatchObject({ command: "prisma db push", write: true });
+  });
+});

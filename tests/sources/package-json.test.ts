@@ -107,3 +107,16 @@ describe("package.json parse errors: severity (SPEC §6.13)", () => {
     expect(await severity({ version: 1, mutationScripts: { "package.json#db:deploy": { operations: ["prisma migrate deploy"] } } })).toEqual(["production-safety/parse-error error"]);
   });
 });
+
+describe("package.json scripts: wrappers seen on real repositories", () => {
+  it("reads dotenv-flow -e .env -- prisma db push (dubinc/dub apps/web/package.json) and dotenv -- node <mutation script>", async () => {
+    const files = {
+      "package.json": packageJson({ "prisma:push": "dotenv-flow -e .env -- prisma db push --schema=./prisma/schema", sync: "CI=true dotenv -e ../.env -- node scripts/sync.js" }),
+      "scripts/sync.js": "console.log(1);\n",
+    };
+    expect((await scanRepo(files, { version: 1, mutationScripts: { "scripts/sync.js": { operations: ["create"] } } })).filter((l) => l.startsWith("package.json"))).toEqual([
+      'package.json:3:21 no-direct-prisma-cli "prisma db push" writes to the database, and this file may not run it',
+      'package.json:4:14 no-bypass-env Setting CI to "true" makes CI-only guards pass outside CI',
+    ]);
+  });
+});
