@@ -12,6 +12,16 @@ import { getFileContext } from "../src/settings.js";
 
 export type MessageId = "bypassName" | "bypassPrefix" | "ciSet";
 
+/** The rule's messages (ESLint `{{placeholder}}` syntax); `contract-scan` reports the non-code sources with the same texts. */
+export const MESSAGES: Record<MessageId, string> = {
+  bypassName:
+    'Environment variable "{{name}}" matches the bypass pattern "{{pattern}}": a bypass flag switches production safety off. Remove it, or list it in the contract\'s bypass.allow with a reason.',
+  bypassPrefix:
+    'Environment variable name starting "{{name}}" matches the bypass pattern "{{pattern}}": a computed bypass flag is still a bypass. Remove it.',
+  ciSet:
+    'Setting {{name}} to "{{value}}" makes CI-only guards pass outside CI. Never set {{name}} in code; let the CI system set it.',
+};
+
 export default createRule<[], MessageId>({
   name: "no-bypass-env",
   meta: {
@@ -22,14 +32,7 @@ export default createRule<[], MessageId>({
       specRow: "SPEC §3 group A",
     },
     schema: [],
-    messages: {
-      bypassName:
-        'Environment variable "{{name}}" matches the bypass pattern "{{pattern}}": a bypass flag switches production safety off. Remove it, or list it in the contract\'s bypass.allow with a reason.',
-      bypassPrefix:
-        'Environment variable name starting "{{name}}" matches the bypass pattern "{{pattern}}": a computed bypass flag is still a bypass. Remove it.',
-      ciSet:
-        'Setting {{name}} to "{{value}}" makes CI-only guards pass outside CI. Never set {{name}} in code; let the CI system set it.',
-    },
+    messages: MESSAGES,
   },
   defaultOptions: [],
   create(context) {

@@ -8,8 +8,8 @@
  * One problem, one finding (§6.3): this rule owns the Prisma CLI calls of files whose role is "other".
  * The deploy script, deprecated scripts, allowlisted scripts (`mutationScripts`: `mutation-scope`
  * checks the command against the entry's `operations`) and script zones have a more specific rule that
- * reports the same call. Ignored files are not checked. `package.json` scripts, workflow files and shell
- * scripts are read by `contract-scan` (not yet).
+ * reports the same call. Ignored files are not checked. `package.json` scripts, workflow files, shell
+ * scripts and Dockerfiles are read by `contract-scan` (src/sources/), with the same detector and MESSAGES.
  */
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
@@ -22,6 +22,14 @@ export type MessageId = "cliWrite" | "cliUnknown";
 /** The command word a template hole leaves in `PrismaCommand.command`. */
 const UNKNOWN_WORD = "<unknown>";
 
+/** The rule's messages (ESLint `{{placeholder}}` syntax); `contract-scan` reports the non-code sources with the same texts. */
+export const MESSAGES: Record<MessageId, string> = {
+  cliWrite:
+    '"{{command}}" writes to the database, and this file may not run it. Run it from the deploy script, or from a script listed in the contract\'s mutationScripts with "{{command}}" in its operations.',
+  cliUnknown:
+    '"{{command}}" cannot be read statically, and a Prisma command may write to the database. Write the command literally, and run writing commands only from the deploy script or an allowlisted script.',
+};
+
 export default createRule<[], MessageId>({
   name: "no-direct-prisma-cli",
   meta: {
@@ -32,12 +40,7 @@ export default createRule<[], MessageId>({
       specRow: "SPEC §3 group A",
     },
     schema: [],
-    messages: {
-      cliWrite:
-        '"{{command}}" writes to the database, and this file may not run it. Run it from the deploy script, or from a script listed in the contract\'s mutationScripts with "{{command}}" in its operations.',
-      cliUnknown:
-        '"{{command}}" cannot be read statically, and a Prisma command may write to the database. Write the command literally, and run writing commands only from the deploy script or an allowlisted script.',
-    },
+    messages: MESSAGES,
   },
   defaultOptions: [],
   create(context) {

@@ -6,6 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { closeSync, openSync, readSync } from "node:fs";
 import { globby } from "globby";
 import type { Contract } from "./contract.js";
 import { classifyZone } from "./zones.js";
@@ -15,6 +16,36 @@ export const SOURCE_FILE_GLOBS = ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts",
 
 /** SQL files (checked by `no-destructive-sql` in `contract-scan`). */
 export const SQL_FILE_GLOB = "**/*.sql";
+
+/** The non-JavaScript sources the scanner reads (src/sources/): their kind by repository path. */
+export type NonJsSourceKind = "package-json" | "workflow" | "shell" | "dockerfile";
+
+/** Globs of the non-JavaScript sources (shell scripts without an extension are found by their shebang, in script zones). */
+export const NON_JS_SOURCE_GLOBS = [
+  "**/package.json",
+  ".github/workflows/*.yml",
+  ".github/workflows/*.yaml",
+  "**/*.sh",
+  "**/*.bash",
+  "**/Dockerfile",
+  "**/Dockerfile.*",
+  "**/*.Dockerfile",
+  "**/*.dockerfile",
+];
+
+/**
+ * The kind of a non-JavaScript source, or undefined for other files (JavaScript, SQL). A file without
+ * an extension is "shell" here only when `shebang` says it starts with a shell shebang.
+ */
+export function nonJsSourceKind(repoPath: string, shebang = false): NonJsSourceKind | undefined {
+  const base = repoPath.slice(repoPath.lastIndexOf("/") + 1);
+  if (base === "package.json") return "package-json";
+  if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(repoPath)) return "workflow";
+  if (/\.(sh|bash)$/.test(base)) return "shell";
+  if (base === "Dockerfile" || base.startsWith("Dockerfile.") || /\.dockerfile$/i.test(base)) return "dockerfile";
+  if (shebang && !base.includes(".")) return "shell";
+  return undefined;
+}
 
 /** Directories that are build output or dependencies, never scanned (in addition to `.gitignore`). */
 export const ALWAYS_IGNORED = [
@@ -59,15 +90,11 @@ export async function discoverFiles(root: string, contract: Contract, onUnreadab
       } else callback(error, entries);
     });
   };
-  const files = await globby([...SOURCE_FILE_GLOBS, SQL_FILE_GLOB], {
-    cwd: root,
-    gitignore: true,
-    dot: true,
-    ignore: ALWAYS_IGNORED,
-    followSymbolicLinks: false,
-    onlyFiles: true,
-    fs: { ...fs, readdir } as unknown as typeof fs,
-  });
+  const options = { cwd: root, gitignore: true, dot: true, ignore: ALWAYS_IGNORED, followSymbolicLinks: false, onlyFiles: true, fs: { ...fs, readdir } as unknown as typeof fs };
+  const files = await globby([...SOURCE_FILE_GLOBS, SQL_FILE_GLOB, ...NON_JS_SOURCE_GLOBS], options);
+  // Extension-less files in script zones that start with a shell shebang are shell scripts.
+  const extensionless = (await globby(contract.scripts, options)).filter((f) => !path.posix.basename(f).includes("."));
+  for (const candidate of extensionless) if (!files.includes(candidate) && startsWithShellShebang(path.join(root, candidate))) files.push(candidate);
   for (const [dir, error] of unreadable) {
     const relative = path.relative(root, dir).split(path.sep).join("/");
     if (classifyZone(relative, contract) !== "ignore") onUnreadableDirectory?.(relative, error);
@@ -76,4 +103,28 @@ export async function discoverFiles(root: string, contract: Contract, onUnreadab
     .filter((relative) => classifyZone(relative, contract) !== "ignore")
     .sort()
     .map((relative) => path.join(root, relative));
+}
+
+/** Shell programs named by a shebang (`#!/bin/sh`, `#!/usr/bin/env bash`). */
+const SHELL_SHEBANG = /^#!\s*(?:\S*\/)?(?:env\s+(?:-\S+\s+)*)?(?:sh|bash|dash|ash|zsh|ksh)\b/;
+
+/** True when the text starts with a shell shebang line. */
+export function hasShellShebang(text: string): boolean {
+  return SHELL_SHEBANG.test(text);
+}
+
+/** True when the file's first bytes are a shell shebang (reads at most 128 bytes; false when unreadable). */
+function startsWithShellShebang(file: string): boolean {
+  try {
+    const fd = openSync(file, "r");
+    try {
+      const buffer = Buffer.alloc(128);
+      const read = readSync(fd, buffer, 0, 128, 0);
+      return hasShellShebang(buffer.subarray(0, read).toString("latin1"));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }

@@ -18,7 +18,9 @@ import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import type { FactsProblem } from "./facts/types.js";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import plugin, { allRulesAtError } from "./index.js";
-import { discoverFiles, SOURCE_FILE_GLOBS } from "./discover.js";
+import { discoverFiles, hasShellShebang, nonJsSourceKind, SOURCE_FILE_GLOBS } from "./discover.js";
+import { checkNonJsSource } from "./sources/index.js";
+import { readSourceText } from "./source-text.js";
 import { classifyZone, type Zone } from "./zones.js";
 import { fileRole } from "./roles.js";
 import { decodeSourceBytes, MAX_SOURCE_BYTES } from "./source-text.js";
@@ -26,6 +28,7 @@ import { checkSqlText, checksSqlIn } from "../rules/no-destructive-sql.js";
 import { checkStaleAllowlist } from "./checks/no-stale-allowlist.js";
 import { type BaseContract, checkContractExpansion } from "./checks/no-contract-expansion.js";
 import { type ChangedFiles, changedScope } from "./changed.js";
+import { checkDeployPipelineOrder } from "./checks/deploy-pipeline-order.js";
 
 /** One finding, as in the JSON report of SPEC §4. Lines and columns are 1-based; columns in UTF-16 code units. */
 export interface Finding {
@@ -69,7 +72,7 @@ export interface ScanOptions {
 /** What a scan found. */
 export interface ScanResult {
   findings: Finding[];
-  /** Number of files scanned (JavaScript/TypeScript and SQL). */
+  /** Number of files scanned (JavaScript/TypeScript, SQL, and the non-JavaScript sources of src/sources/). */
   files: number;
 }
 
@@ -102,7 +105,9 @@ function scannerConfig(options: ScanOptions): Linter.Config[] {
 
 /** Severity of `parse-error` (SPEC §6.13): error in script zones, allowlisted, deploy and deprecated files; warning elsewhere. */
 function parseErrorSeverity(repoPath: string, zone: Zone, options: ScanOptions): "error" | "warning" {
-  return fileRole(repoPath, zone, options.contract, options.root) === "other" ? "warning" : "error";
+  // A package.json with an allowlisted script (`package.json#db:push`, §6.4) holds a mutation script.
+  const allowlistedScripts = Object.keys(options.contract.mutationScripts).some((key) => key.startsWith(`${repoPath}#`));
+  return fileRole(repoPath, zone, options.contract, options.root) === "other" && !allowlistedScripts ? "warning" : "error";
 }
 
 function wholeFile(ruleId: string, severity: Finding["severity"], file: string, message: string, line = 1, column = 1): Finding {
@@ -138,6 +143,21 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
   if ("problem" in decoded) return [parseError(decoded.problem)];
   const { text } = decoded;
   try {
+    const sourceKind = nonJsSourceKind(repoPath, hasShellShebang(text));
+    if (sourceKind !== undefined) {
+      const readText = (other: string): string | undefined => {
+        const read = readSourceText(other);
+        return "text" in read ? read.text : undefined;
+      };
+      const result = checkNonJsSource(sourceKind, text, repoPath, options, readText);
+      return [
+        ...result.findings,
+        ...result.errors.map((e) => {
+          const at = lineColumnAt(text, e.offset);
+          return parseError(e.message, at.line, at.column);
+        }),
+      ];
+    }
     if (file.endsWith(".sql")) {
       if (!checksSqlIn(zone)) return [];
       return checkSqlText(text).map((f) => {
@@ -194,7 +214,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   });
   // The repository facts, built once for the run and shared by every rule (getRepoFacts returns this
   // instance while it is registered); modules are parsed lazily, each file read once.
-  const facts = createRepoFacts(options.root, options.contract, { files: files.filter((f) => !f.endsWith(".sql")) });
+  const facts = createRepoFacts(options.root, options.contract, { files: files.filter((f) => nonJsSourceKind(toRepoPath(options.root, f), true) === undefined && !f.endsWith(".sql")) });
   const unregister = registerScanFacts(facts);
   try {
     const linter = new Linter({ configType: "flat", cwd: options.root });
@@ -211,6 +231,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (options.contractFile !== undefined) {
       const text = await readFile(options.contractFile, "utf8").catch(() => "");
       findings.push(...checkStaleAllowlist(options.root, options.contract, options.contractFile, text));
+      findings.push(...checkDeployPipelineOrder(options.root, options.contract, options.contractFile, text));
     }
     // Whole-repository checks run as in a full scan; with --changed only their findings on covered files are kept.
     const kept = scope === undefined ? findings : findings.filter((f) => scope.has(path.resolve(options.root, f.file)));

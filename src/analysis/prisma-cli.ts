@@ -11,7 +11,7 @@
  * parentheses); back quotes, substitutions inside double quotes and heredocs are not read.
  *
  * Runners (each may be preceded by `VAR=1` assignments, `env [-i] [-u X] VAR=1`, `cross-env`, `dotenv
- * [-e file] --`, `exec`, `time`, `nohup`, `command`, and may be wrapped in `sh -c '...'` / `bash -c`):
+ * [-e file] --` (or `dotenv-cli`, `dotenv-flow`), `exec`, `time`, `nohup`, `command`, and may be wrapped in `sh -c '...'` / `bash -c`):
  * `prisma`, `prisma@<version>`, `@prisma/cli`, any path ending in `node_modules/.bin/prisma`,
  * `node <...>/node_modules/prisma/build/index.js`, `npx [--yes|-y|--no-install|-p pkg|...]`,
  * `npx -c '<command>'`, `pnpm [--filter x|-C dir|-r|-w ...] (exec|dlx)?`, `pnpx`,
@@ -64,6 +64,8 @@ export const PRISMA_WRITE_COMMANDS: ReadonlySet<string> = new Set([
 
 /** Text that stands for a template hole inside a command line (a private-use character). */
 const HOLE = "\uE000";
+/** The character that stands for an unknown part of a word (a template hole, a shell expansion). */
+export const COMMAND_HOLE = HOLE;
 /** How a hole is shown in `args`. */
 const HOLE_TEXT = "${…}";
 const UNKNOWN_WORD = "<unknown>";
@@ -313,7 +315,7 @@ function locatePrisma(words: readonly Word[]): Located {
       i = skipOptions(words, i + 1, ENV_VALUE_FLAGS);
       continue;
     }
-    if (program === "dotenv" || program === "dotenv-cli") {
+    if (program === "dotenv" || program === "dotenv-cli" || program === "dotenv-flow") {
       const dashes = words.findIndex((x, j) => j > i && !x.hole && x.text === "--");
       i = dashes > 0 ? dashes + 1 : skipOptions(words, i + 1, DOTENV_VALUE_FLAGS);
       continue;
@@ -479,6 +481,32 @@ function commandsOf(words: readonly Word[], depth: number): PrismaCommand[] {
 
 function parseLine(commandLine: string, depth: number): PrismaCommand[] {
   return simpleCommands(commandLine).flatMap((words) => commandsOf(words, depth));
+}
+
+/** One word of a simple command that a shell parser already split (src/sources/shell.ts). */
+export interface CommandWord {
+  /** The word without quotes; unknown parts as COMMAND_HOLE. */
+  text: string;
+  hole: boolean;
+  /** Offset of the word in its text, when known. */
+  offset?: number | undefined;
+}
+
+/**
+ * The Prisma CLI commands of one simple command that a shell parser already split into words (the
+ * program first; `VAR=1` prefixes may be left out): the same runners, wrappers and commands as
+ * `parsePrismaCommands`. `offset` is the first word's.
+ * @returns the Prisma invocations of the command (several only through `sh -c '...'`); `[]` when none.
+ */
+export function prismaCommandsOfWords(words: readonly CommandWord[]): PrismaCommand[] {
+  try {
+    return commandsOf(
+      words.map((w) => ({ text: w.text, hole: w.hole, offset: w.offset })),
+      0,
+    );
+  } catch {
+    return [];
+  }
 }
 
 /**

@@ -21,6 +21,12 @@ export interface ScannerOnlyCheck {
 /** Every scanner-only check, sorted by name. */
 export const SCANNER_ONLY_CHECKS: readonly ScannerOnlyCheck[] = [
   {
+    name: "deploy-pipeline-order",
+    description:
+      "the contract's `deployPipeline.script` in the root `package.json` missing a step, running steps out of order or in parallel, or running another script or command between two steps (followed through `&&`/`;`, `npm run`/`pnpm`/`yarn`, `run-s`/`npm-run-all`, nested scripts and `pre`/`post` hooks), reported at the script's value",
+    severity: "error",
+  },
+  {
     name: "no-contract-expansion",
     description:
       "with `--base`: every widening of the contract since a git ref, at its key in the contract; warnings with `--allow-expansion`",

@@ -2,7 +2,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { describe, expect, it } from "vitest";
 import { callsWithScopes, type VisitedCall } from "../estree.js";
-import { getPrismaCliCall, parsePrismaCommands, type PrismaCommand } from "../../src/analysis/prisma-cli.js";
+import { COMMAND_HOLE, getPrismaCliCall, parsePrismaCommands, prismaCommandsOfWords, type PrismaCommand } from "../../src/analysis/prisma-cli.js";
 
 type Visited = VisitedCall;
 
@@ -403,5 +403,32 @@ console.log("run prisma migrate deploy");`;
     const messages = new Linter({ configType: "flat" }).verify(code, config);
     expect(messages.filter((m) => m.fatal)).toEqual([]);
     expect(found).toEqual(["prisma migrate deploy (write)@3"]);
+  });
+});
+
+describe("prismaCommandsOfWords (words already split by a shell parser)", () => {
+  it("reads the same runners and commands as parsePrismaCommands, with the first word's offset", () => {
+    const words = (line: string): { text: string; hole: boolean; offset: number }[] => {
+      let at = 0;
+      return line.split(" ").map((text) => {
+        const offset = line.indexOf(text, at);
+        at = offset + text.length;
+        return { text, hole: false, offset };
+      });
+    };
+    expect(prismaCommandsOfWords(words("npx prisma db push --accept-data-loss"))).toEqual([{ command: "prisma db push", write: true, args: ["--accept-data-loss"], offset: 0 }]);
+    expect(prismaCommandsOfWords(words("env A=1 pnpm exec prisma migrate dev"))).toEqual([{ command: "prisma migrate dev", write: false, args: [], offset: 0 }]);
+    expect(prismaCommandsOfWords(words("npm run db:push"))).toEqual([]);
+    expect(prismaCommandsOfWords([])).toEqual([]);
+  });
+
+  it("fails closed on an unknown command word", () => {
+    expect(prismaCommandsOfWords([{ text: "prisma", hole: false }, { text: "migrate", hole: false }, { text: COMMAND_HOLE, hole: true }])[0]).toMatchObject({ command: "prisma migrate <unknown>", write: true });
+  });
+});
+
+describe("parsePrismaCommands: dotenv-flow (seen in dubinc/dub apps/web/package.json)", () => {
+  it("unwraps dotenv-flow -e .env -- like dotenv", () => {
+    expect(parsePrismaCommands("dotenv-flow -e .env -- prisma db push --schema=./prisma/schema")[0]).toMatchObject({ command: "prisma db push", write: true });
   });
 });

@@ -60,6 +60,8 @@ describe("contract-scan init on fixtures/example-app", () => {
     expect(draft.dbClients).toEqual(["@prisma/client", ".prisma/client", "pg"]);
     expect(draft.deployScript).toBe("scripts/deploy-db.js");
     expect(draft.mutationScripts).toEqual({
+      // A package script that runs a Prisma CLI write (SPEC §6.4 key).
+      "package.json#db:push": { operations: ["prisma db push"] },
       // TRUNCATE through $executeRawUnsafe with a table in a variable: no table can be named, so no `tables`.
       "scripts/cleanup-demo-data.ts": { operations: ["deleteMany", "executeRaw"] },
       "scripts/deploy-db.js": { operations: ["prisma migrate deploy"] },
@@ -101,9 +103,17 @@ describe("contract-scan init on fixtures/example-app", () => {
     // Choice: init drafts the allowlist, not fixes. What remains are the example's deliberate
     // violations of other rules, which a contract cannot (and must not) silence:
     expect(remaining).toEqual([
+      // Non-code sources (SPEC §6.4): init drafts package.json scripts only; the workflow's bypass env and
+      // Prisma commands, the Dockerfile's migrate deploy and the shell script stay for a person to decide.
+      "no-bypass-env .github/workflows/release.yml:7",
+      "no-direct-prisma-cli .github/workflows/release.yml:15",
+      "no-direct-prisma-cli .github/workflows/release.yml:18",
+      "no-direct-prisma-cli Dockerfile:8",
       // prisma db push from application code: init lists only script-zone files (allowlisting an app
       // file would put its every write under mutation-scope); the person moves the command or lists it.
       "no-direct-prisma-cli lib/admin-tools.ts:6",
+      // CI=true set in a package script that runs a mutation script.
+      "no-bypass-env package.json:7",
       // a file that does not parse: its writes cannot be drafted, and it is an error in a script zone.
       "parse-error scripts/broken-migration-helper.ts:3",
       // scripts with no CI guard (the draft proposes none), including report-usage.ts, a reader that
@@ -123,6 +133,8 @@ describe("contract-scan init on fixtures/example-app", () => {
       "deploy-script-only-migrates scripts/deploy-db.js:11",
       "require-ci-guard scripts/report-usage.ts:2",
       "require-ci-guard scripts/reset-demo-bookings.ts:2",
+      "no-bypass-env scripts/reset-local-db.sh:4",
+      "no-direct-prisma-cli scripts/reset-local-db.sh:6",
       "no-destructive-sql scripts/reset-views.sql:3",
       // CI=true set in code can never be allowed.
       "no-bypass-env scripts/run-e2e.js:7",

@@ -1,0 +1,118 @@
+/**
+ * deploy-pipeline-order (SPEC §3 group B, scanner only, §6.12): the contract's `deployPipeline: { script,
+ * steps }` against the root `package.json`. What running `script` actually runs is expanded once, by
+ * src/sources/npm-scripts.ts (the same npm-run chain the `CI=true` check follows): `&&`/`;` chains,
+ * `npm run`/`pnpm`/`yarn`, `run-s`/`npm-run-all -s`, nested scripts, and npm's `pre`/`post` hooks. Then:
+ * - a step that never runs (or is not a script of the package.json) is missing;
+ * - a step that runs before a step the contract puts ahead of it is out of order;
+ * - a step that runs in a parallel group (`run-p`, `npm-run-all -p`) has no order;
+ * - another script or command that runs between two steps is an extra step.
+ * One finding each, at the script's value in package.json; a `deployPipeline.script` that package.json
+ * lacks (or a missing/unreadable package.json) is one finding at that key of the contract (§6.3).
+ *
+ * A script that is not a step but runs steps (a wrapper) is looked through; the scripts and commands a
+ * step runs itself belong to that step. A step that runs again right after itself (npm's `predeploy` hook
+ * followed by an explicit `npm run predeploy`) is in order. Commands before the first step or after the
+ * last are not between steps. `echo`, `printf`, `true` and `:` print or do nothing and never count.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { findNodeAtLocation, parseTree } from "jsonc-parser";
+import { type Contract, contractKeyLocation, lineColumnAt, toRepoPath } from "../contract.js";
+import { PLUGIN_NAMESPACE } from "../create-rule.js";
+import type { Finding } from "../scanner.js";
+import { expandScriptRun, type ScriptRun } from "../sources/npm-scripts.js";
+import { readPackageJson } from "../sources/package-json.js";
+
+/** The rule id of this check. */
+export const DEPLOY_PIPELINE_ORDER_RULE = `${PLUGIN_NAMESPACE}/deploy-pipeline-order`;
+
+/** Commands that only print or do nothing: never an extra step. */
+const HARMLESS = new Set(["echo", "printf", "true", ":"]);
+
+/** What runs, flattened: a step, or something else (a script that runs no step, or a command). */
+type Event = { step: string; parallel: boolean } | { other: string };
+
+function containsStep(run: ScriptRun, steps: ReadonlySet<string>): boolean {
+  return run.steps.some((s) => !("command" in s) && (steps.has(s.name) || containsStep(s, steps)));
+}
+
+function flatten(runs: readonly ScriptRun[], steps: ReadonlySet<string>, root: string, events: Event[]): void {
+  for (const run of runs) {
+    if (steps.has(run.name)) {
+      events.push({ step: run.name, parallel: run.parallel });
+      continue;
+    }
+    if ((run.name === root && run.hook === undefined) || containsStep(run, steps)) {
+      for (const step of run.steps) {
+        if ("command" in step) {
+          const program = step.command.words[0]?.text ?? "";
+          if (!HARMLESS.has(program)) events.push({ other: step.command.words.map((w) => w.text).join(" ") });
+        } else flatten([step], steps, root, events);
+      }
+      continue;
+    }
+    events.push({ other: `npm run ${run.name}` });
+  }
+}
+
+/**
+ * The order findings for a contract's `deployPipeline`.
+ * @param root absolute repository root (its `package.json` is read).
+ * @param contractFile absolute path of the contract file, or undefined with the defaults (then nothing is checked).
+ * @param contractText the contract file's text (for key positions).
+ */
+export function checkDeployPipelineOrder(root: string, contract: Contract, contractFile: string | undefined, contractText: string): Finding[] {
+  const pipeline = contract.deployPipeline;
+  if (!pipeline || contractFile === undefined) return [];
+  const findings: Finding[] = [];
+  const atContract = (message: string): Finding[] => {
+    const { line, column } = contractKeyLocation(contractText, ["deployPipeline", "script"]);
+    return [{ ruleId: DEPLOY_PIPELINE_ORDER_RULE, severity: "error", file: toRepoPath(root, contractFile), line, column, endLine: line, endColumn: column, message }];
+  };
+  let text: string;
+  try {
+    text = readFileSync(path.join(root, "package.json"), "utf8");
+  } catch {
+    return atContract(`deployPipeline.script "${pipeline.script}" cannot be checked: there is no package.json at the repository root. Add the script there, or remove deployPipeline.`);
+  }
+  const { scripts } = readPackageJson(text, "package.json");
+  if (!Object.hasOwn(scripts, pipeline.script)) {
+    return atContract(`package.json has no script "${pipeline.script}" (deployPipeline.script): the deploy pipeline is not enforced. Add the script that runs ${pipeline.steps.join(" -> ")}, or fix the name.`);
+  }
+  const tree = parseTree(text);
+  const valueNode = tree ? findNodeAtLocation(tree, ["scripts", pipeline.script]) : undefined;
+  const start = lineColumnAt(text, valueNode?.offset ?? 0);
+  const end = lineColumnAt(text, (valueNode?.offset ?? 0) + (valueNode?.length ?? 0));
+  const report = (message: string): void => {
+    findings.push({ ruleId: DEPLOY_PIPELINE_ORDER_RULE, severity: "error", file: "package.json", line: start.line, column: start.column, endLine: end.line, endColumn: end.column, message });
+  };
+  const order = `the contract's order is ${pipeline.steps.join(" -> ")}`;
+  const stepSet = new Set(pipeline.steps);
+  const events: Event[] = [];
+  flatten(expandScriptRun(scripts, pipeline.script), stepSet, pipeline.script, events);
+  // A step that runs again right after itself is still in order.
+  const deduped = events.filter((e, i) => !("step" in e) || !(i > 0 && "step" in (events[i - 1] as Event) && (events[i - 1] as { step: string }).step === e.step));
+
+  for (const step of pipeline.steps) {
+    if (!Object.hasOwn(scripts, step)) report(`deploy pipeline step "${step}" is not a script of package.json, so "${pipeline.script}" cannot run it (${order}). Add the script, or fix the step's name in the contract.`);
+    else if (!deduped.some((e) => "step" in e && e.step === step)) report(`"${pipeline.script}" never runs the deploy pipeline step "${step}" (${order}). Run it with npm run ${step} in its place.`);
+  }
+  let previous: { step: string; index: number } | undefined;
+  let between: string[] = [];
+  for (const event of deduped) {
+    if ("other" in event) {
+      if (previous) between.push(event.other);
+      continue;
+    }
+    if (event.parallel) report(`"${pipeline.script}" runs the deploy pipeline step "${event.step}" in a parallel group, so nothing orders it (${order}). Run the steps one after another (&&, run-s).`);
+    const index = pipeline.steps.indexOf(event.step);
+    if (previous) {
+      for (const other of between) report(`"${other}" runs between the deploy pipeline steps "${previous.step}" and "${event.step}" (${order}). Move it into a step, before the first step or after the last.`);
+      if (index < previous.index) report(`"${pipeline.script}" runs the deploy pipeline step "${event.step}" after "${previous.step}" (${order}). Put the steps in the contract's order.`);
+    }
+    between = [];
+    previous = { step: event.step, index };
+  }
+  return findings;
+}

@@ -1,0 +1,78 @@
+/**
+ * The scanner's entry to the non-JavaScript sources (SPEC §3 group A rows of `no-bypass-env` and
+ * `no-direct-prisma-cli`, §6.4, §6.6, §6.13): reads a `package.json`, workflow, shell script or
+ * Dockerfile with its extractor and turns what it extracted into findings (src/sources/findings.ts).
+ * A file that does not parse gives its problems back for `parse-error` findings; nothing throws.
+ */
+import path from "node:path";
+import type { Contract } from "../contract.js";
+import type { NonJsSourceKind } from "../discover.js";
+import { getRepoFacts } from "../facts/repo-facts.js";
+import type { Finding } from "../scanner.js";
+import { readDockerfile } from "./dockerfile.js";
+import { type SourceBlock, type SourceContext, sourceFindings } from "./findings.js";
+import { readPackageJson } from "./package-json.js";
+import { readShellScript } from "./shell-script.js";
+import { readWorkflow } from "./workflow.js";
+
+/** CI configuration (SPEC §6.6): setting `CI=true` there is exempt. */
+export function isCiConfiguration(repoPath: string): boolean {
+  return repoPath.startsWith(".github/workflows/") || repoPath === ".gitlab-ci.yml" || repoPath.startsWith(".circleci/");
+}
+
+/** The scripts of the package.json in `dir` (repository-relative), for `npm run` chains of other sources. */
+function packageScripts(root: string, dir: string, readText: (file: string) => string | undefined): Record<string, string> | undefined {
+  const text = readText(path.join(root, dir, "package.json"));
+  return text === undefined ? undefined : readPackageJson(text, path.posix.join(dir, "package.json")).scripts;
+}
+
+/**
+ * Checks one non-JavaScript source.
+ * @param kind what the file is (`nonJsSourceKind`).
+ * @param text the file's decoded text.
+ * @param repoPath its repository-relative path.
+ * @param readText reads another file of the repository (absolute path), undefined when unreadable.
+ * @returns the findings, and the problems that make (part of) the file unreadable: message and UTF-16 offset.
+ */
+export function checkNonJsSource(
+  kind: NonJsSourceKind,
+  text: string,
+  repoPath: string,
+  options: { root: string; contract: Contract },
+  readText: (file: string) => string | undefined,
+): { findings: Finding[]; errors: { message: string; offset: number }[] } {
+  const dir = path.posix.dirname(repoPath);
+  let blocks: SourceBlock[] = [];
+  let errors: { message: string; offset: number }[] = [];
+  let scripts: Record<string, string> | undefined;
+  let cwd = dir === "." ? "" : dir;
+  if (kind === "package-json") {
+    const read = readPackageJson(text, repoPath);
+    ({ blocks, errors, scripts } = read);
+  } else if (kind === "workflow") {
+    ({ blocks, errors } = readWorkflow(text, repoPath));
+    cwd = "";
+    scripts = packageScripts(options.root, "", readText);
+  } else if (kind === "dockerfile") {
+    ({ blocks, errors } = readDockerfile(text, repoPath));
+    scripts = packageScripts(options.root, cwd, readText);
+  } else {
+    const read = readShellScript(text, repoPath);
+    if ("error" in read) errors = [read.error];
+    else blocks = read.blocks;
+    // Shell scripts usually run from the repository root (`./scripts/deploy.sh`).
+    cwd = "";
+    scripts = packageScripts(options.root, "", readText);
+  }
+  const context: SourceContext = {
+    root: options.root,
+    contract: options.contract,
+    file: repoPath,
+    text,
+    ciConfig: isCiConfiguration(repoPath),
+    cwd,
+    scripts,
+    facts: getRepoFacts(options.root, options.contract),
+  };
+  return { findings: sourceFindings(blocks, context), errors };
+}

@@ -1,0 +1,168 @@
+/**
+ * Which `package.json` scripts a command runs, and in which order (SPEC §3 `deploy-pipeline-order`,
+ * §6.6 "through `npm run` of a script that does"). One expansion of the npm-run chain, used by the
+ * `CI=true` check of the non-JavaScript sources and by `deploy-pipeline-order`.
+ *
+ * A simple command runs package scripts when it is `npm run <s>` / `npm run-script <s>` (also `npm test`,
+ * `npm start`, `npm stop`, `npm restart`), `pnpm [run] <s>`, `yarn [run] <s>`, `bun run <s>`, `run-s`,
+ * `run-p` or `npm-run-all` (`-s`/`--serial`/`--sequential` groups run in order, `-p`/`--parallel` groups
+ * do not; `build:*` globs are matched with `:` as the separator, as npm-run-all does). Leading `VAR=1`,
+ * `env`, `cross-env`, `npx`/`pnpm exec` wrappers are skipped. A command for another package (`npm -w x`,
+ * `--prefix`, `pnpm --filter`, `yarn workspace`) is not followed.
+ *
+ * Running a script `s` runs `pre<s>`, `s`, `post<s>` when they exist (npm semantics, applied to every
+ * runner: the contract's pipeline is an npm script); a hook does not get hooks of its own.
+ */
+import picomatch from "picomatch";
+import type { CommandWord } from "../analysis/prisma-cli.js";
+import { parseShell, type ShellCommand } from "./shell.js";
+
+/** Scripts a command runs: groups in order; the scripts of a `parallel` group run at the same time. */
+export interface ScriptGroup {
+  scripts: string[];
+  parallel: boolean;
+}
+
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+const WRAPPERS = new Set(["env", "cross-env", "cross-env-shell", "time", "nohup", "exec", "command"]);
+const NPM_SCRIPT_COMMANDS = new Set(["test", "t", "tst", "start", "stop", "restart"]);
+const NPM_RUN = new Set(["run", "run-script", "rum", "urn"]);
+/** pnpm / yarn / bun commands that are not package scripts (`pnpm install` is no script). */
+const PM_BUILTINS = new Set([
+  "add", "install", "i", "remove", "rm", "uninstall", "update", "up", "upgrade", "exec", "dlx", "x", "create", "init", "link", "unlink",
+  "publish", "pack", "list", "ls", "why", "outdated", "audit", "config", "set", "cache", "store", "env", "info", "workspace", "workspaces",
+  "import", "rebuild", "prune", "fetch", "patch", "deploy", "licenses", "root", "bin", "setup", "global", "node", "dedupe", "plugin", "version",
+]);
+
+function programName(text: string): string {
+  return text.slice(Math.max(text.lastIndexOf("/"), text.lastIndexOf("\\")) + 1).replace(/\.(cmd|exe)$/i, "");
+}
+
+/** Index of the first word after leading assignments, env wrappers (with their options) and `npx`/`pnpm exec`. */
+function programIndex(words: readonly CommandWord[]): number {
+  let i = 0;
+  while (i < words.length) {
+    const w = words[i] as CommandWord;
+    if (w.hole) return i;
+    const name = programName(w.text);
+    if (ASSIGNMENT.test(w.text) || (i > 0 && w.text.startsWith("-") && WRAPPERS.has(programName(words[i - 1]?.text ?? "")))) i += 1;
+    else if (WRAPPERS.has(name) || name === "npx" || name === "pnpx") i += 1;
+    else if ((name === "pnpm" || name === "yarn") && (words[i + 1]?.text === "exec" || words[i + 1]?.text === "dlx")) i += 2;
+    else return i;
+  }
+  return i;
+}
+
+/** Script names matching an npm-run-all pattern (`build:*`, `lint:**`) among `names`. */
+function matchScripts(pattern: string, names: readonly string[]): string[] {
+  if (!/[*?[\]{}!]/.test(pattern)) return [pattern];
+  const test = picomatch(pattern.replaceAll(":", "/"));
+  return names.filter((n) => test(n.replaceAll(":", "/")));
+}
+
+/**
+ * The package scripts a simple command runs.
+ * @param words the command's words (program first; leading `VAR=1` and wrappers allowed).
+ * @param names the scripts of the package the command runs in (for `pnpm <s>` / `yarn <s>` shorthands and globs).
+ * @returns the groups in order, or undefined when the command runs no package script of this package.
+ */
+export function scriptGroupsOf(words: readonly CommandWord[], names: readonly string[]): ScriptGroup[] | undefined {
+  const start = programIndex(words);
+  const program = words[start];
+  if (!program || program.hole) return undefined;
+  const name = programName(program.text);
+  const rest = words.slice(start + 1);
+  const firstPlain = (from: number): number => rest.findIndex((w, j) => j >= from && !w.text.startsWith("-"));
+  const single = (script: CommandWord | undefined): ScriptGroup[] | undefined =>
+    script && !script.hole ? [{ scripts: [script.text], parallel: false }] : undefined;
+  const otherPackage = rest.some((w) => /^(-w|--workspace|--prefix|-C|--dir|--filter|-F|--cwd|-r|--recursive)(=|$)/.test(w.text) || w.text === "workspace");
+  if (otherPackage) return undefined;
+  if (name === "npm") {
+    const sub = firstPlain(0);
+    const subWord = rest[sub];
+    if (!subWord || subWord.hole) return undefined;
+    if (NPM_SCRIPT_COMMANDS.has(subWord.text)) return [{ scripts: [subWord.text === "t" || subWord.text === "tst" ? "test" : subWord.text], parallel: false }];
+    if (!NPM_RUN.has(subWord.text)) return undefined;
+    return single(rest[firstPlain(sub + 1)]);
+  }
+  if (name === "pnpm" || name === "yarn" || name === "bun") {
+    const sub = firstPlain(0);
+    const subWord = rest[sub];
+    if (!subWord || subWord.hole) return undefined;
+    if (subWord.text === "run" || subWord.text === "run-script") return single(rest[firstPlain(sub + 1)]);
+    if (name === "bun" || PM_BUILTINS.has(subWord.text) || !names.includes(subWord.text)) return undefined;
+    return single(subWord);
+  }
+  if (name === "run-s" || name === "run-p" || name === "npm-run-all") {
+    const groups: ScriptGroup[] = [];
+    let parallel = name === "run-p";
+    for (const w of rest) {
+      if (w.hole) continue;
+      if (w.text === "-s" || w.text === "--serial" || w.text === "--sequential") parallel = false;
+      else if (w.text === "-p" || w.text === "--parallel") parallel = true;
+      else if (w.text.startsWith("-")) continue;
+      else {
+        const last = groups.at(-1);
+        const scripts = matchScripts(w.text, names);
+        if (last && last.parallel === parallel && !w.text.startsWith("-")) last.scripts.push(...scripts);
+        else groups.push({ scripts, parallel });
+      }
+    }
+    return groups.length > 0 ? groups : undefined;
+  }
+  return undefined;
+}
+
+/** One script that runs, with what it runs in turn. */
+export interface ScriptRun {
+  /** The script's name. */
+  name: string;
+  /** "pre"/"post" when npm runs it as the hook of `of`. */
+  hook?: { kind: "pre" | "post"; of: string };
+  /** True when it runs in a parallel group (no order). */
+  parallel: boolean;
+  /** False when the package has no such script. */
+  exists: boolean;
+  /** In order: the scripts and the other commands this script's own text runs (hooks around nested scripts included). */
+  steps: (ScriptRun | { command: ShellCommand })[];
+}
+
+/**
+ * Expands what running a package script does, hooks included, to the depth the scripts go.
+ * @param scripts the package's `scripts` (name -> command line).
+ * @param name the script run (as by `npm run <name>`).
+ * @returns the runs in order: `pre<name>` (if present), `name`, `post<name>` (if present). A script that
+ *   (directly or through others) runs itself again is not expanded a second time; a script whose text does
+ *   not parse has no steps.
+ */
+export function expandScriptRun(scripts: Readonly<Record<string, string>>, name: string, parallel = false, seen: ReadonlySet<string> = new Set()): ScriptRun[] {
+  const hooked = (hookName: string, kind: "pre" | "post"): ScriptRun[] =>
+    Object.hasOwn(scripts, hookName) ? [runOf(scripts, hookName, parallel, seen, { kind, of: name })] : [];
+  return [...hooked(`pre${name}`, "pre"), runOf(scripts, name, parallel, seen), ...hooked(`post${name}`, "post")];
+}
+
+function runOf(scripts: Readonly<Record<string, string>>, name: string, parallel: boolean, seen: ReadonlySet<string>, hook?: ScriptRun["hook"]): ScriptRun {
+  const exists = Object.hasOwn(scripts, name) && typeof scripts[name] === "string";
+  const run: ScriptRun = { name, parallel, exists, steps: [] };
+  if (hook) run.hook = hook;
+  if (!exists || seen.has(name)) return run;
+  const inner = new Set(seen).add(name);
+  const parsed = parseShell(scripts[name] as string);
+  if ("error" in parsed) return run;
+  const names = Object.keys(scripts);
+  for (const item of parsed.items) {
+    if (item.kind !== "command") continue;
+    const groups = scriptGroupsOf(item.words, names);
+    if (!groups) {
+      run.steps.push({ command: item });
+      continue;
+    }
+    for (const group of groups) for (const script of group.scripts) run.steps.push(...expandScriptRun(scripts, script, group.parallel || parallel, inner));
+  }
+  return run;
+}
+
+/** True when `predicate` holds for a command that running `runs` executes, at any depth. */
+export function someCommand(runs: readonly ScriptRun[], predicate: (command: ShellCommand) => boolean): boolean {
+  return runs.some((run) => run.steps.some((step) => ("command" in step ? predicate(step.command) : someCommand([step], predicate))));
+}

@@ -1,0 +1,95 @@
+/**
+ * The shell reader of the non-JavaScript sources (src/sources/shell.ts, mvdan/sh): simple commands with
+ * their words and per-command env, variables set for the rest of the text, and expansions read, with
+ * UTF-16 offsets into the parsed text.
+ */
+import { describe, expect, it } from "vitest";
+import { parseShell, type ShellItem } from "../../src/sources/shell.js";
+
+function items(text: string): ShellItem[] {
+  const parsed = parseShell(text);
+  if ("error" in parsed) throw new Error(parsed.error.message);
+  return parsed.items;
+}
+
+/** A compact view: `command@offset words [env]`, `set@offset NAME=value scope`, `read@offset NAME`. */
+function view(text: string): string[] {
+  return items(text).map((i) => {
+    if (i.kind === "command") return `command@${i.offset} ${i.words.map((w) => (w.hole ? "?" : w.text)).join(" ")}${i.env.length ? ` [${i.env.map((e) => `${e.name}=${e.value}@${e.offset}`).join(" ")}]` : ""}`;
+    if (i.kind === "set") return `set@${i.offset} ${i.name}=${i.value ?? "(naked)"} ${i.scope}`;
+    return `read@${i.offset} ${i.name}`;
+  });
+}
+
+describe("parseShell", () => {
+  it("returns nothing for empty text and comments", () => {
+    expect(view("")).toEqual([]);
+    expect(view("# SKIP_X=1 npx prisma db push\n")).toEqual([]);
+  });
+
+  it("splits &&, ||, ;, pipes and newlines into simple commands, with offsets", () => {
+    const line = "npm ci && npx prisma db push || echo failed; prisma generate | tee log\nprisma migrate dev";
+    expect(view(line)).toEqual([
+      "command@0 npm ci",
+      `command@${line.indexOf("npx")} npx prisma db push`,
+      `command@${line.indexOf("echo")} echo failed`,
+      `command@${line.indexOf("prisma generate")} prisma generate`,
+      `command@${line.indexOf("tee")} tee log`,
+      `command@${line.indexOf("prisma migrate dev")} prisma migrate dev`,
+    ]);
+  });
+
+  it("reads VAR=1 cmd and env / cross-env NAME=value as env of that command only", () => {
+    expect(view("SKIP_DB_CHECK=1 npm run build")).toEqual(["command@0 npm run build [SKIP_DB_CHECK=1@0]"]);
+    expect(view("env -i CI=true node x.js")).toEqual(["command@0 env -i CI=true node x.js [CI=true@7]"]);
+    expect(view("npx cross-env BYPASS_X=yes tsx s.ts")).toEqual(["command@0 npx cross-env BYPASS_X=yes tsx s.ts [BYPASS_X=yes@14]"]);
+  });
+
+  it("reads docker/podman run -e NAME=value, --env NAME, --env=NAME=value as env of that command", () => {
+    const line = 'docker run --rm -e SKIP_MIGRATION="true" --env BYPASS_X --env=ALLOW_Y=1 -p 80:80 img';
+    const at = (s: string): number => line.indexOf(s);
+    expect(view(line)).toEqual([
+      `command@0 docker run --rm -e SKIP_MIGRATION=true --env BYPASS_X --env=ALLOW_Y=1 -p 80:80 img [SKIP_MIGRATION=true@${at("SKIP")} BYPASS_X=undefined@${at("BYPASS")} ALLOW_Y=1@${at("ALLOW")}]`,
+    ]);
+    expect(view("docker build -e SKIP_X=1 .")).toEqual(["command@0 docker build -e SKIP_X=1 ."]);
+  });
+
+  it("reads export, declare -x and a lone assignment as set for the rest of the text", () => {
+    expect(view("export CI=true SKIP_A\ndeclare -x B=2\nC=3")).toEqual([
+      "set@7 CI=true rest",
+      "set@15 SKIP_A=(naked) rest",
+      "set@33 B=2 rest",
+      "set@37 C=3 rest",
+    ]);
+  });
+
+  it("reads $X, ${X} and ${X:-d} as reads, also inside double quotes, but not inside single quotes", () => {
+    expect(view(`echo $SKIP_A "\${SKIP_B:-0}" '$SKIP_C'`)).toEqual(["command@0 echo ? ? $SKIP_C", "read@5 SKIP_A", "read@14 SKIP_B"]);
+  });
+
+  it("does not read a name that is only mentioned in a string", () => {
+    // Choice: `echo "SKIP_X is not set"` neither sets nor reads SKIP_X; a bypass name in prose is silent.
+    expect(view('echo "SKIP_X is not set"')).toEqual(["command@0 echo SKIP_X is not set"]);
+  });
+
+  it("reads commands inside functions, if/for/case bodies and $(...), and bash-only syntax", () => {
+    const text = "function main {\n  arr=(1 2)\n  if [[ -n $x ]]; then npx prisma migrate reset --force; fi\n}\nv=$(prisma db seed)\n";
+    expect(view(text)).toEqual([
+      `set@${text.indexOf("arr")} arr=\uE000 rest`,
+      `read@${text.indexOf("$x")} x`,
+      `command@${text.indexOf("npx")} npx prisma migrate reset --force`,
+      `set@${text.indexOf("v=")} v=\uE000 rest`,
+      `command@${text.indexOf("prisma db seed")} prisma db seed`,
+    ]);
+  });
+
+  it("gives UTF-16 offsets after non-ASCII text (mvdan/sh counts bytes)", () => {
+    const text = 'echo "é 😀" && npx prisma db push';
+    expect(view(text)[1]).toBe(`command@${text.indexOf("npx")} npx prisma db push`);
+  });
+
+  it("returns the first syntax error with its offset", () => {
+    const parsed = parseShell("echo ok\necho 'unterminated");
+    expect(parsed).toEqual({ error: { message: expect.stringContaining("without closing quote") as unknown, offset: 13 } });
+  });
+});
