@@ -39,6 +39,7 @@ import { createRule } from "../src/create-rule.js";
 import { getCalleeName, getPropertyName, getStaticString, skipTypeWrappers } from "../src/analysis/ast.js";
 import { repoFactsFor } from "../src/analysis/imported-writes.js";
 import type { RepoFacts } from "../src/facts/types.js";
+import { scopeAt } from "../src/facts/module-analysis.js";
 import { getFileContext } from "../src/settings.js";
 
 export type MessageId = "noFingerprint";
@@ -70,18 +71,6 @@ function isFunctionNode(node: TSESTree.Node): node is FunctionNode {
 
 function isClassNode(node: TSESTree.Node): node is ClassNode {
   return node.type === AST_NODE_TYPES.ClassDeclaration || node.type === AST_NODE_TYPES.ClassExpression;
-}
-
-/** The scope of a node in a module parsed outside ESLint, as `sourceCode.getScope` finds it. */
-function scopeFinder(scopeManager: ScopeManager): (node: TSESTree.Node) => Scope {
-  return (node) => {
-    const inner = node.type !== AST_NODE_TYPES.Program;
-    for (let n: TSESTree.Node | undefined = node; n; n = n.parent) {
-      const scope = scopeManager.acquire(n, inner);
-      if (scope) return (scope.type === "function-expression-name" ? scope.childScopes[0] : scope) as Scope;
-    }
-    return scopeManager.scopes[0] as Scope;
-  };
 }
 
 /** The name a function or class is known by where it is written (declaration, `const x =`, method, property). */
@@ -164,7 +153,7 @@ class FingerprintAnalysis {
   private viewOf(file: string): ModuleView | undefined {
     if (!this.views.has(file)) {
       const parsed = this.facts.parsedModule?.(file);
-      this.views.set(file, parsed ? { file, program: parsed.ast, scopeManager: parsed.scopeManager, scopeOf: scopeFinder(parsed.scopeManager) } : null);
+      this.views.set(file, parsed ? { file, program: parsed.ast, scopeManager: parsed.scopeManager, scopeOf: (node) => scopeAt(parsed.scopeManager, node) } : null);
     }
     return this.views.get(file) ?? undefined;
   }

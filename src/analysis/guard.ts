@@ -44,6 +44,7 @@ import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescr
 import type { Contract } from "../contract.js";
 import { getCalleeName, getConstInitializer, getKeyName, getPropertyName, getStaticString, skipTypeWrappers } from "./ast.js";
 import { isEnvObject } from "./env-access.js";
+import { scopeAt } from "../facts/module-analysis.js";
 
 type Scope = TSESLint.Scope.Scope;
 type ScopeManager = TSESLint.Scope.ScopeManager;
@@ -1061,18 +1062,6 @@ function setParents(node: TSESTree.Node, parent: TSESTree.Node | undefined, visi
   }
 }
 
-/** The scope of a node, as ESLint's `sourceCode.getScope` finds it. */
-function scopeFinder(scopeManager: ScopeManager): (node: TSESTree.Node) => Scope {
-  return (node) => {
-    const inner = node.type !== AST_NODE_TYPES.Program;
-    for (let n: TSESTree.Node | undefined = node; n; n = n.parent) {
-      const scope = scopeManager.acquire(n, inner);
-      if (scope) return (scope.type === "function-expression-name" ? scope.childScopes[0] : scope) as Scope;
-    }
-    return scopeManager.scopes[0] as Scope;
-  };
-}
-
 /** A parsed module, ready for `analyzeGuards`. */
 export interface ParsedModule {
   program: TSESTree.Program;
@@ -1092,7 +1081,7 @@ export function parseModule(text: string, filePath = "module.ts"): ParsedModule 
   const program = ast as TSESTree.Program;
   setParents(program, undefined, visitorKeys as Record<string, readonly string[] | undefined>);
   const manager = scopeManager as unknown as ScopeManager;
-  return { program, scopeManager: manager, scopeOf: scopeFinder(manager), text };
+  return { program, scopeManager: manager, scopeOf: (node) => scopeAt(manager, node), text };
 }
 
 /** `analyzeGuards` on a module's text (for modules other than the linted file, and for tests). */
