@@ -2,6 +2,7 @@
  * The scanner's entry to the non-JavaScript sources (SPEC §3 group A rows of `no-bypass-env` and
  * `no-direct-prisma-cli`, §6.4, §6.6, §6.13): reads a `package.json`, workflow, shell script or
  * Dockerfile with its extractor and turns what it extracted into findings (src/sources/findings.ts).
+ * `contract-scan init` reads the same way (`readNonJsSource`, then `sourceUses`) to draft the allowlist.
  * A file that does not parse gives its problems back for `parse-error` findings; nothing throws.
  */
 import path from "node:path";
