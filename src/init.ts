@@ -13,39 +13,52 @@
  * - `mutationScripts`: every file in a script zone that writes, with its operations and, where
  *   `mutation-scope` can check them, its tables and columns (a table whose payload cannot be read, or
  *   that is written through an imported function, gets `"*"`; a script with a write whose table cannot be
- *   named, or with a nested relation write, gets no `tables` at all: any table); also every
- *   `package.json` script that runs a Prisma CLI write (`package.json#<name>`, SPEC §6.4).
- * - `deployScript`: the one script that runs `prisma migrate deploy`, if exactly one does.
+ *   named, or with a nested relation write, gets no `tables` at all: any table); also every place in
+ *   the non-JavaScript sources that runs a Prisma CLI write, with those commands (SPEC §6.4 keys:
+ *   `package.json#<script>` of any package.json, keyed with its folder as `apps/web/package.json#db:push`;
+ *   the path of a workflow, Dockerfile or shell script). These are read by the scanner's own source
+ *   readers (src/sources/: `readNonJsSource`, `sourceUses`), so the draft lists exactly what
+ *   `no-direct-prisma-cli` reports there. A workflow is drafted like any other place: a release workflow
+ *   is where `prisma migrate deploy` belongs (§6.4), and every entry is listed for review.
+ * - `deployScript`: the one script (JavaScript/TypeScript, in a script zone) that runs
+ *   `prisma migrate deploy`, if exactly one does.
  * - `dbClients`: the defaults plus the database driver packages the repository imports.
  * - `migrations`: the defaults plus folders named `migrations` that the defaults miss (not inside a
  *   script zone: a `scripts/migrations/` data-fix folder is not a migration folder unless a person says
  *   so, SPEC §2).
- * - `bypass.allow`: every bypass name in use, with `"reason": "TODO"`, which validation rejects until a
- *   person writes a reason.
+ * - `bypass.allow`: every bypass name in use, in code and in the non-JavaScript sources, with
+ *   `"reason": "TODO"`, which validation rejects until a person writes a reason.
+ *
+ * Setting `CI=true` where `no-bypass-env` reports it (code, and package.json scripts, shell scripts and
+ * Dockerfiles that run a mutation, SPEC §6.6) cannot be allowlisted: the notes list it for a person.
  *
  * The scan never executes scanned code and reads only; `runInit` writes the draft (and nothing else).
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import * as tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint";
-import { globby } from "globby";
 import type { Command } from "commander";
-import { CONTRACT_FILE_NAME, type Contract, defaultContract, toRepoPath } from "./contract.js";
+import { CONTRACT_FILE_NAME, type Contract, defaultContract, lineColumnAt, type MutationScriptEntry, toRepoPath } from "./contract.js";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
-import { ALWAYS_IGNORED, discoverFiles, SOURCE_FILE_GLOBS } from "./discover.js";
+import { discoverFiles, hasShellShebang, type NonJsSourceKind, nonJsSourceKind, SOURCE_FILE_GLOBS } from "./discover.js";
 import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import { importedWriteListeners, mergeListeners, repoFactsFor } from "./analysis/imported-writes.js";
 import { EXECUTE_RAW, getDatabaseWrite } from "./analysis/mutations.js";
-import { getPrismaCliCall, parsePrismaCommands } from "./analysis/prisma-cli.js";
+import { getPrismaCliCall } from "./analysis/prisma-cli.js";
 import { getPayloadWrites, getSqlTableWrites, NESTED_WRITE_OPERATIONS } from "./analysis/write-payload.js";
 import { envAccessListeners } from "./analysis/env-access.js";
 import { isCiGuardName, matchBypassName, stripFrameworkPrefix } from "./analysis/env-names.js";
 import { getFileContext } from "./settings.js";
 import { classifyZone } from "./zones.js";
 import { DEFAULT_DEPLOY_SCRIPTS } from "./roles.js";
+import type { RepoFacts } from "./facts/types.js";
+import { readNonJsSource } from "./sources/index.js";
+import { sourceUses } from "./sources/findings.js";
+import { readSourceText } from "./source-text.js";
+import noBypassEnv from "../rules/no-bypass-env.js";
 import type { CliIo } from "./cli.js";
 
 /** `$schema` of a drafted contract: the schema shipped in this package, as installed in the repository. */
@@ -122,6 +135,20 @@ interface Collected {
   computedBypass: string[];
   /** Files that do not parse (`file:line`): their writes and bypass names are not listed. */
   unparsed: string[];
+  /** Files that cannot be read or decoded: `file:1: problem`. */
+  unreadable: string[];
+  /** Places in code that set the CI guard's variable to its value (`file:line`): no-bypass-env reports them, no entry allows them. */
+  ciSets: string[];
+}
+
+/** What the non-JavaScript sources do, as the scanner reads them (src/sources/). */
+interface SourcesCollected {
+  /** `mutationScripts` key (`apps/web/package.json#db:push`, a workflow, Dockerfile or shell script path) -> what runs there. */
+  places: Map<string, { kind: NonJsSourceKind; operations: Set<string>; unknownCommands: string[] }>;
+  /** Places that set the CI guard's variable to its value for a mutation (`file:line`, SPEC §6.6). */
+  ciSets: string[];
+  /** Problems that make (part of) a file unreadable: `file:line: message`. */
+  unreadable: string[];
 }
 
 /** A drafted contract and what the person reviewing it should know. */
@@ -255,9 +282,13 @@ function bypassRule(collected: Collected): TSESLint.RuleModule<string, readonly 
   };
 }
 
-/** Runs the collectors over the repository's JS/TS files through `Linter`, with the repository facts. */
-function collect(root: string, contract: Contract, files: readonly string[]): Collected {
-  const collected: Collected = { scripts: new Map(), bypassNames: new Map(), computedBypass: [], unparsed: [] };
+/**
+ * Runs the collectors over the repository's JS/TS files through `Linter`, with the repository facts;
+ * `no-bypass-env` itself runs too, for the places that set `CI=true` (its `ciSet` reports).
+ * @returns what was collected, and the facts (for the non-JavaScript sources' "does this script load a client").
+ */
+function collect(root: string, contract: Contract, files: readonly string[]): { collected: Collected; facts: RepoFacts } {
+  const collected: Collected = { scripts: new Map(), bypassNames: new Map(), computedBypass: [], unparsed: [], unreadable: [], ciSets: [] };
   const facts = createRepoFacts(root, contract, { files: [...files] });
   const unregister = registerScanFacts(facts);
   try {
@@ -265,27 +296,75 @@ function collect(root: string, contract: Contract, files: readonly string[]): Co
     const config: Linter.Config[] = [
       {
         files: SOURCE_FILE_GLOBS,
-        plugins: { init: { rules: { writes: writesRule(collected), bypass: bypassRule(collected) } } as unknown as NonNullable<Linter.Config["plugins"]>[string] },
+        plugins: { init: { rules: { writes: writesRule(collected), bypass: bypassRule(collected), "no-bypass-env": noBypassEnv } } as unknown as NonNullable<Linter.Config["plugins"]>[string] },
         languageOptions: { parser: tsParser as unknown as Linter.Parser, ecmaVersion: "latest", sourceType: "module" },
         linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off", reportUnusedInlineConfigs: "off" },
         settings: { [PLUGIN_NAMESPACE]: { contract, root, validated: true } },
-        rules: { "init/writes": "error", "init/bypass": "error" },
+        rules: { "init/writes": "error", "init/bypass": "error", "init/no-bypass-env": "error" },
       },
       { files: ["**/*.cjs", "**/*.cts"], languageOptions: { sourceType: "commonjs" } },
     ];
     for (const file of files) {
-      let text: string;
-      try {
-        text = readFileSync(file, "utf8");
-      } catch {
+      const read = readSourceText(file);
+      // Unreadable: a parse-error finding of the scan; the draft cannot list its writes.
+      if ("problem" in read) {
+        collected.unreadable.push(`${toRepoPath(root, file)}:1: ${read.problem}`);
         continue;
       }
+      const messages = linter.verify(read.text, config, { filename: file });
       // A file that does not parse is a parse-error finding of the scan; the draft cannot list its writes.
-      const fatal = linter.verify(text, config, { filename: file }).find((m) => m.fatal === true);
+      const fatal = messages.find((m) => m.fatal === true);
       if (fatal) collected.unparsed.push(`${toRepoPath(root, file)}:${fatal.line}`);
+      for (const m of messages) if (m.ruleId === "init/no-bypass-env" && m.messageId === "ciSet") collected.ciSets.push(`${toRepoPath(root, file)}:${m.line}`);
     }
   } finally {
     unregister();
+  }
+  return { collected, facts };
+}
+
+/**
+ * Reads the non-JavaScript sources (package.json scripts, workflows, shell scripts, Dockerfiles) with the
+ * scanner's readers and `sourceUses`: the Prisma CLI writes per allowlist key, the bypass names (into
+ * `bypassNames`, first place kept), the `CI=true` settings and the unreadable parts.
+ * @param contract the draft so far (its mutation scripts and deploy script count for the `CI=true` check).
+ * @param files absolute paths of the sources, sorted.
+ */
+function collectSources(root: string, contract: Contract, facts: RepoFacts, files: readonly string[], bypassNames: Map<string, string>): SourcesCollected {
+  const collected: SourcesCollected = { places: new Map(), ciSets: [], unreadable: [] };
+  const readText = (file: string): string | undefined => {
+    const read = readSourceText(file);
+    return "text" in read ? read.text : undefined;
+  };
+  for (const file of files) {
+    const repoPath = toRepoPath(root, file);
+    const read = readSourceText(file);
+    if ("problem" in read) {
+      collected.unreadable.push(`${repoPath}:1: ${read.problem}`);
+      continue;
+    }
+    const { text } = read;
+    const kind = nonJsSourceKind(repoPath, hasShellShebang(text));
+    if (kind === undefined) continue;
+    const source = readNonJsSource(kind, text, repoPath, { root, contract, facts }, readText);
+    for (const error of source.errors) collected.unreadable.push(`${repoPath}:${lineColumnAt(text, error.offset).line}: ${error.message}`);
+    for (const use of sourceUses(source.blocks, source.context)) {
+      const where = `${repoPath}:${lineColumnAt(text, use.start).line}`;
+      if (use.kind === "bypassName") {
+        const name = stripFrameworkPrefix(use.name);
+        if (!bypassNames.has(name)) bypassNames.set(name, where);
+      } else if (use.kind === "ciSet") {
+        collected.ciSets.push(where);
+      } else {
+        let place = collected.places.get(use.allowKey);
+        if (!place) {
+          place = { kind, operations: new Set(), unknownCommands: [] };
+          collected.places.set(use.allowKey, place);
+        }
+        if (use.command.includes("<unknown>")) place.unknownCommands.push(`"${use.command}" at ${where}`);
+        else place.operations.add(use.command);
+      }
+    }
   }
   return collected;
 }
@@ -308,26 +387,24 @@ function migrationFolders(repoPaths: readonly string[]): string[] {
   return [...folders].sort();
 }
 
-/** `package.json` scripts that run a Prisma CLI write: `path#name` -> commands. */
-async function packageScriptWrites(root: string): Promise<Map<string, string[]>> {
-  const manifests = await globby("**/package.json", { cwd: root, gitignore: true, dot: false, ignore: ALWAYS_IGNORED, followSymbolicLinks: false });
-  const found = new Map<string, string[]>();
-  for (const manifest of manifests.sort()) {
-    let scripts: unknown;
-    try {
-      scripts = (JSON.parse(readFileSync(path.join(root, manifest), "utf8")) as { scripts?: unknown }).scripts;
-    } catch {
-      continue;
-    }
-    if (scripts === null || typeof scripts !== "object") continue;
-    for (const [name, command] of Object.entries(scripts as Record<string, unknown>)) {
-      if (typeof command !== "string") continue;
-      const writes = [...new Set(parsePrismaCommands(command).filter((c) => c.write && !c.command.includes("<unknown>")).map((c) => c.command))];
-      if (writes.length > 0) found.set(`${manifest}#${name}`, writes);
-    }
-  }
-  return found;
-}
+/** How a non-JavaScript source is named in the notes. */
+const SOURCE_LABEL: Record<NonJsSourceKind, string> = {
+  "package-json": "package.json script",
+  workflow: "workflow",
+  shell: "shell script",
+  dockerfile: "Dockerfile",
+};
+
+/** What a person should weigh before keeping a drafted entry of each kind of non-JavaScript source. */
+const SOURCE_ADVICE: Record<NonJsSourceKind, string> = {
+  workflow: "a release workflow is the place for prisma migrate deploy (SPEC §6.4); keep only the commands its release job needs",
+  dockerfile: "an image that migrates when it is built or started does so on every deploy and every replica; move migrations to the release job, or keep the entry knowingly",
+  "package-json": "anyone can run this script with a production DATABASE_URL; keep the entry only if it is meant to run against production",
+  shell: "anyone can run this script with a production DATABASE_URL; keep the entry only if it is meant to run against production",
+};
+
+/** Prisma CLI writes that can drop data (`db push --accept-data-loss`, `migrate reset`): development commands. */
+const DATA_LOSS_COMMANDS: readonly string[] = ["prisma db push", "prisma migrate reset"];
 
 function sortOperations(operations: Iterable<string>): string[] {
   const rank = (op: string): number => {
@@ -376,8 +453,10 @@ export async function draftContract(root: string): Promise<InitDraft> {
       : `${plural(scriptFiles.length, "file")} in the script zones: ${scriptFolders.map((f) => `${f}/`).join(", ")}`,
   );
 
-  // Database clients imported.
-  const codeFiles = discovered.filter((f) => !f.endsWith(".sql"));
+  // Database clients imported. The non-JavaScript sources are read by their own readers below, as the scanner does.
+  const sourceFiles = discovered.filter((f) => nonJsSourceKind(toRepoPath(root, f), true) !== undefined);
+  const sourceSet = new Set(sourceFiles);
+  const codeFiles = discovered.filter((f) => !f.endsWith(".sql") && !sourceSet.has(f));
   const importFacts = createRepoFacts(root, draftZones, { files: codeFiles });
   const imported = new Set<string>();
   for (const file of codeFiles) {
@@ -393,9 +472,9 @@ export async function draftContract(root: string): Promise<InitDraft> {
 
   // Writes and bypass names, through the rules' own detectors.
   const draft: Contract = { ...draftZones, dbClients };
-  const collected = collect(root, draft, codeFiles);
+  const { collected, facts } = collect(root, draft, codeFiles);
 
-  const mutationScripts: Record<string, { operations: string[]; tables?: Record<string, string[] | "*"> }> = {};
+  const mutationScripts: Record<string, MutationScriptEntry> = {};
   const deployCandidates: string[] = [];
   for (const [repoPath, writes] of [...collected.scripts].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (writes.operations.size > 0) {
@@ -414,17 +493,6 @@ export async function draftContract(root: string): Promise<InitDraft> {
       decide.push(`${repoPath} runs a Prisma command that cannot be read statically (${command}): mutation-scope reports it until the command is written literally.`);
     }
   }
-  for (const [key, commands] of await packageScriptWrites(root)) {
-    mutationScripts[key] = { operations: sortOperations(commands) };
-    found.push(`package.json script ${key}: ${commands.join(", ")}`);
-  }
-  const tablesWithAllColumns = Object.entries(mutationScripts).filter(([, e]) => Object.values(e.tables ?? {}).includes("*")).map(([p]) => p);
-  if (tablesWithAllColumns.length > 0) {
-    decide.push(`"*" (any column) was drafted where the columns cannot be read (a payload built at run time, a write through an imported function) in ${tablesWithAllColumns.join(", ")}: narrow it to the columns each script needs.`);
-  }
-  if (Object.keys(mutationScripts).length > 0) {
-    decide.push(`Review every mutationScripts entry: each script is allowed exactly what it does today. Remove what should not write to production, and list retired scripts in "deprecatedScripts" instead.`);
-  }
 
   let deployScript: string | undefined;
   if (deployCandidates.length === 1) {
@@ -437,6 +505,34 @@ export async function draftContract(root: string): Promise<InitDraft> {
     if (existing !== undefined) found.push(`${existing} is the deploy script by default, but does not run prisma migrate deploy`);
   }
 
+  // The non-JavaScript sources, read as the scanner reads them, against the draft so far (its mutation
+  // scripts and deploy script are what a `CI=true` command may run, SPEC §6.6).
+  const sourceContract: Contract = { ...draft, mutationScripts: { ...mutationScripts }, ...(deployScript === undefined ? {} : { deployScript }) };
+  const fromSources = collectSources(root, sourceContract, facts, sourceFiles, collected.bypassNames);
+  for (const [key, place] of [...fromSources.places].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (place.operations.size > 0) {
+      const operations = sortOperations(place.operations);
+      mutationScripts[key] = { operations };
+      found.push(`${SOURCE_LABEL[place.kind]} ${key}: ${operations.join(", ")}`);
+      const dataLoss = operations.filter((op) => DATA_LOSS_COMMANDS.includes(op));
+      decide.push(
+        `${key} (${SOURCE_LABEL[place.kind]}) runs ${operations.join(", ")}, allowlisted as it is today: ${SOURCE_ADVICE[place.kind]}.` +
+          (dataLoss.length > 0 ? ` ${dataLoss.join(" and ")} can drop data: a development command, never one for production.` : ""),
+      );
+    }
+    for (const command of place.unknownCommands) {
+      decide.push(`${key} runs a Prisma command that cannot be read statically (${command}): no-direct-prisma-cli reports it until the command is written literally.`);
+    }
+  }
+
+  const tablesWithAllColumns = Object.entries(mutationScripts).filter(([, e]) => Object.values(e.tables ?? {}).includes("*")).map(([p]) => p);
+  if (tablesWithAllColumns.length > 0) {
+    decide.push(`"*" (any column) was drafted where the columns cannot be read (a payload built at run time, a write through an imported function) in ${tablesWithAllColumns.join(", ")}: narrow it to the columns each script needs.`);
+  }
+  if (Object.keys(mutationScripts).length > 0) {
+    decide.push(`Review every mutationScripts entry: each script is allowed exactly what it does today. Remove what should not write to production, and list retired scripts in "deprecatedScripts" instead.`);
+  }
+
   const allow = [...collected.bypassNames].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name]) => ({ name, reason: TODO_REASON }));
   for (const [name, where] of [...collected.bypassNames].sort(([a], [b]) => (a < b ? -1 : 1))) found.push(`bypass name ${name} (first at ${where})`);
   if (allow.length > 0) {
@@ -444,6 +540,13 @@ export async function draftContract(root: string): Promise<InitDraft> {
   }
   for (const computed of collected.computedBypass) decide.push(`a computed bypass name ${computed}: no allow entry covers it; no-bypass-env keeps reporting it.`);
   for (const file of collected.unparsed) decide.push(`${file}: the file does not parse, so its writes and bypass names are not in the draft (parse-error reports it). Fix it and run init again.`);
+  for (const problem of [...collected.unreadable, ...fromSources.unreadable]) {
+    decide.push(`${problem}: what it runs there is not in the draft (parse-error reports it). Fix it and run init again.`);
+  }
+  const { env: ciEnv, equals: ciValue } = draft.ciGuard;
+  for (const where of [...collected.ciSets, ...fromSources.ciSets].sort()) {
+    decide.push(`${where} sets ${ciEnv}=${ciValue} (no-bypass-env reports it): CI-only guards then pass outside CI, and no contract entry can allow that. Take it out and let the CI system set ${ciEnv}.`);
+  }
   decide.push(
     `No "safety" section is drafted, so the destructive-operation layers (SPEC §3 group D) are off. To turn them on, name your functions, e.g. "safety": { "productionCheck": ["isProduction"], "safetyCheck": ["passesSafetyCheck"], "confirm": ["requireConfirmation"], "backup": ["createBackup"], "environment": { "variables": ["ENVIRONMENT"] } }.`,
   );
@@ -455,7 +558,7 @@ export async function draftContract(root: string): Promise<InitDraft> {
     scripts: defaults.scripts,
     migrations,
     dbClients,
-    mutationScripts,
+    mutationScripts: Object.fromEntries(Object.entries(mutationScripts).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
   if (deployScript !== undefined) contract.deployScript = deployScript;
   if (allow.length > 0) contract.bypass = { allow };

@@ -21,7 +21,7 @@ import { classifyZone, type Zone } from "../zones.js";
 import { MESSAGES as BYPASS_MESSAGES } from "../../rules/no-bypass-env.js";
 import { MESSAGES as PRISMA_CLI_MESSAGES } from "../../rules/no-direct-prisma-cli.js";
 import { expandScriptRun, scriptGroupsOf, someCommand } from "./npm-scripts.js";
-import { parseShell, type ShellCommand, type ShellItem } from "./shell.js";
+import { parseShell, type ShellCommand, type ShellItem, type ShellSet } from "./shell.js";
 
 export const NO_BYPASS_ENV_RULE = `${PLUGIN_NAMESPACE}/no-bypass-env`;
 export const NO_DIRECT_PRISMA_CLI_RULE = `${PLUGIN_NAMESPACE}/no-direct-prisma-cli`;
@@ -124,59 +124,86 @@ function runsMutation(command: ShellCommand, context: SourceContext, depth = 0):
 }
 
 /**
- * The findings for the items extracted from one file.
+ * What one place of a non-JavaScript source does that `no-bypass-env` or `no-direct-prisma-cli` is about,
+ * before the allowlist is applied to Prisma commands (`bypass.allow` is applied: a listed name is no use).
+ * Offsets are UTF-16 offsets in the file. `contract-scan init` drafts the allowlist from these.
+ */
+export type SourceUse =
+  | { kind: "bypassName"; name: string; pattern: string; start: number; end: number }
+  | { kind: "ciSet"; name: string; value: string; start: number; end: number }
+  | { kind: "prismaWrite"; command: string; allowKey: string; start: number; end: number };
+
+/**
+ * The uses of bypass names, `CI=true` settings and Prisma CLI writes in the items extracted from one file
+ * (the matching of the module comment; nothing in the tests zone for bypass names, nothing in `ignore`).
+ * @returns the uses in block order; each Prisma write once per command, `<unknown>` commands included.
+ */
+export function sourceUses(blocks: readonly SourceBlock[], context: SourceContext): SourceUse[] {
+  const { contract } = context;
+  const zone = classifyZone(context.file, contract);
+  if (zone === "ignore") return [];
+  const checkBypass = zone !== "tests";
+  const uses: SourceUse[] = [];
+  for (const block of blocks) {
+    const commands = block.items.filter((i): i is ShellCommand => i.kind === "command");
+    const sets = block.items.flatMap((i) => (i.kind === "set" ? [i] : i.kind === "command" ? i.env : []));
+    const ciSet = (set: ShellSet): void => {
+      uses.push({ kind: "ciSet", name: set.name, value: contract.ciGuard.equals, start: block.toFileOffset(set.offset), end: block.toFileOffset(set.offset + set.name.length) });
+    };
+    if (checkBypass) {
+      for (const item of [...sets, ...block.items.filter((i) => i.kind === "read")]) {
+        if (isCiGuardName(item.name, contract)) continue;
+        const pattern = matchBypassName(item.name, contract);
+        if (pattern !== undefined) {
+          uses.push({ kind: "bypassName", name: item.name, pattern, start: block.toFileOffset(item.offset), end: block.toFileOffset(item.offset + item.name.length + (item.kind === "read" ? 1 : 0)) });
+        }
+      }
+      if (!context.ciConfig) {
+        for (const command of commands) {
+          for (const set of command.env) {
+            if (isCiGuardName(set.name, contract) && set.value === contract.ciGuard.equals && runsMutation(command, context)) ciSet(set);
+          }
+        }
+        for (const set of block.items) {
+          if (set.kind !== "set" || set.scope !== "rest" || !isCiGuardName(set.name, contract) || set.value !== contract.ciGuard.equals) continue;
+          if (commands.some((c) => c.offset > set.offset && runsMutation(c, context))) ciSet(set);
+        }
+      }
+    }
+    for (const command of commands) {
+      const seen = new Set<string>();
+      for (const prisma of prismaCommandsOfWords(command.words)) {
+        if (!prisma.write || seen.has(prisma.command)) continue;
+        seen.add(prisma.command);
+        const last = command.words.at(-1);
+        const end = last ? block.toFileOffset(last.offset) + last.text.length : block.toFileOffset(command.offset);
+        uses.push({ kind: "prismaWrite", command: prisma.command, allowKey: block.allowKey, start: block.toFileOffset(command.offset), end });
+      }
+    }
+  }
+  return uses;
+}
+
+/**
+ * The findings for the items extracted from one file: its `sourceUses`, less the Prisma commands that
+ * its place's `mutationScripts` entry allows (SPEC §6.4).
  * @returns findings of `no-bypass-env` (skipped in the tests zone, as the rule does) and
  *   `no-direct-prisma-cli`, positioned in the file (1-based line, UTF-16 column).
  */
 export function sourceFindings(blocks: readonly SourceBlock[], context: SourceContext): Finding[] {
   const { contract } = context;
-  const zone = classifyZone(context.file, contract);
-  if (zone === "ignore") return [];
-  const checkBypass = zone !== "tests";
   const findings: Finding[] = [];
   const report = (ruleId: string, startOffset: number, endOffset: number, message: string): void => {
     const start = lineColumnAt(context.text, startOffset);
     const end = lineColumnAt(context.text, Math.max(startOffset, endOffset));
     findings.push({ ruleId, severity: "error", file: context.file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, message });
   };
-  for (const block of blocks) {
-    const commands = block.items.filter((i): i is ShellCommand => i.kind === "command");
-    const sets = block.items.flatMap((i) => (i.kind === "set" ? [i] : i.kind === "command" ? i.env : []));
-    if (checkBypass) {
-      for (const item of [...sets, ...block.items.filter((i) => i.kind === "read")]) {
-        if (isCiGuardName(item.name, contract)) continue;
-        const pattern = matchBypassName(item.name, contract);
-        if (pattern !== undefined) {
-          report(NO_BYPASS_ENV_RULE, block.toFileOffset(item.offset), block.toFileOffset(item.offset + item.name.length + (item.kind === "read" ? 1 : 0)), format(BYPASS_MESSAGES.bypassName, { name: item.name, pattern }));
-        }
-      }
-      if (!context.ciConfig) {
-        for (const command of commands) {
-          for (const set of command.env) {
-            if (isCiGuardName(set.name, contract) && set.value === contract.ciGuard.equals && runsMutation(command, context)) {
-              report(NO_BYPASS_ENV_RULE, block.toFileOffset(set.offset), block.toFileOffset(set.offset + set.name.length), format(BYPASS_MESSAGES.ciSet, { name: set.name, value: contract.ciGuard.equals }));
-            }
-          }
-        }
-        for (const set of block.items) {
-          if (set.kind !== "set" || set.scope !== "rest" || !isCiGuardName(set.name, contract) || set.value !== contract.ciGuard.equals) continue;
-          if (commands.some((c) => c.offset > set.offset && runsMutation(c, context))) {
-            report(NO_BYPASS_ENV_RULE, block.toFileOffset(set.offset), block.toFileOffset(set.offset + set.name.length), format(BYPASS_MESSAGES.ciSet, { name: set.name, value: contract.ciGuard.equals }));
-          }
-        }
-      }
-    }
-    const allowed = contract.mutationScripts[block.allowKey]?.operations ?? [];
-    for (const command of commands) {
-      const reported = new Set<string>();
-      for (const prisma of prismaCommandsOfWords(command.words)) {
-        if (!prisma.write || reported.has(prisma.command) || allowed.includes(prisma.command)) continue;
-        reported.add(prisma.command);
-        const messageId = prisma.command.includes("<unknown>") ? "cliUnknown" : "cliWrite";
-        const last = command.words.at(-1);
-        const end = last ? block.toFileOffset(last.offset) + last.text.length : block.toFileOffset(command.offset);
-        report(NO_DIRECT_PRISMA_CLI_RULE, block.toFileOffset(command.offset), end, format(PRISMA_CLI_MESSAGES[messageId], { command: prisma.command }));
-      }
+  for (const use of sourceUses(blocks, context)) {
+    if (use.kind === "bypassName") report(NO_BYPASS_ENV_RULE, use.start, use.end, format(BYPASS_MESSAGES.bypassName, { name: use.name, pattern: use.pattern }));
+    else if (use.kind === "ciSet") report(NO_BYPASS_ENV_RULE, use.start, use.end, format(BYPASS_MESSAGES.ciSet, { name: use.name, value: use.value }));
+    else if (!(contract.mutationScripts[use.allowKey]?.operations ?? []).includes(use.command)) {
+      const messageId = use.command.includes("<unknown>") ? "cliUnknown" : "cliWrite";
+      report(NO_DIRECT_PRISMA_CLI_RULE, use.start, use.end, format(PRISMA_CLI_MESSAGES[messageId], { command: use.command }));
     }
   }
   return findings;

@@ -2,12 +2,14 @@
  * The scanner's entry to the non-JavaScript sources (SPEC §3 group A rows of `no-bypass-env` and
  * `no-direct-prisma-cli`, §6.4, §6.6, §6.13): reads a `package.json`, workflow, shell script or
  * Dockerfile with its extractor and turns what it extracted into findings (src/sources/findings.ts).
+ * `contract-scan init` reads the same way (`readNonJsSource`, then `sourceUses`) to draft the allowlist.
  * A file that does not parse gives its problems back for `parse-error` findings; nothing throws.
  */
 import path from "node:path";
 import type { Contract } from "../contract.js";
 import type { NonJsSourceKind } from "../discover.js";
 import { getRepoFacts } from "../facts/repo-facts.js";
+import type { RepoFacts } from "../facts/types.js";
 import type { Finding } from "../scanner.js";
 import { readDockerfile } from "./dockerfile.js";
 import { type SourceBlock, type SourceContext, sourceFindings } from "./findings.js";
@@ -26,21 +28,32 @@ function packageScripts(root: string, dir: string, readText: (file: string) => s
   return text === undefined ? undefined : readPackageJson(text, path.posix.join(dir, "package.json")).scripts;
 }
 
+/** A non-JavaScript source as read: its blocks, the context they are checked in, and its problems. */
+export interface NonJsSourceRead {
+  blocks: SourceBlock[];
+  context: SourceContext;
+  /** Problems that make (part of) the file unreadable: message and UTF-16 offset. */
+  errors: { message: string; offset: number }[];
+}
+
 /**
- * Checks one non-JavaScript source.
+ * Reads one non-JavaScript source with its extractor (the one reading `checkNonJsSource` and
+ * `contract-scan init` share).
  * @param kind what the file is (`nonJsSourceKind`).
  * @param text the file's decoded text.
  * @param repoPath its repository-relative path.
+ * @param options `facts`: the repository facts to ask "does this script load a database client"
+ *   (default: `getRepoFacts(root, contract)`).
  * @param readText reads another file of the repository (absolute path), undefined when unreadable.
- * @returns the findings, and the problems that make (part of) the file unreadable: message and UTF-16 offset.
+ * @returns the blocks, the context for `sourceUses` / `sourceFindings`, and the problems. Never throws.
  */
-export function checkNonJsSource(
+export function readNonJsSource(
   kind: NonJsSourceKind,
   text: string,
   repoPath: string,
-  options: { root: string; contract: Contract },
+  options: { root: string; contract: Contract; facts?: RepoFacts | undefined },
   readText: (file: string) => string | undefined,
-): { findings: Finding[]; errors: { message: string; offset: number }[] } {
+): NonJsSourceRead {
   const dir = path.posix.dirname(repoPath);
   let blocks: SourceBlock[] = [];
   let errors: { message: string; offset: number }[] = [];
@@ -72,7 +85,26 @@ export function checkNonJsSource(
     ciConfig: isCiConfiguration(repoPath),
     cwd,
     scripts,
-    facts: getRepoFacts(options.root, options.contract),
+    facts: options.facts ?? getRepoFacts(options.root, options.contract),
   };
+  return { blocks, context, errors };
+}
+
+/**
+ * Checks one non-JavaScript source (`readNonJsSource`, then `sourceFindings`).
+ * @param kind what the file is (`nonJsSourceKind`).
+ * @param text the file's decoded text.
+ * @param repoPath its repository-relative path.
+ * @param readText reads another file of the repository (absolute path), undefined when unreadable.
+ * @returns the findings, and the problems that make (part of) the file unreadable: message and UTF-16 offset.
+ */
+export function checkNonJsSource(
+  kind: NonJsSourceKind,
+  text: string,
+  repoPath: string,
+  options: { root: string; contract: Contract },
+  readText: (file: string) => string | undefined,
+): { findings: Finding[]; errors: { message: string; offset: number }[] } {
+  const { blocks, context, errors } = readNonJsSource(kind, text, repoPath, options, readText);
   return { findings: sourceFindings(blocks, context), errors };
 }

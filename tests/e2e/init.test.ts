@@ -1,17 +1,23 @@
 /**
  * `contract-scan init` (issue 7 item 3): the draft validates except for its TODO reasons, and once a
  * person has written those, the scan has no allowlist findings (`no-unlisted-mutation-script`,
- * `mutation-scope`) on the repository it was drafted from. The CLI flows (write, refuse to overwrite,
- * --stdout, --force) run the built CLI; the property over many fixture repositories runs in process.
+ * `mutation-scope`) on the repository it was drafted from, and no `no-direct-prisma-cli` / bypass-name
+ * findings in the non-JavaScript sources (package.json scripts, workflows, Dockerfiles, shell scripts;
+ * SPEC §6.4) that a contract entry can silence. The first `init` runs the built CLI (the binary's
+ * wiring); the other CLI flows (refuse to overwrite, --stdout, --force, the scans) run `run()` of
+ * src/cli.ts in this process, the same code without a Node start each; the property over many fixture
+ * repositories calls draftContract and scan directly.
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { type CliIo, run } from "../../src/cli.js";
 import { ContractError, loadContractFile, validateContract } from "../../src/contract.js";
+import { nonJsSourceKind } from "../../src/discover.js";
 import { draftContract, DRAFT_SCHEMA, runInit } from "../../src/init.js";
 import { scan } from "../../src/scanner.js";
-import { PACKAGE_ROOT, runCli } from "./helpers.js";
+import { PACKAGE_ROOT, type Run, runCli } from "./helpers.js";
 
 const temps: string[] = [];
 afterAll(() => {
@@ -34,7 +40,24 @@ function withReasons(contract: Record<string, unknown>): Record<string, unknown>
   return { ...contract, bypass: { allow: bypass.allow.map((a) => ({ name: a.name, reason: `reviewed: ${a.name} is needed` })) } };
 }
 
+/** `run(argv, io)` of src/cli.ts in this process (the same code as the binary, without a Node start per run). */
+async function cliHere(cwd: string, ...args: string[]): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), isTTY: false, cwd, env: {} };
+  const status = await run(args, io);
+  return { status, stdout, stderr };
+}
+
 const ALLOWLIST_RULES = ["production-safety/no-unlisted-mutation-script", "production-safety/mutation-scope"];
+/** What a drafted contract must silence: the allowlist rules, and the Prisma CLI writes of the non-JavaScript sources. */
+const DRAFTED_RULES = [...ALLOWLIST_RULES, "production-safety/no-direct-prisma-cli"];
+
+/** `rule file:line` of a JSON report's findings. */
+function findingLines(stdout: string): string[] {
+  const report = JSON.parse(stdout) as { findings: { ruleId: string; file: string; line: number }[] };
+  return report.findings.map((f) => `${f.ruleId.replace("production-safety/", "")} ${f.file}:${f.line}`);
+}
 
 describe("contract-scan init on fixtures/example-app", () => {
   const dir = copyWithoutContract("fixtures/example-app");
@@ -52,6 +75,14 @@ describe("contract-scan init on fixtures/example-app", () => {
     // A computed name (`SKIP_${x}`) cannot be allowed by name.
     expect(run.stdout).toContain("a computed bypass name SKIP_… at scripts/cleanup-demo-data.ts:11");
     expect(run.stdout).toContain("scripts/broken-migration-helper.ts:3: the file does not parse");
+    // The non-JavaScript sources, read by the scanner's own readers (src/sources/).
+    expect(run.stdout).toContain("  - workflow .github/workflows/release.yml: prisma migrate deploy, prisma db seed\n");
+    expect(run.stdout).toContain("  - bypass name SKIP_MIGRATION_CHECK (first at .github/workflows/release.yml:7)\n");
+    expect(run.stdout).toMatch(/ {2}- \.github\/workflows\/release\.yml \(workflow\) runs prisma migrate deploy, prisma db seed, allowlisted as it is today: a release workflow is the place for prisma migrate deploy/);
+    expect(run.stdout).toMatch(/ {2}- scripts\/reset-local-db\.sh \(shell script\) runs prisma migrate reset, .* prisma migrate reset can drop data/);
+    // Choice: CI=true settings cannot be allowlisted; the notes name each one (code, package.json, shell), none in the workflow (CI configuration, §6.6).
+    const ciNotes = run.stdout.split("\n").filter((line) => line.includes("sets CI=true"));
+    expect(ciNotes.map((line) => line.replace(/ sets CI=true.*/, ""))).toEqual(["  - package.json:7", "  - scripts/reset-local-db.sh:4", "  - scripts/run-e2e.js:7"]);
 
     firstDraft = readFileSync(contractPath, "utf8");
     const draft = JSON.parse(firstDraft) as Record<string, unknown>;
@@ -60,6 +91,11 @@ describe("contract-scan init on fixtures/example-app", () => {
     expect(draft.dbClients).toEqual(["@prisma/client", ".prisma/client", "pg"]);
     expect(draft.deployScript).toBe("scripts/deploy-db.js");
     expect(draft.mutationScripts).toEqual({
+      // Choice: a workflow that runs Prisma CLI writes is drafted like any other place (a release workflow
+      // is where `prisma migrate deploy` belongs, SPEC §6.4); the notes ask a person to keep only what the release needs.
+      ".github/workflows/release.yml": { operations: ["prisma migrate deploy", "prisma db seed"] },
+      // The container migrates on start (CMD): drafted, and flagged in the notes.
+      Dockerfile: { operations: ["prisma migrate deploy"] },
       // A package script that runs a Prisma CLI write (SPEC §6.4 key).
       "package.json#db:push": { operations: ["prisma db push"] },
       // TRUNCATE through $executeRawUnsafe with a table in a variable: no table can be named, so no `tables`.
@@ -72,13 +108,18 @@ describe("contract-scan init on fixtures/example-app", () => {
         operations: ["update", "upsert", "executeRaw"],
         tables: { Service: ["basePrice", "featured", "isActive", "name"], ServiceCategory: ["description", "icon", "isActive", "name"] },
       },
+      // A shell script in the script zone (its key is its path).
+      "scripts/reset-local-db.sh": { operations: ["prisma migrate reset"] },
     });
+    // Keys in path order, so the file reads like the repository.
+    expect(Object.keys(draft.mutationScripts as object)).toEqual(Object.keys(draft.mutationScripts as object).sort());
     expect((draft.bypass as { allow: unknown[] }).allow).toEqual(
-      ["ALLOW_ADMIN_WITHOUT_LOGIN", "BYPASS_RATE_LIMIT", "BYPASS_SAFETY", "SKIP_ENV_VALIDATION", "SKIP_FINGERPRINT_VALIDATION"].map((name) => ({ name, reason: "TODO" })),
+      // SKIP_MIGRATION_CHECK is set in the release workflow's env only.
+      ["ALLOW_ADMIN_WITHOUT_LOGIN", "BYPASS_RATE_LIMIT", "BYPASS_SAFETY", "SKIP_ENV_VALIDATION", "SKIP_FINGERPRINT_VALIDATION", "SKIP_MIGRATION_CHECK"].map((name) => ({ name, reason: "TODO" })),
     );
   });
 
-  it("the draft does not validate until every TODO reason is written", () => {
+  it("the draft does not validate until every TODO reason is written", async () => {
     let error: unknown;
     try {
       loadContractFile(contractPath);
@@ -87,28 +128,24 @@ describe("contract-scan init on fixtures/example-app", () => {
     }
     expect(error).toBeInstanceOf(ContractError);
     expect((error as ContractError).problems).toEqual(
-      [0, 1, 2, 3, 4].map((i) => `bypass.allow[${i}].reason: expected a real reason, not a placeholder; found "TODO"`),
+      [0, 1, 2, 3, 4, 5].map((i) => `bypass.allow[${i}].reason: expected a real reason, not a placeholder; found "TODO"`),
     );
-    const scanRun = runCli([dir]);
+    const scanRun = await cliHere(dir, ".");
     expect(scanRun.status).toBe(2);
+    expect(scanRun.stderr).toContain('bypass.allow[0].reason: expected a real reason, not a placeholder; found "TODO"');
   });
 
-  it("with the reasons written, the scan has no allowlist findings; what remains is not the allowlist's business", () => {
+  it("with the reasons written, the scan has no allowlist findings; what remains is not the allowlist's business", async () => {
     writeFileSync(contractPath, JSON.stringify(withReasons(JSON.parse(readFileSync(contractPath, "utf8")) as Record<string, unknown>), null, 2));
-    const run = runCli([dir, "--format", "json"]);
+    const run = await cliHere(dir, ".", "--format", "json");
     expect(run.stderr).toBe("");
-    const report = JSON.parse(run.stdout) as { findings: { ruleId: string; file: string; line: number }[] };
-    const remaining = report.findings.map((f) => `${f.ruleId.replace("production-safety/", "")} ${f.file}:${f.line}`);
-    expect(remaining.filter((r) => ALLOWLIST_RULES.some((rule) => r.startsWith(rule.replace("production-safety/", ""))))).toEqual([]);
+    const remaining = findingLines(run.stdout);
+    expect(remaining.filter((r) => ALLOWLIST_RULES.some((rule) => r.startsWith(`${rule.replace("production-safety/", "")} `)))).toEqual([]);
     // Choice: init drafts the allowlist, not fixes. What remains are the example's deliberate
     // violations of other rules, which a contract cannot (and must not) silence:
+    // The non-code sources (release workflow, Dockerfile, package.json script, shell script) are drafted:
+    // none of their Prisma CLI writes or bypass names remain.
     expect(remaining).toEqual([
-      // Non-code sources (SPEC §6.4): init drafts package.json scripts only; the workflow's bypass env and
-      // Prisma commands, the Dockerfile's migrate deploy and the shell script stay for a person to decide.
-      "no-bypass-env .github/workflows/release.yml:7",
-      "no-direct-prisma-cli .github/workflows/release.yml:15",
-      "no-direct-prisma-cli .github/workflows/release.yml:18",
-      "no-direct-prisma-cli Dockerfile:8",
       // prisma db push from application code: init lists only script-zone files (allowlisting an app
       // file would put its every write under mutation-scope); the person moves the command or lists it.
       "no-direct-prisma-cli lib/admin-tools.ts:6",
@@ -133,8 +170,8 @@ describe("contract-scan init on fixtures/example-app", () => {
       "deploy-script-only-migrates scripts/deploy-db.js:11",
       "require-ci-guard scripts/report-usage.ts:2",
       "require-ci-guard scripts/reset-demo-bookings.ts:2",
+      // `export CI=true` before a Prisma CLI write in a shell script: no entry can allow it (the notes name it).
       "no-bypass-env scripts/reset-local-db.sh:4",
-      "no-direct-prisma-cli scripts/reset-local-db.sh:6",
       "no-destructive-sql scripts/reset-views.sql:3",
       // CI=true set in code can never be allowed.
       "no-bypass-env scripts/run-e2e.js:7",
@@ -144,28 +181,29 @@ describe("contract-scan init on fixtures/example-app", () => {
     ]);
   });
 
-  it("never replaces an existing contract without --force", () => {
+  it("never replaces an existing contract without --force", async () => {
     const before = readFileSync(contractPath, "utf8");
-    const run = runCli(["init", dir]);
+    const run = await cliHere(dir, "init", ".");
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toBe(`contract-scan init: ${contractPath} already exists; not replacing it. Use --force to replace it, or --stdout to print the draft.\n`);
     expect(readFileSync(contractPath, "utf8")).toBe(before);
   });
 
-  it("--stdout prints the draft (notes on stderr) and leaves the existing contract alone", () => {
+  it("--stdout prints the draft (notes on stderr) and leaves the existing contract alone", async () => {
     const before = readFileSync(contractPath, "utf8");
-    const run = runCli(["init", dir, "--stdout"]);
+    const run = await cliHere(dir, "init", ".", "--stdout");
     expect(run.status).toBe(0);
     const printed = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(Object.keys(printed)).toEqual(["$schema", "version", "scripts", "migrations", "dbClients", "mutationScripts", "deployScript", "bypass"]);
+    expect(`${JSON.stringify(printed, null, 2)}\n`).toBe(firstDraft);
     expect(run.stderr).toContain(`contract-scan init: drafted a contract for ${dir}\n`);
     expect(run.stderr).toContain("A person must decide:");
     expect(readFileSync(contractPath, "utf8")).toBe(before);
   });
 
-  it("--force replaces it", () => {
-    const run = runCli(["init", dir, "--force"]);
+  it("--force replaces it", async () => {
+    const run = await cliHere(dir, "init", ".", "--force");
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`contract-scan init: wrote ${contractPath}`);
     // The reviewed reasons are gone: the same draft as the first run (drafts are deterministic).
@@ -221,11 +259,96 @@ describe("draftContract on fixtures/init/app (one of each thing a draft lists)",
   });
 });
 
+describe("draftContract on fixtures/init/sources (Prisma CLI writes and bypass names only in non-JavaScript sources)", () => {
+  const dir = copyWithoutContract("fixtures/init/sources");
+  const contractPath = path.join(dir, "production-contract.json");
+  let draft: Awaited<ReturnType<typeof draftContract>>;
+
+  it("drafts an entry per place that runs a Prisma CLI write, keyed as SPEC §6.4 says, and the bypass names", async () => {
+    draft = await draftContract(dir);
+    expect(draft.contract.mutationScripts).toEqual({
+      // The release workflow's migrate deploy (the place §6.4 names for it).
+      ".github/workflows/release.yml": { operations: ["prisma migrate deploy"] },
+      // A Dockerfile in a sub-package: its path.
+      "apps/web/Dockerfile": { operations: ["prisma migrate deploy"] },
+      // A sub-package's script, keyed with its folder; its `prisma studio` reads only.
+      "apps/web/package.json#db:push": { operations: ["prisma db push"] },
+      // A shell script without an extension, found by its shebang in a script zone.
+      "bin/seed": { operations: ["prisma db seed"] },
+      // A root package script: listed although it also sets CI=true (which no entry can allow).
+      "package.json#seed:ci": { operations: ["prisma db seed"] },
+      "scripts/db-reset.sh": { operations: ["prisma migrate reset"] },
+      // Near-misses without an entry: `prisma generate` (package.json, ci.yml, Dockerfile RUN, tests/db-setup.sh);
+      // scripts/migrate-step.sh runs `prisma migrate "$1"`, which cannot be read (a note, no entry).
+    });
+    // Set in a workflow job's env, read in a workflow step, read in a shell script; SKIP_AUTH is set in
+    // the tests zone, where no-bypass-env does not look, and `CI: true` in a workflow is exempt (§6.6).
+    expect(draft.contract.bypass).toEqual({ allow: ["BYPASS_CONFIRM", "SKIP_LINT", "SKIP_SMOKE_TESTS"].map((name) => ({ name, reason: "TODO" })) });
+    expect(draft.contract.deployScript).toBeUndefined();
+    expect(draft.found).toEqual(
+      expect.arrayContaining([
+        "package.json script apps/web/package.json#db:push: prisma db push",
+        "workflow .github/workflows/release.yml: prisma migrate deploy",
+        "Dockerfile apps/web/Dockerfile: prisma migrate deploy",
+        "shell script bin/seed: prisma db seed",
+        "bypass name SKIP_SMOKE_TESTS (first at .github/workflows/release.yml:11)",
+        "bypass name SKIP_LINT (first at .github/workflows/ci.yml:9)",
+        "bypass name BYPASS_CONFIRM (first at scripts/db-reset.sh:3)",
+      ]),
+    );
+    expect(draft.decide).toEqual(
+      expect.arrayContaining([
+        'scripts/migrate-step.sh runs a Prisma command that cannot be read statically ("prisma migrate <unknown>" at scripts/migrate-step.sh:2): no-direct-prisma-cli reports it until the command is written literally.',
+        "package.json:8 sets CI=true (no-bypass-env reports it): CI-only guards then pass outside CI, and no contract entry can allow that. Take it out and let the CI system set CI.",
+      ]),
+    );
+    expect(draft.decide.filter((line) => line.includes("allowlisted as it is today")).map((line) => line.slice(0, line.indexOf(" runs ")))).toEqual([
+      ".github/workflows/release.yml (workflow)",
+      "apps/web/Dockerfile (Dockerfile)",
+      "apps/web/package.json#db:push (package.json script)",
+      "bin/seed (shell script)",
+      "package.json#seed:ci (package.json script)",
+      "scripts/db-reset.sh (shell script)",
+    ]);
+  });
+
+  it("validates once the TODO reasons are written, and the scan has no finding an entry could silence", async () => {
+    expect(() => validateContract(draft.contract, contractPath)).toThrow(ContractError);
+    const contract = validateContract(withReasons(draft.contract), contractPath);
+    const remaining = (await scan({ root: dir, contract })).findings.map((f) => `${f.ruleId.replace("production-safety/", "")} ${f.file}:${f.line}`);
+    expect(remaining).toEqual([
+      // CI=true for a Prisma CLI write in a package script: no entry allows it.
+      "no-bypass-env package.json:8",
+      // A command that cannot be read statically is reported whatever the entry says.
+      "no-direct-prisma-cli scripts/migrate-step.sh:2",
+    ]);
+    // The entries are what silences the rest: without them (and without the allow list) the sources report.
+    const bare = validateContract({ ...draft.contract, mutationScripts: {}, bypass: { allow: [] } }, null);
+    const unlisted = (await scan({ root: dir, contract: bare })).findings.map((f) => `${f.ruleId.replace("production-safety/", "")} ${f.file}:${f.line}`);
+    expect(unlisted).toEqual([
+      "no-bypass-env .github/workflows/ci.yml:9",
+      "no-bypass-env .github/workflows/release.yml:11",
+      "no-direct-prisma-cli .github/workflows/release.yml:15",
+      "no-direct-prisma-cli apps/web/Dockerfile:5",
+      "no-direct-prisma-cli apps/web/package.json:6",
+      "no-direct-prisma-cli bin/seed:3",
+      "no-bypass-env package.json:8",
+      "no-direct-prisma-cli package.json:8",
+      "no-bypass-env scripts/db-reset.sh:3",
+      "no-direct-prisma-cli scripts/db-reset.sh:7",
+      "no-direct-prisma-cli scripts/migrate-step.sh:2",
+    ]);
+  });
+});
+
 // Every fixture repository the project has: a draft from it validates once its reasons are written,
-// and the scan of the same repository then has no allowlist findings.
+// and the scan of the same repository then has no allowlist findings, no Prisma CLI write in a
+// non-JavaScript source that an entry could allow, and no bypass name that an allow entry could cover.
 const REPOSITORIES = [
   "fixtures/example-app",
   "fixtures/init/app",
+  "fixtures/init/sources",
+  "fixtures/sources",
   "fixtures/corpus-regressions/client-subclass-override",
   "fixtures/corpus-regressions/factory-closures",
   "fixtures/corpus-regressions/imported-delete-scope",
@@ -248,12 +371,18 @@ describe("a draft scans without allowlist findings", () => {
       const result = await scan({ root: dir, contract });
       const allowlist = result.findings.filter((f) => ALLOWLIST_RULES.includes(f.ruleId));
       expect(allowlist).toEqual([]);
+      // A command that cannot be read statically ("<unknown>") is reported whatever an entry says.
+      const sourceWrites = result.findings.filter((f) => f.ruleId === "production-safety/no-direct-prisma-cli" && nonJsSourceKind(f.file, true) !== undefined && !f.message.includes("<unknown>"));
+      expect(sourceWrites).toEqual([]);
+      // A bypass name by name (not a computed one, not a CI=true setting) is covered by bypass.allow.
+      const bypassNames = result.findings.filter((f) => f.ruleId === "production-safety/no-bypass-env" && f.message.startsWith('Environment variable "'));
+      expect(bypassNames).toEqual([]);
       // The drafted allowlist is not empty where the repository has mutation scripts (the test would pass
       // trivially otherwise); a scan with an empty one reports them.
       const scripts = Object.keys(draft.contract.mutationScripts as object).filter((key) => !key.includes("#") && key !== draft.contract.deployScript);
       if (scripts.length > 0) {
         const bare = validateContract({ ...withReasons(draft.contract), mutationScripts: {} }, null);
-        const unlisted = (await scan({ root: dir, contract: bare })).findings.filter((f) => ALLOWLIST_RULES.includes(f.ruleId));
+        const unlisted = (await scan({ root: dir, contract: bare })).findings.filter((f) => DRAFTED_RULES.includes(f.ruleId));
         expect(unlisted.length).toBeGreaterThan(0);
       }
       expect(existsSync(path.join(dir, "production-contract.json"))).toBe(false);
