@@ -17,6 +17,7 @@ const EXPECTED: Record<string, string[]> = {
   "type-only-import-elided": [],
   "unknown-delegate-missed": [],
   "workflow-expressions": [],
+  "schema-models-beside-main": ["packages/database/prisma/seed.ts:1 require-ci-guard", "packages/database/prisma/seed.ts:6 no-unlisted-mutation-script"],
   // Open false positive (see its README): pinned so that a fix shows up here.
   "handed-on-namespace": ["scripts/check-connection.ts:1 require-ci-guard", "scripts/check-connection.ts:3 no-unlisted-mutation-script"],
 };
