@@ -10,6 +10,11 @@
  * 5. in a monorepo (and in any repository where 2–4 found nothing): every workspace package's
  *    `package.json#prisma.schema`, and every match of `**\/prisma/schema.prisma` and
  *    `**\/prisma/schema/**\/*.prisma` (node_modules and `.gitignore`d folders skipped).
+ * A `prisma/schema.prisma` found by 3 or 5 that has other `.prisma` files beside it or below it is the
+ * main file of a multi-file schema in Prisma's documented layout (`prisma/schema.prisma` with
+ * `prisma/models/*.prisma`, Prisma >= 6.7, "Schema location" in the Prisma docs): the folder is named
+ * by `prisma.config.ts#schema`, which is code and not read, so every `.prisma` file under that folder is
+ * taken, as Prisma would read them.
  * All the files found form one schema: models of every file, in sorted file order.
  */
 import { readFileSync, statSync } from "node:fs";
@@ -65,6 +70,15 @@ function filesAt(location: string, base: string): string[] {
   return [];
 }
 
+/**
+ * The files of the schema whose main file is `file`: for a `prisma/schema.prisma`, every `.prisma` file
+ * under its `prisma` folder (a multi-file schema, see the module header); otherwise `file` alone.
+ */
+function withSchemaFolder(file: string): string[] {
+  if (path.basename(file) !== "schema.prisma" || path.basename(path.dirname(file)) !== "prisma") return [file];
+  return [file, ...safeGlob(["**/*.prisma"], path.dirname(file))];
+}
+
 /** `package.json#prisma.schema` of the package in `dir`, or undefined. */
 function packageSchemaSetting(dir: string): string | undefined {
   try {
@@ -111,7 +125,7 @@ export function locatePrismaSchema(root: string, contract: Contract, workspaceDi
     for (const candidate of ["prisma/schema.prisma", "schema.prisma"]) {
       const file = path.join(root, candidate);
       if (isFile(file)) {
-        files = [file];
+        files = withSchemaFolder(file);
         break;
       }
     }
@@ -123,7 +137,8 @@ export function locatePrismaSchema(root: string, contract: Contract, workspaceDi
       const setting = packageSchemaSetting(dir);
       if (setting !== undefined) found.push(...filesAt(setting, dir));
     }
-    found.push(...safeGlob(["**/prisma/schema.prisma", "**/prisma/schema/**/*.prisma"], root));
+    found.push(...safeGlob(["**/prisma/schema.prisma"], root).flatMap(withSchemaFolder));
+    found.push(...safeGlob(["**/prisma/schema/**/*.prisma"], root));
     files = found;
   }
   return { files: sorted(files), problems };

@@ -2,7 +2,8 @@
  * Regressions found on real repositories (fixtures/corpus-regressions/, each a small repository of our
  * own modelled on the real file its README names): the built `contract-scan` must give exactly the
  * findings listed here. The false positives must stay gone; `unknown-delegate-missed` documents an open
- * false negative (a write on a delegate that a stale schema does not declare) and pins today's result.
+ * false negative (a write on a delegate that a stale schema does not declare) and `handed-on-namespace` an
+ * open false positive (a namespace of model classes handed to package code); both pin today's result.
  */
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -16,6 +17,9 @@ const EXPECTED: Record<string, string[]> = {
   "type-only-import-elided": [],
   "unknown-delegate-missed": [],
   "workflow-expressions": [],
+  "schema-models-beside-main": ["packages/database/prisma/seed.ts:1 require-ci-guard", "packages/database/prisma/seed.ts:6 no-unlisted-mutation-script"],
+  // Open false positive (see its README): pinned so that a fix shows up here.
+  "handed-on-namespace": ["scripts/check-connection.ts:1 require-ci-guard", "scripts/check-connection.ts:3 no-unlisted-mutation-script"],
 };
 
 describe("corpus regressions", () => {

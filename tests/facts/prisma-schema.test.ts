@@ -68,6 +68,24 @@ describe("a multi-file schema folder", () => {
   });
 });
 
+describe("a main schema.prisma with model files beside it (Prisma's multi-file layout)", () => {
+  it("reads every .prisma file under the prisma folder of a found prisma/schema.prisma", () => {
+    const { facts, at } = factsFor("schema-models-folder");
+    const schema = facts.prismaSchema;
+    expect(schema?.files).toEqual([at("prisma/models/space.prisma"), at("prisma/models/user.prisma"), at("prisma/schema.prisma")]);
+    expect(schema?.models.get("User")?.table).toBe("users");
+    expect(schema?.models.get("User")?.columns.get("email")).toBe("email_address");
+    expect([...(schema?.models.get("Space")?.relations ?? [])]).toEqual(["owner"]);
+    expect(schema?.clientOutputs).toEqual([at("generated/prisma")]);
+  });
+
+  it("keeps a contract's prismaSchema file exact (only that file)", () => {
+    const { facts, at } = factsFor("schema-models-folder", { prismaSchema: "prisma/schema.prisma" });
+    expect(facts.prismaSchema?.files).toEqual([at("prisma/schema.prisma")]);
+    expect(facts.prismaSchema?.models.size).toBe(0);
+  });
+});
+
 describe("locating the schema", () => {
   it("follows package.json#prisma.schema before prisma/schema.prisma", () => {
     const { facts, at } = factsFor("schema-package-json");
