@@ -65,10 +65,13 @@ function projectRepo(): GitRepo {
   return repo;
 }
 
-/** The environment of a developer's shell: git identity, npm offline, no colors, not CI. */
+/**
+ * The environment of a developer's shell: git identity, npm offline, no colors, not CI, and none of the
+ * `npm_*` variables `npm test` sets (they would point npx at this package instead of the repository).
+ */
 function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
-    ...GIT_ENV,
+    ...Object.fromEntries(Object.entries(GIT_ENV).filter(([name]) => !/^npm_/i.test(name))),
     FORCE_COLOR: "0",
     NO_COLOR: "1",
     npm_config_offline: "true",
