@@ -239,8 +239,9 @@ describe("README recipe: GitHub Actions", () => {
   it("the workflow has what code scanning and --changed need", () => {
     const { workflow, steps } = readmeWorkflow();
     expect(Object.keys(workflow.on).sort()).toEqual(["pull_request", "push"]);
-    // upload-sarif needs security-events: write (GitHub docs, "Uploading a SARIF file to GitHub").
-    expect(workflow.permissions).toEqual({ contents: "read", "security-events": "write" });
+    // upload-sarif needs security-events: write, and actions: read in private repositories (GitHub docs,
+    // "Uploading a SARIF file to GitHub"); checkout needs contents: read.
+    expect(workflow.permissions).toEqual({ contents: "read", "security-events": "write", actions: "read" });
     const uses = steps.filter((s) => s.uses).map((s) => s.uses!.replace(/@.*/, ""));
     expect(uses).toEqual(["actions/checkout", "actions/setup-node", "github/codeql-action/upload-sarif"]);
     const checkout = steps.find((s) => s.uses?.startsWith("actions/checkout@"))!;
