@@ -5,11 +5,10 @@
  * committed since the merge base, staged, unstaged and untracked ones), the mutation scripts whose imports
  * reach a changed module, and the contract when it is concerned (a changed contract: a full scan).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parse as parseYaml } from "yaml";
 import { type CliIo, run } from "../../src/cli.js";
 import { PACKAGE_ROOT, type Run, runCli } from "./helpers.js";
 import { type GitRepo, makeGitRepo } from "./git-repo.js";
@@ -295,16 +294,5 @@ describe("--changed usage errors (exit 2, nothing scanned)", () => {
     } finally {
       process.env.PATH = saved;
     }
-  });
-});
-
-describe("the pre-commit framework hook (.pre-commit-hooks.yaml)", () => {
-  it("runs this package's contract-scan --changed once per commit", () => {
-    const hooks = parseYaml(readFileSync(path.join(PACKAGE_ROOT, ".pre-commit-hooks.yaml"), "utf8")) as Record<string, unknown>[];
-    const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { bin: Record<string, string>; scripts: Record<string, string> };
-    expect(hooks).toEqual([expect.objectContaining({ id: "contract-scan", entry: "contract-scan --changed", language: "node", pass_filenames: false })]);
-    expect(Object.keys(pkg.bin)).toContain("contract-scan");
-    // pre-commit installs the hook with `npm pack`, which must build dist/ (not committed).
-    expect(pkg.scripts.prepack).toBe("npm run build");
   });
 });

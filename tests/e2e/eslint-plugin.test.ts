@@ -1,10 +1,10 @@
 /**
  * The plugin as a user runs it: the real `eslint` binary and the `ESLint` class, each in a fresh process,
- * with an `eslint.config.js` that imports the built plugin and uses `configs.recommended`; once more with
- * `--concurrency 2`, so the plugin is known to load and work in ESLint's worker threads. This is also the
+ * with the README's `eslint.config.js` (the ESLint-only recipe for editors: it imports the package by name
+ * and uses `configs.recommended`); once more with `--concurrency 2`, so the plugin is known to load and work in ESLint's worker threads. This is also the
  * test that libpg-query's top-level `await loadModule()` works when ESLint imports the plugin (SPEC §6.5).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +14,7 @@ import plugin from "../../src/index.js";
 import { SOURCE_FILE_GLOBS } from "../../src/discover.js";
 import { rules } from "../../src/rules.js";
 import { PACKAGE_ROOT, requireBuild, runNode } from "./helpers.js";
+import { readmeCodeBlocks } from "./readme.js";
 
 interface EslintResult {
   filePath: string;
@@ -30,14 +31,23 @@ function write(relative: string, text: string): void {
 beforeAll(() => {
   requireBuild();
   dir = mkdtempSync(path.join(os.tmpdir(), "ps-eslint-"));
-  const plugin = pathToFileURL(path.join(PACKAGE_ROOT, "dist/src/index.js")).href;
-  // A user's own parser for other files (here `*.custom`), listed before recommended: recommended sets
-  // its parser only for its own `files` globs, so it must not take these over.
+  // The README's eslint.config.js exactly, with the package "installed" (node_modules/ links to this
+  // checkout, so its `exports` resolve the import). In the place of "...your other configs": a user's own
+  // parser for other files (`*.custom`), listed before recommended: recommended sets its parser only for
+  // its own `files` globs, so it must not take these over.
+  const [config] = readmeCodeBlocks("Using the plugin in ESLint (editors, pre-commit, CI lint job)", "js");
+  expect(config).toMatch(/^\/\/ eslint\.config\.js\nimport productionSafety from "eslint-plugin-production-safety";\n/);
+  expect(config).toContain("  // ...your other configs\n");
+  mkdirSync(path.join(dir, "node_modules"));
+  symlinkSync(PACKAGE_ROOT, path.join(dir, "node_modules/eslint-plugin-production-safety"));
   write(
     "eslint.config.js",
-    `import productionSafety from ${JSON.stringify(plugin)};\n` +
-      `const customParser = { meta: { name: "custom-parser" }, parse: () => ({ type: "Program", body: [], sourceType: "module", range: [0, 0], loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 0 } }, tokens: [], comments: [] }) };\n` +
-      `export default [{ files: ["**/*.custom"], languageOptions: { parser: customParser } }, productionSafety.configs.recommended];\n`,
+    config!
+      .replace(
+        "export default [",
+        `const customParser = { meta: { name: "custom-parser" }, parse: () => ({ type: "Program", body: [], sourceType: "module", range: [0, 0], loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 0 } }, tokens: [], comments: [] }) };\nexport default [`,
+      )
+      .replace("  // ...your other configs\n", `  { files: ["**/*.custom"], languageOptions: { parser: customParser } },\n`),
   );
   write("package.json", JSON.stringify({ name: "t", type: "module" }));
   write(
