@@ -16,7 +16,9 @@
  * (`default: true`, `dryRun = !argv.includes("--apply")`), a `safety.confirm` call, and a typed
  * confirmation (`answer === "DELETE MY DATA"` where `answer` comes from a call), an environment opt-in
  * compared with a "yes" string (`process.env.APPLY === "true"`). Variables are followed to
- * their initializer; `!`, `&&` and `||` are read with their logic.
+ * their initializer, and a parameter of a same-file function to the arguments of its calls (seed 004
+ * calls its cleanup function with `dry_run=False` when --dry-run is missing: the parameter's default
+ * `true` does not gate that call); `!`, `&&` and `||` are read with their logic.
  *
  * Findings. When a destructive call is not gated: at each dry-run flag read that defaults to false (the
  * flag the operator has to remember): `argv.includes("--dry-run")`, a `node:util` `parseArgs` or yargs
@@ -226,8 +228,13 @@ export default createRule<[], MessageId>({
         case AST_NODE_TYPES.Identifier: {
           const init = initializerOf(e);
           if (init) return impliedBy(init, depth + 1);
+          const fromCallers = parameterImpliedBy(e, depth);
+          if (fromCallers !== undefined) return fromCallers;
           return dryRunDefaultsTrue && DRY_RUN_NAMES.test(e.name);
         }
+        case AST_NODE_TYPES.Literal:
+          // A truthy constant holds whatever the operator typed (`clean(true)`).
+          return Boolean(e.value);
         case AST_NODE_TYPES.MemberExpression: {
           const name = nameOf(e);
           return dryRunDefaultsTrue && name !== undefined && DRY_RUN_NAMES.test(name);
@@ -235,6 +242,28 @@ export default createRule<[], MessageId>({
         default:
           return false;
       }
+    }
+
+    /**
+     * For a parameter of a same-file function whose calls are all known: true when at every call the
+     * argument holds whenever the operator did not opt in (the default when it is left out), or the call
+     * itself runs only with the opt-in. Seed 004 hands `dry_run=False` to its cleanup function on the path
+     * without --dry-run: the parameter's default does not make that call a dry run. Undefined otherwise.
+     */
+    function parameterImpliedBy(identifier: TSESTree.Identifier, depth: number): boolean | undefined {
+      const def = ASTUtils.findVariable(scopeOf(identifier), identifier)?.defs[0];
+      if (def?.type !== "Parameter") return undefined;
+      const fn = def.node;
+      if (fn.type !== AST_NODE_TYPES.FunctionDeclaration && fn.type !== AST_NODE_TYPES.FunctionExpression && fn.type !== AST_NODE_TYPES.ArrowFunctionExpression) return undefined;
+      const index = fn.params.findIndex((p) => p === def.name || (p.type === AST_NODE_TYPES.AssignmentPattern && p.left === def.name));
+      const param = fn.params[index];
+      const sites = index < 0 ? undefined : view.callSites(fn);
+      if (!param || !sites || sites.length === 0 || sites.some((site) => site.arguments.slice(0, index + 1).some((a) => a.type === AST_NODE_TYPES.SpreadElement))) return undefined;
+      return sites.every((site) => {
+        const argument = site.arguments[index];
+        if (argument ? impliedBy(argument, depth + 1) : param.type === AST_NODE_TYPES.AssignmentPattern && impliedBy(param.right, depth + 1)) return true;
+        return inOptInBranch(site) || view.isReachedOnlyAfter(site, (n) => stopTests.has(n) && impliedBy(n, depth + 1));
+      });
     }
 
     /** True when a consequent ends its path. */

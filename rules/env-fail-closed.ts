@@ -18,6 +18,10 @@
  *   production". Comparing with a non-production value instead (`!== "development"`) fails closed and is
  *   silent.
  *
+ * Not reported: a comparison reached, on every path (src/analysis/code-path.ts, through the callers of a
+ * same-file function), only after an `if` that stops when the variable is unset (`if (!process.env.X)
+ * process.exit(1)`, `=== undefined`, `== null`): unset never gets as far as being "not production".
+ *
  * Names are matched as SPEC §6.7 matches env names: case-insensitively, after stripping one framework
  * prefix. Only complete names are read (a computed `process.env[name]` is silent). Not read: a `switch`
  * on the value, values passed through other modules, and fields of a parsed schema object compared later.
@@ -25,6 +29,7 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
 import { getCalleeName, getKeyName, getPropertyName, getStaticString, skipTypeWrappers } from "../src/analysis/ast.js";
+import { createCodePathView, isProcessExit } from "../src/analysis/code-path.js";
 import { envAccessListeners, isEnvObject } from "../src/analysis/env-access.js";
 import { stripFrameworkPrefix } from "../src/analysis/env-names.js";
 import { mergeListeners } from "../src/analysis/imported-writes.js";
@@ -119,6 +124,9 @@ export default createRule<[], MessageId>({
     if (scripts === undefined) return {};
     const findings: Finding[] = [];
     const seen = new Set<TSESTree.Node>();
+    const view = createCodePathView(context);
+    /** Tests of `if`s that stop when a listed variable is unset (`if (!process.env.X) process.exit(1)`), with its name. */
+    const unsetStops = new Map<TSESTree.Node, string>();
     const scopeOf = (node: TSESTree.Node): Scope => context.sourceCode.getScope(node);
 
     /** The contract's spelling of a variable name, or undefined when the name is not one of them. */
@@ -278,6 +286,33 @@ export default createRule<[], MessageId>({
       return fields;
     }
 
+    /** The listed name a node reads directly from the environment (`process.env.X`, `process.env["X"]`), if any. */
+    function envReadName(input: TSESTree.Node): string | undefined {
+      const node = skipTypeWrappers(input);
+      if (node.type !== AST_NODE_TYPES.MemberExpression || !isEnvObject(node.object, scopeOf(node))) return undefined;
+      const key = getPropertyName(node);
+      return key === undefined ? undefined : variableOf(key);
+    }
+
+    /** The listed name a test is true for when the variable is unset: `!env.X`, `env.X === undefined`, `env.X == null`, `... || ...`. */
+    function unsetTestName(test: TSESTree.Node): string | undefined {
+      if (test.type === AST_NODE_TYPES.UnaryExpression && test.operator === "!") return envReadName(test.argument);
+      if (test.type === AST_NODE_TYPES.LogicalExpression && test.operator === "||") return unsetTestName(test.left) ?? unsetTestName(test.right);
+      if (test.type === AST_NODE_TYPES.BinaryExpression && (test.operator === "===" || test.operator === "==")) {
+        const unset = (n: TSESTree.Node): boolean => (n.type === AST_NODE_TYPES.Identifier && n.name === "undefined") || (n.type === AST_NODE_TYPES.Literal && (n.value === null || n.value === ""));
+        if (unset(test.right)) return envReadName(test.left);
+        if (unset(test.left)) return envReadName(test.right);
+      }
+      return undefined;
+    }
+
+    /** True when a statement ends its path: return, throw, process.exit (in a block: any of its statements). */
+    function stops(statement: TSESTree.Statement): boolean {
+      if (statement.type === AST_NODE_TYPES.BlockStatement) return statement.body.some(stops);
+      if (statement.type === AST_NODE_TYPES.ReturnStatement || statement.type === AST_NODE_TYPES.ThrowStatement) return true;
+      return statement.type === AST_NODE_TYPES.ExpressionStatement && isProcessExit(statement.expression);
+    }
+
     const envListeners = envAccessListeners(context, (access) => {
       if (access.kind !== "read" || !access.complete) return;
       const name = variableOf(access.name);
@@ -298,12 +333,27 @@ export default createRule<[], MessageId>({
         }
         for (const field of createEnvFields(node)) schemaField(field);
       },
-      "Program:exit"() {
-        if (!scripts.isMutationScript()) return;
-        findings.sort((a, b) => a.node.range[0] - b.node.range[0]);
-        for (const finding of findings) context.report({ node: finding.node, messageId: finding.messageId, data: finding.data });
+      IfStatement(node) {
+        const name = stops(node.consequent) ? unsetTestName(node.test) : undefined;
+        if (name === undefined) return;
+        unsetStops.set(node.test, name);
+        view.mark(node.test);
+      },
+      BinaryExpression(node) {
+        // Recorded where it runs, so a comparison reported through an alias can be asked about its paths.
+        if (["===", "==", "!==", "!="].includes(node.operator)) view.mark(node);
       },
     };
-    return mergeListeners(mergeListeners(scripts.listeners, envListeners), own);
+    view.onComplete(() => {
+      if (!scripts.isMutationScript()) return;
+      findings.sort((a, b) => a.node.range[0] - b.node.range[0]);
+      for (const finding of findings) {
+        // Unset stops the script before this comparison on every path: unset is never "not production" here.
+        const name = finding.data.name;
+        if (finding.messageId === "unsetNotProduction" && view.isReachedOnlyAfter(finding.node, (n) => unsetStops.get(n) === name, { throughCallers: true })) continue;
+        context.report({ node: finding.node, messageId: finding.messageId, data: finding.data });
+      }
+    });
+    return mergeListeners(mergeListeners(mergeListeners(view.listeners, scripts.listeners), envListeners), own);
   },
 });

@@ -22,8 +22,8 @@
  *   is handed on; an inline callback where it is written); an exported function nothing here calls runs
  *   after the module loaded, so a fingerprint call at module top level precedes it; a function that is
  *   never used never runs. A method runs on an instance: preceded when every `new` of its class is;
- * - a subclass whose `connect` or `$connect` override calls a fingerprint function before
- *   `super.$connect()` (inherited from a repository superclass too): its creations need nothing else.
+ * - a subclass whose `connect` or `$connect` override calls a fingerprint function before each
+ *   `super.$connect()` in it (inherited from a repository superclass too): its creations need nothing else.
  * - a static import of a repository module whose top level calls a fingerprint function on every path
  *   (`import "./check-fingerprint"`) precedes everything in the file (imports are hoisted).
  * A fingerprint function matches a call by the callee's last name (`validate()`, `await validate()`,
@@ -307,22 +307,24 @@ class FingerprintAnalysis {
       if (member.type !== AST_NODE_TYPES.MethodDefinition || member.static || member.kind !== "method" || member.value.type !== AST_NODE_TYPES.FunctionExpression) continue;
       const name = declaredName(member.value);
       if (name !== "connect" && name !== "$connect") continue;
-      const superConnect = this.superConnectCall(member.value);
-      if (superConnect && this.precededBy(superConnect, view, 0, member.value)) return true;
+      // Every path that connects must check first: each super.$connect() of the override, not only the
+      // first one written (a replica branch that connects unchecked; fixtures/safety-app).
+      const superConnects = this.superConnectCalls(member.value);
+      if (superConnects.length > 0 && superConnects.every((call) => this.precededBy(call, view, 0, member.value as FunctionNode))) return true;
     }
     const parent = node.superClass ? this.clientClass(node.superClass, view) : undefined;
     return parent?.kind === "subclass" ? this.subclassValidates(parent.node, parent.view, depth + 1) : false;
   }
 
-  /** The first `super.$connect()` call in a method (not in nested functions). */
-  private superConnectCall(fn: FunctionNode): TSESTree.CallExpression | undefined {
-    let found: TSESTree.CallExpression | undefined;
+  /** Every `super.$connect()` call in a method (not in nested functions other than arrows), in source order. */
+  private superConnectCalls(fn: FunctionNode): TSESTree.CallExpression[] {
+    const found: TSESTree.CallExpression[] = [];
     const visit = (n: TSESTree.Node): void => {
-      if (found || (n !== fn && (isFunctionNode(n) && n.type !== AST_NODE_TYPES.ArrowFunctionExpression))) return;
+      if (n !== fn && isFunctionNode(n) && n.type !== AST_NODE_TYPES.ArrowFunctionExpression) return;
       if (n.type === AST_NODE_TYPES.CallExpression) {
         const callee = skipTypeWrappers(n.callee);
         if (callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Super && getPropertyName(callee) === "$connect") {
-          found = n;
+          found.push(n);
           return;
         }
       }

@@ -16,7 +16,8 @@
  * - `confirmBeforeCheck` (PS-1), at the `safety.confirm` call: a path leads from it to a productionCheck
  *   or safetyCheck call (safety checks run before prompts).
  * - `partialBatch` (PS-3), at the safetyCheck call: it checks one element (`targets[0]`, `targets.at(0)`,
- *   `sample(targets)`) or "some" (`targets.some(t => check(t))`, `.find`) instead of each target.
+ *   `sample(targets)`) or "some" (`targets.some(t => check(t))`, `targets.some(check)`, `.find`) instead of
+ *   each target.
  *
  * Targets (decisions). A destructive call's targets are the variables its arguments read
  * (`{ where: { id: source.id } }` reads `source`; `{ where: { id: { in: ids } } }` reads `ids`). A call
@@ -28,8 +29,9 @@
  *   reached only after that test; or the destructive call sits in the branch where the check passed;
  * - it is an element (for-of variable, `forEach`/`map` callback parameter) of a checked collection: the
  *   result of `.filter(check)` / `.filter(t => check(t))`, an array that gets `.push(t)`/`.add(t)` only in
- *   the branch where `check(t)` passed, a collection tested with `if (!xs.every(check)) stop` or
- *   `if (xs.some(t => !check(t))) stop`, or `.map`/`.slice` of one;
+ *   the branch where `check(t)` passed or only after `if (!check(t)) continue`, a collection tested with
+ *   `if (!xs.every(check)) stop` (also `xs.every(t => check(t))`) or `if (xs.some(t => !check(t))) stop`
+ *   (on every path, or as a direct statement of `if (isProduction()) { ... }`), or `.map`/`.slice` of one;
  * - it is initialised from a checked variable (`const id = source.id`, `targets = safeTargets`);
  * - it is a parameter of a same-file function and every call passes a checked argument there (depth 3);
  * - it is passed to a same-file helper whose body stops when the check fails in production
@@ -59,6 +61,8 @@ const FORCE_NAMES = /^(?:force|yes|assumeYes|skipSafety(?:Checks?)?|noSafety)$/i
 const FORCE_FLAGS = new Set(["--force", "-f", "--yes", "-y", "--assume-yes", "--skip-safety"]);
 /** Array methods whose callback sees each element. */
 const ELEMENT_METHODS = new Set(["forEach", "map", "flatMap", "filter", "every", "some", "find", "findIndex", "reduce"]);
+/** Array methods that test a collection with a callback: every checks each element, the others one. */
+const BATCH_TEST_METHODS = new Set(["every", "some", "find", "findIndex"]);
 /** Methods whose result holds elements of the receiver. */
 const DERIVED_COLLECTION_METHODS = new Set(["map", "slice", "filter", "concat", "flatMap", "toSorted", "sort", "reverse"]);
 
@@ -327,6 +331,21 @@ export default createRule<[], MessageId>({
       recordExclusion(call, call, vars, false);
     }
 
+    /**
+     * `xs.every(check)` / `xs.some(check)` / `xs.find(check)` with the safety check function itself as the
+     * callback: every is a whole-batch check (an exclusion when its failure stops); some, find and
+     * findIndex pass when one target is safe (PS-3).
+     */
+    function onSafetyCheckReference(call: TSESTree.CallExpression, method: string): void {
+      checks.push(call);
+      if (method !== "every") {
+        partial.add(call);
+        return;
+      }
+      const collection = call.callee.type === AST_NODE_TYPES.MemberExpression ? rootVariable(call.callee.object) : undefined;
+      recordExclusion(call, call, new Set(collection ? [collection] : []), true);
+    }
+
     /** The parameter indexes a same-file helper checks and stops on in production (depth 1). */
     function helperCheckedParams(fn: FunctionLike): number[] {
       const out: number[] = [];
@@ -363,7 +382,7 @@ export default createRule<[], MessageId>({
       if (n.type !== AST_NODE_TYPES.Identifier) return false;
       const v = variableOf(n);
       if (!v) return false;
-      if (exclusions.some((e) => e.collection && e.vars.has(v) && e.stopTest && view.isReachedOnlyAfter(at, (x) => x === e.stopTest))) return true;
+      if (exclusions.some((e) => e.collection && e.vars.has(v) && e.stopTest && stopCovers(e.stopTest, at))) return true;
       if (pushes.some((p) => p.callee.type === AST_NODE_TYPES.MemberExpression && rootVariable(p.callee.object) === v && pushedChecked(p))) return true;
       return valuesOf(v).some((value) => isCheckedCollection(value, at, depth + 1));
     }
@@ -373,11 +392,19 @@ export default createRule<[], MessageId>({
       return name !== undefined && safetyCheck.includes(name);
     }
 
-    /** `safe.push(t)` inside the pass branch of a check on `t`. */
+    /**
+     * `safe.push(t)` inside the pass branch of a check on `t`, or reached only after a stop exclusion on `t`
+     * (`if (!check(t)) continue; safe.push(t)`).
+     */
     function pushedChecked(push: TSESTree.CallExpression): boolean {
       const arg = push.arguments[0];
       const v = arg ? rootVariable(arg) : undefined;
-      return v !== undefined && exclusions.some((e) => e.passBranch && !e.collection && e.vars.has(v) && contains(e.passBranch, push));
+      if (v === undefined) return false;
+      return exclusions.some((e) => {
+        if (e.collection || !e.vars.has(v)) return false;
+        if (e.passBranch && contains(e.passBranch, push)) return true;
+        return e.stopTest !== undefined && !contains(e.stopTest.parent as TSESTree.Node, push) && view.isReachedOnlyAfter(push, (x) => x === e.stopTest);
+      });
     }
 
     /** The initializer and assigned values of a variable. */
@@ -435,6 +462,18 @@ export default createRule<[], MessageId>({
       return testsProduction(gate.test) ? gate : undefined;
     }
 
+    /**
+     * True when a stop exclusion's test runs before `at` on every path, or on every production path: it
+     * sits directly in the then-block of `if (isProduction())` and `at` comes after that `if`.
+     */
+    function stopCovers(stopTest: TSESTree.Node, at: TSESTree.Node): boolean {
+      const stopIf = stopTest.parent as TSESTree.Node;
+      if (contains(stopIf, at)) return false;
+      if (view.isReachedOnlyAfter(at, (x) => x === stopTest)) return true;
+      const gate = gateAround(stopIf);
+      return gate !== undefined && !contains(gate, at) && view.isReachedOnlyAfter(at, (x) => x === gate.test);
+    }
+
     /** True when variable `v`, read at `at`, is a checked target (see header). */
     function isChecked(v: Variable, at: TSESTree.Node, depth: number): boolean {
       if (depth > 4) return false;
@@ -442,13 +481,8 @@ export default createRule<[], MessageId>({
       for (const e of exclusions) {
         if (e.collection || !e.vars.has(v)) continue;
         if (e.passBranch && contains(e.passBranch, at)) return true;
-        if (!e.stopTest) continue;
-        const stopIf = e.stopTest.parent as TSESTree.Node;
-        if (contains(stopIf, at)) continue;
-        if (view.isReachedOnlyAfter(at, (x) => x === e.stopTest)) return true;
         // if (isProduction()) { if (!check(t)) continue; } ... at: the non-production path is exempt.
-        const gate = gateAround(stopIf);
-        if (gate && !contains(gate, at) && view.isReachedOnlyAfter(at, (x) => x === gate.test)) return true;
+        if (e.stopTest && stopCovers(e.stopTest, at)) return true;
       }
       // A same-file helper that checks its parameter and stops, called with v first.
       const helpers = helperCalls.filter((call) => call.arguments.some((a) => rootVariable(a) === v));
@@ -567,8 +601,12 @@ export default createRule<[], MessageId>({
       // PS-3: partial batch checks.
       for (const call of partial) {
         const argument = call.arguments[0];
-        const how = callbackOf(call) ? `whether ${callbackOf(call)?.method === "find" ? "one target is found safe" : "some target is safe"}` : `only ${argument ? context.sourceCode.getText(argument) : "one target"}`;
-        context.report({ node: call, messageId: "partialBatch", data: { safetyCheck: getCalleeName(call.callee) ?? checkName, how } });
+        // xs.some(check): reported at the check function passed in.
+        const reference = argument && !callMatches(call, safetyCheck) && callMatchesName(argument) ? argument : undefined;
+        const method = reference ? getPropertyName(call.callee as TSESTree.MemberExpression) : callbackOf(call)?.method;
+        const how = reference || callbackOf(call) ? `whether ${method === "find" ? "one target is found safe" : "some target is safe"}` : `only ${argument ? context.sourceCode.getText(argument) : "one target"}`;
+        const name = reference ? context.sourceCode.getText(reference) : (getCalleeName(call.callee) ?? checkName);
+        context.report({ node: reference ?? call, messageId: "partialBatch", data: { safetyCheck: name, how } });
       }
       const explained = new Set([...flags, ...[...partial].map((c) => callbackOf(c)?.call ?? c)].map(enclosingFunction));
       // PS-1 / PS-2 at each destructive call.
@@ -616,6 +654,8 @@ export default createRule<[], MessageId>({
       if (callMatches(node, safety?.confirm)) confirms.push(node);
       const method = node.callee.type === AST_NODE_TYPES.MemberExpression ? getPropertyName(node.callee) : undefined;
       if (method === "push" || method === "add" || method === "unshift") pushes.push(node);
+      const callback = node.arguments[0];
+      if (callback && method !== undefined && BATCH_TEST_METHODS.has(method) && callMatchesName(callback)) onSafetyCheckReference(node, method);
       if (node.callee.type === AST_NODE_TYPES.Identifier && resolveLocalFunction(node.callee, scopeOf(node))) helperCalls.push(node);
     }
 

@@ -9,23 +9,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PACKAGE_ROOT, runCli } from "./helpers.js";
+import { compareWithMarkers, type JsonReport, PACKAGE_ROOT, readViolationMarkers, runCli, withoutDuration } from "./helpers.js";
 import { rules } from "../../src/rules.js";
 
 const EXAMPLE = path.join(PACKAGE_ROOT, "fixtures/example-app");
 const EXPECTED = path.join(import.meta.dirname, "example-app.expected.json");
-
-interface JsonReport {
-  version: number;
-  root: string;
-  contract: string | null;
-  findings: { ruleId: string; file: string; line: number; column: number; severity: string; message: string }[];
-  summary: { files: number; errors: number; warnings: number; durationMs: number };
-}
-
-function withoutDuration(stdout: string): string {
-  return stdout.replace(/"durationMs": \d+/, '"durationMs": 0');
-}
 
 describe("contract-scan fixtures/example-app", () => {
   const json = runCli([EXAMPLE, "--format", "json"]);
@@ -46,20 +34,7 @@ describe("contract-scan fixtures/example-app", () => {
     // MARKER_REACH lines above it (or on its line); every marker must have its finding there.
     const MARKER_REACH = 4;
     const report = JSON.parse(json.stdout) as JsonReport;
-    const markers: { file: string; line: number; rule: string }[] = [];
-    for (const file of readdirSync(EXAMPLE, { recursive: true, encoding: "utf8" })) {
-      // Non-JavaScript sources carry their markers in comments too: `#` in YAML, shell and Dockerfiles,
-      // and a trailing shell comment inside a package.json script (`"x": "prisma db push # VIOLATION (...)"`).
-      if (!/(\.(ts|js|sql|json|ya?ml|sh)|(^|\/)Dockerfile)$/.test(file)) continue;
-      readFileSync(path.join(EXAMPLE, file), "utf8").split("\n").forEach((text, index) => {
-        const match = /VIOLATION \(([^)]*)\)/.exec(text);
-        for (const rule of match?.[1]?.split(/,\s*/) ?? []) markers.push({ file: file.split(path.sep).join("/"), line: index + 1, rule });
-      });
-    }
-    const near = (m: { file: string; line: number; rule: string }, f: JsonReport["findings"][number]): boolean =>
-      m.file === f.file && `production-safety/${m.rule}` === f.ruleId && f.line >= m.line && f.line <= m.line + MARKER_REACH;
-    const unmarked = report.findings.filter((f) => !markers.some((m) => near(m, f))).map((f) => `${f.file}:${f.line} ${f.ruleId}`);
-    const unfound = markers.filter((m) => !report.findings.some((f) => near(m, f))).map((m) => `${m.file}:${m.line} ${m.rule}`);
+    const { unmarked, unfound } = compareWithMarkers(report.findings, readViolationMarkers(EXAMPLE), MARKER_REACH);
     expect(unmarked).toEqual([]);
     expect(unfound).toEqual([]);
     expect(report.findings.some((f) => /^(__tests__|prisma\/migrations)\//.test(f.file))).toBe(false);
@@ -69,7 +44,7 @@ describe("contract-scan fixtures/example-app", () => {
     const report = JSON.parse(json.stdout) as JsonReport;
     const fired = new Set(report.findings.map((f) => f.ruleId));
     // Groups C and D are policies a contract opts into (SPEC §2 `fingerprint`, `safety`); this example's
-    // contract sets neither, so they must stay silent here (their example repository is a separate fixture).
+    // contract sets neither, so they must stay silent here (their example repository is fixtures/safety-app).
     const optIn = (name: string): boolean => /group [CD]\b/.test((rules[name]?.meta.docs as { specRow?: string } | undefined)?.specRow ?? "");
     for (const name of [...Object.keys(rules).filter((n) => !optIn(n)), "parse-error"]) expect(fired, name).toContain(`production-safety/${name}`);
     for (const name of Object.keys(rules).filter(optIn)) expect(fired, name).not.toContain(`production-safety/${name}`);

@@ -1,6 +1,6 @@
 /** Helpers for end-to-end tests: they run the built package (dist/) in fresh Node processes. */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 /** Absolute path of this package's checkout. */
@@ -34,4 +34,59 @@ export function runNode(args: string[], cwd: string): Run {
 export function runCli(args: string[], cwd: string = PACKAGE_ROOT): Run {
   requireBuild();
   return runNode([CLI, ...args], cwd);
+}
+
+/** The JSON report's shape (SPEC §4), as the end-to-end tests read it. */
+export interface JsonReport {
+  version: number;
+  root: string;
+  contract: string | null;
+  findings: { ruleId: string; file: string; line: number; column: number; severity: string; message: string }[];
+  summary: { files: number; errors: number; warnings: number; durationMs: number };
+}
+
+/** A JSON report's text with `durationMs` set to 0, the one field that differs between runs. */
+export function withoutDuration(stdout: string): string {
+  return stdout.replace(/"durationMs": \d+/, '"durationMs": 0');
+}
+
+/** One rule named by a `VIOLATION (<rule>[, <rule>])` comment in a fixture repository. */
+export interface ViolationMarker {
+  /** Repository-relative, with `/`. */
+  file: string;
+  /** 1-based line of the comment. */
+  line: number;
+  /** Rule name without the `production-safety/` prefix. */
+  rule: string;
+}
+
+/**
+ * Every `VIOLATION (<rule>[, <rule>])` marker under `root`: in `.ts`, `.js`, `.sql`, `.json`, YAML and shell
+ * files and Dockerfiles (non-JavaScript sources carry them in their comments: `#` in YAML, shell and
+ * Dockerfiles, a trailing shell comment inside a package.json script).
+ */
+export function readViolationMarkers(root: string): ViolationMarker[] {
+  const markers: ViolationMarker[] = [];
+  for (const file of readdirSync(root, { recursive: true, encoding: "utf8" })) {
+    if (!/(\.(ts|js|sql|json|ya?ml|sh)|(^|\/)Dockerfile)$/.test(file)) continue;
+    readFileSync(path.join(root, file), "utf8").split("\n").forEach((text, index) => {
+      const match = /VIOLATION \(([^)]*)\)/.exec(text);
+      for (const rule of match?.[1]?.split(/,\s*/) ?? []) markers.push({ file: file.split(path.sep).join("/"), line: index + 1, rule });
+    });
+  }
+  return markers;
+}
+
+/**
+ * Pairs a report's findings with the fixture's markers: a finding belongs to a marker of its rule in its
+ * file on the marker's line or at most `reach` lines below it.
+ * @returns `unmarked`: findings with no marker, `unfound`: markers with no finding (`file:line rule`).
+ */
+export function compareWithMarkers(findings: readonly JsonReport["findings"][number][], markers: readonly ViolationMarker[], reach: number): { unmarked: string[]; unfound: string[] } {
+  const near = (m: ViolationMarker, f: JsonReport["findings"][number]): boolean =>
+    m.file === f.file && `production-safety/${m.rule}` === f.ruleId && f.line >= m.line && f.line <= m.line + reach;
+  return {
+    unmarked: findings.filter((f) => !markers.some((m) => near(m, f))).map((f) => `${f.file}:${f.line} ${f.ruleId}`),
+    unfound: markers.filter((m) => !findings.some((f) => near(m, f))).map((m) => `${m.file}:${m.line} ${m.rule}`),
+  };
 }

@@ -109,3 +109,23 @@ ruleTester.run("dry-run-by-default", rule, {
     noDryRun(`async function purge() {\n  ${DELETE}\n}\nif (process.argv.includes("--apply")) await purge();\nawait purge();`, 2, 9),
   ],
 });
+
+// Regressions found while writing the safety-app example (fixtures/safety-app): seed 004's own structure,
+// where the dry-run switch reaches the deleting function as an argument. Each invalid case failed before its fix.
+const CLEAN = `async function cleanDemoDataSafe(dryRun = true) {\n  if (dryRun) return;\n  ${DELETE}\n}\n`;
+ruleTester.run("dry-run-by-default: a dry-run parameter and its callers", rule, {
+  valid: [
+    // The default (true) applies at every call.
+    valid(`${CLEAN}await cleanDemoDataSafe();`),
+    // The caller passes a dry-run value that defaults to true.
+    valid(`${CLEAN}const dryRun = !process.argv.includes("--apply");\nawait cleanDemoDataSafe(dryRun);`),
+    // false is passed only after the caller stopped unless --apply was given.
+    valid(`${CLEAN}if (!process.argv.includes("--apply")) {\n  await cleanDemoDataSafe(true);\n  process.exit(0);\n}\nawait cleanDemoDataSafe(false);`),
+  ],
+  invalid: [
+    // Seed 004 exactly: `dry_run = "--dry-run" in sys.argv`, then clean_demo_data_safe(dry_run=False) without it.
+    optOut(`${CLEAN}const dryRun = process.argv.includes("--dry-run");\nif (dryRun) {\n  await cleanDemoDataSafe(true);\n  process.exit(0);\n}\nawait cleanDemoDataSafe(false);`, "Reading --dry-run", 5, 16, 3),
+    // The parameter's default is true, but the caller hands it a value that is false unless --dry-run is given.
+    optOut(`${CLEAN}await cleanDemoDataSafe(process.argv.includes("--dry-run"));`, "Reading --dry-run", 5, 25, 3),
+  ],
+});

@@ -184,3 +184,24 @@ ruleTester.run("env-fail-closed: mutation scripts through the repository facts (
     },
   ],
 });
+
+// Regressions found while writing the safety-app example (fixtures/safety-app): a script that stops when the
+// variable is unset never treats the unset case as "not production", so a later comparison without a
+// fallback is safe (issue 6 item 4: "no fallback where the unset case is then treated as not production").
+ruleTester.run("env-fail-closed: stopping when the variable is unset", rule, {
+  valid: [
+    valid(`if (!process.env.ENVIRONMENT) {\n  console.error("ENVIRONMENT must be set");\n  process.exit(1);\n}\nconst isProduction = () => process.env.ENVIRONMENT === "production";\nif (isProduction()) console.log("production");`),
+    valid(`if (process.env.ENVIRONMENT === undefined) throw new Error("ENVIRONMENT is not set");\nconst production = process.env.ENVIRONMENT === "production";`),
+    valid(`async function main() {\n  if (process.env["ENVIRONMENT"] == null) return;\n  if (process.env.ENVIRONMENT !== "production") console.log("not production");\n}\nawait main();`),
+  ],
+  invalid: [
+    // Near-miss: the unset case only warns.
+    invalid(`if (!process.env.ENVIRONMENT) console.warn("ENVIRONMENT is not set");\nconst production = process.env.ENVIRONMENT === "production";`, [unset(3, 20)]),
+    // Near-miss: the stop comes after the comparison.
+    invalid(`const production = process.env.ENVIRONMENT === "production";\nif (!process.env.ENVIRONMENT) process.exit(1);`, [unset(2, 20)]),
+    // Near-miss: the stop runs on one path only.
+    invalid(`if (process.argv.includes("--strict")) {\n  if (!process.env.ENVIRONMENT) process.exit(1);\n}\nconst production = process.env.ENVIRONMENT === "production";`, [unset(5, 20)]),
+    // Near-miss: another variable is checked.
+    invalid(`if (!process.env.DATABASE_URL) process.exit(1);\nconst production = process.env.ENVIRONMENT === "production";`, [unset(3, 20)]),
+  ],
+});

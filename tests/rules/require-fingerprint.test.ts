@@ -139,6 +139,10 @@ ruleTester.run("require-fingerprint: subclasses validating in $connect or connec
     valid("class Db extends PrismaClient {\n  async $connect() {\n    await validateEnvironmentFingerprint(url);\n    await super.$connect();\n  }\n}\nclass AuditedDb extends Db {}\nexport const db = new AuditedDb();"),
     // A subclass created after a top-level check needs no override.
     valid("class Db extends PrismaClient {}\nawait validateEnvironmentFingerprint(url);\nexport const db = new Db();"),
+    // Near-miss of the replica case below: both paths check before their super.$connect().
+    valid(
+      "class Db extends PrismaClient {\n  async $connect() {\n    if (this.replica) {\n      await validateEnvironmentFingerprint(replicaUrl);\n      return super.$connect();\n    }\n    await validateEnvironmentFingerprint(url);\n    await super.$connect();\n  }\n}\nexport const db = new Db();",
+    ),
   ],
   invalid: [
     invalid("class Db extends PrismaClient {}\nexport const db = new Db();", [at("new Db()", 4, 19)]),
@@ -149,6 +153,14 @@ ruleTester.run("require-fingerprint: subclasses validating in $connect or connec
       'class Db extends PrismaClient {\n  async $connect() {\n    if (process.env.NEXT_PHASE !== "phase-production-build") await validateEnvironmentFingerprint(url);\n    await super.$connect();\n  }\n}\nexport const db = new Db();',
       [at("new Db()", 9, 19)],
     ),
+    // Every super.$connect() must come after the check, not only the first one written (regression from
+    // fixtures/safety-app/scripts/broken/subclass-skips-fingerprint.ts: a replica path that connects unchecked).
+    invalid(
+      "class Db extends PrismaClient {\n  async $connect() {\n    if (!this.replica) {\n      await validateEnvironmentFingerprint(url);\n      await super.$connect();\n      return;\n    }\n    await super.$connect();\n  }\n}\nexport const db = new Db();",
+      [at("new Db()", 13, 19)],
+    ),
+    // The same with an early return of the unchecked path.
+    invalid("class Db extends PrismaClient {\n  async $connect() {\n    if (this.replica) return super.$connect();\n    await validateEnvironmentFingerprint(url);\n    return super.$connect();\n  }\n}\nexport const db = new Db();", [at("new Db()", 10, 19)]),
     // An override of another method does not count.
     invalid("class Db extends PrismaClient {\n  async $disconnect() {\n    assertDatabaseUrl();\n    await super.$connect();\n  }\n}\nexport const db = new Db();", [at("new Db()", 9, 19)]),
   ],

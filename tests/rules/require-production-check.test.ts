@@ -173,3 +173,39 @@ ruleTester.run("require-production-check", rule, {
     ]),
   ],
 });
+
+// Regressions found while writing fixtures/safety-app (issue 6 item 6): natural RetroVue shapes the rule
+// misread. Each failed before its fix.
+ruleTester.run("require-production-check: regressions from the safety-app example", rule, {
+  valid: [
+    // Skip per target, then collect the survivors: the push comes after the skip (no else branch).
+    valid(
+      `let targets = await load();\nif (isProduction()) {\n  const safe: Source[] = [];\n  for (const s of targets) {\n    if (!passesSafetyCheck(s)) {\n      reportSkipped([s]);\n      continue;\n    }\n    safe.push(s);\n  }\n  targets = safe;\n}\nfor (const t of targets) ${DELETE_T}`,
+    ),
+    // A whole-batch stop (every) inside the production branch: the non-production path is exempt.
+    valid(`const targets = await load();\nif (isProduction()) {\n  if (!targets.every((t) => passesSafetyCheck(t))) process.exit(1);\n}\nfor (const t of targets) ${DELETE_T}`),
+    // every with the function itself, combined with the production check and nested in its branch.
+    valid(`const targets = await load();\nif (isProduction() && !targets.every(passesSafetyCheck)) process.exit(1);\nfor (const t of targets) ${DELETE_T}`),
+    valid(`const targets = await load();\nif (isProduction()) {\n  if (!targets.every(passesSafetyCheck)) throw new Error("unsafe");\n}\nfor (const t of targets) ${DELETE_T}`),
+  ],
+  invalid: [
+    // Near-miss: the push comes before the skip, so failing targets are collected too.
+    invalid(
+      `let targets = await load();\nif (isProduction()) {\n  const safe: Source[] = [];\n  for (const s of targets) {\n    safe.push(s);\n    if (!passesSafetyCheck(s)) continue;\n  }\n  targets = safe;\n}\nfor (const t of targets) ${DELETE_T}`,
+      [notChecked(10, 32, "t")],
+    ),
+    // Near-miss: every() in a branch that does not stop.
+    invalid(`const targets = await load();\nif (isProduction()) {\n  if (!targets.every(passesSafetyCheck)) console.warn("unsafe targets");\n}\nfor (const t of targets) ${DELETE_T}`, [notChecked(5, 32, "t")]),
+    // PS-3 with the function itself: some() / find() let the batch through when one target is safe.
+    invalid(`const targets = await load();\nif (isProduction() && !targets.some(passesSafetyCheck)) process.exit(1);\nfor (const t of targets) ${DELETE_T}`, [
+      { messageId: "partialBatch", data: { safetyCheck: "passesSafetyCheck", how: "whether some target is safe" }, line: 2, column: 37 },
+    ]),
+    invalid(`const targets = await load();\nif (isProduction() && targets.find(passesSafetyCheck) === undefined) process.exit(1);\nfor (const t of targets) ${DELETE_T}`, [
+      { messageId: "partialBatch", data: { safetyCheck: "passesSafetyCheck", how: "whether one target is found safe" }, line: 2, column: 36 },
+    ]),
+    // PS-1: a confirmation before a whole-batch check written with the function itself.
+    invalid(`const targets = await load();\nif (!(await requireConfirmation(targets))) process.exit(0);\nif (isProduction() && !targets.every(passesSafetyCheck)) process.exit(1);\nfor (const t of targets) ${DELETE_T}`, [
+      { messageId: "confirmBeforeCheck", data: { confirm: "requireConfirmation" }, line: 2, column: 13 },
+    ]),
+  ],
+});
