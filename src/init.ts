@@ -46,8 +46,8 @@ import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import { discoverFiles, hasShellShebang, type NonJsSourceKind, nonJsSourceKind, SOURCE_FILE_GLOBS } from "./discover.js";
 import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import { importedWriteListeners, mergeListeners, repoFactsFor } from "./analysis/imported-writes.js";
-import { EXECUTE_RAW, getDatabaseWrite } from "./analysis/mutations.js";
-import { getPrismaCliCall } from "./analysis/prisma-cli.js";
+import { EXECUTE_RAW, getDatabaseWrite, PRISMA_WRITE_OPERATIONS } from "./analysis/mutations.js";
+import { getPrismaCliCall, PRISMA_WRITE_COMMANDS } from "./analysis/prisma-cli.js";
 import { getPayloadWrites, getSqlTableWrites, NESTED_WRITE_OPERATIONS } from "./analysis/write-payload.js";
 import { envAccessListeners } from "./analysis/env-access.js";
 import { isCiGuardName, matchBypassName, stripFrameworkPrefix } from "./analysis/env-names.js";
@@ -92,25 +92,8 @@ export const KNOWN_DB_CLIENT_PACKAGES: readonly string[] = [
   "typeorm",
 ];
 
-/** Operation order in a drafted entry: the schema's order (SPEC §2). */
-const OPERATION_ORDER = [
-  "create",
-  "createMany",
-  "createManyAndReturn",
-  "update",
-  "updateMany",
-  "updateManyAndReturn",
-  "upsert",
-  "delete",
-  "deleteMany",
-  EXECUTE_RAW,
-  "prisma migrate deploy",
-  "prisma migrate resolve",
-  "prisma migrate reset",
-  "prisma db push",
-  "prisma db execute",
-  "prisma db seed",
-];
+/** Operation order in a drafted entry: delegate writes, raw SQL, then Prisma CLI writes (SPEC §2). */
+const OPERATION_ORDER = [...PRISMA_WRITE_OPERATIONS, EXECUTE_RAW, ...PRISMA_WRITE_COMMANDS];
 
 /** Delegate operations that write no column (as mutation-scope reads them). */
 const COLUMNLESS_OPERATIONS: ReadonlySet<string> = new Set(["delete", "deleteMany"]);
