@@ -1,5 +1,5 @@
 /**
- * End to end: the built `contract-scan` on fixtures/example-app in every report format, and the plugin
+ * End to end: the built `contract-scan` on fixtures/example-app and fixtures/safety-app in every report format, and the plugin
  * under the real `eslint -f @microsoft/eslint-formatter-sarif`. SARIF logs are validated against the
  * official SARIF 2.1.0 schema; the github and markdown outputs are compared with reviewed golden files
  * (regenerate with `UPDATE_EXPECTED=1 npx vitest run tests/e2e/reports.test.ts` and review the diff).
@@ -131,6 +131,40 @@ describe("eslint -f @microsoft/eslint-formatter-sarif", () => {
     for (const rule of log.runs[0]!.tool.driver.rules!) {
       const name = rule.id.replace("production-safety/", "");
       expect(rule.helpUri).toBe(rules[name]!.meta.docs!.url);
+    }
+  });
+});
+
+describe("contract-scan fixtures/safety-app (the second example repository) in every format", () => {
+  const cwd = path.join(PACKAGE_ROOT, "fixtures/safety-app");
+  const json = JSON.parse(contractScan([".", "--format", "json"], cwd).stdout) as Report;
+
+  it("sarif: valid against the SARIF 2.1.0 schema, one result per finding", () => {
+    const run = contractScan([".", "--format", "sarif"], cwd);
+    expect(run.status).toBe(1);
+    const log = JSON.parse(run.stdout) as Log;
+    expect(sarifSchemaErrors(log)).toEqual([]);
+    expect(json.findings.length).toBeGreaterThan(0);
+    expect(log.runs[0]!.results!.map((r) => `${r.locations![0]!.physicalLocation!.artifactLocation!.uri}:${r.locations![0]!.physicalLocation!.region!.startLine} ${r.ruleId}`)).toEqual(
+      json.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`),
+    );
+  });
+
+  it("github: one workflow command per finding, at the same place", () => {
+    const run = contractScan([".", "--format", "github"], cwd);
+    expect(run.status).toBe(1);
+    const commands = run.stdout.split("\n").filter((line) => line.startsWith("::error ") || line.startsWith("::warning "));
+    expect(commands.map((line) => /file=([^,]+),line=(\d+),.*title=([^:]+)::/.exec(line)?.slice(1).join(" "))).toEqual(
+      json.findings.map((f) => `${f.file} ${f.line} ${f.ruleId}`),
+    );
+  });
+
+  it("markdown: counts every rule that fired and names every file", () => {
+    const run = contractScan([".", "--format", "markdown"], cwd);
+    expect(run.status).toBe(1);
+    for (const f of json.findings) {
+      expect(run.stdout).toContain(f.ruleId.replace("production-safety/", ""));
+      expect(run.stdout).toContain(f.file);
     }
   });
 });
