@@ -5,11 +5,11 @@
  * and every look-alike in the fixture is absent from it. After a deliberate change, regenerate with
  * `UPDATE_EXPECTED=1 npx vitest run tests/e2e/example-app.test.ts` and review the diff.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareWithMarkers, type JsonReport, PACKAGE_ROOT, readViolationMarkers, runCli, withoutDuration } from "./helpers.js";
+import { compareWithMarkers, expectGolden, type JsonReport, PACKAGE_ROOT, readViolationMarkers, runCli, withoutDuration } from "./helpers.js";
 import { rules } from "../../src/rules.js";
 
 const EXAMPLE = path.join(PACKAGE_ROOT, "fixtures/example-app");
@@ -25,8 +25,7 @@ describe("contract-scan fixtures/example-app", () => {
 
   it("reports exactly the reviewed findings", () => {
     const actual = withoutDuration(json.stdout);
-    if (process.env.UPDATE_EXPECTED === "1") writeFileSync(EXPECTED, actual);
-    expect(actual).toBe(readFileSync(EXPECTED, "utf8"));
+    expectGolden(actual, EXPECTED);
   });
 
   it("reports every VIOLATION marked in the fixture, and nothing that is not marked", () => {

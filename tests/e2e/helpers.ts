@@ -1,7 +1,8 @@
 /** Helpers for end-to-end tests: they run the built package (dist/) in fresh Node processes. */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { expect } from "vitest";
 
 /** Absolute path of this package's checkout. */
 export const PACKAGE_ROOT = path.resolve(import.meta.dirname, "../..");
@@ -48,6 +49,16 @@ export interface JsonReport {
 /** A JSON report's text with `durationMs` set to 0, the one field that differs between runs. */
 export function withoutDuration(stdout: string): string {
   return stdout.replace(/"durationMs": \d+/, '"durationMs": 0');
+}
+
+/**
+ * Compares a report's text with a reviewed golden file, or rewrites the file when the test runs with
+ * `UPDATE_EXPECTED=1` (review the diff before committing it).
+ * @param file absolute path of the golden file.
+ */
+export function expectGolden(actual: string, file: string): void {
+  if (process.env.UPDATE_EXPECTED === "1") writeFileSync(file, actual);
+  expect(actual).toBe(readFileSync(file, "utf8"));
 }
 
 /** One rule named by a `VIOLATION (<rule>[, <rule>])` comment in a fixture repository. */

@@ -15,7 +15,7 @@ import type { Report } from "../../src/report.js";
 import { FINGERPRINT_KEY } from "../../src/reporters/sarif.js";
 import { rules } from "../../src/rules.js";
 import { sarifSchemaErrors } from "../sarif-schema.js";
-import { CLI, PACKAGE_ROOT, requireBuild } from "./helpers.js";
+import { CLI, expectGolden, PACKAGE_ROOT, requireBuild } from "./helpers.js";
 
 const EXAMPLE = path.join(PACKAGE_ROOT, "fixtures/example-app");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "reports-e2e-"));
@@ -33,13 +33,6 @@ function node(args: string[], cwd: string, extra: NodeJS.ProcessEnv = {}): { sta
 function contractScan(args: string[], cwd = EXAMPLE, extra: NodeJS.ProcessEnv = {}): ReturnType<typeof node> {
   requireBuild();
   return node([CLI, ...args], cwd, extra);
-}
-
-/** Compares with a golden file, or rewrites it under UPDATE_EXPECTED=1. */
-function expectGolden(actual: string, name: string): void {
-  const file = path.join(import.meta.dirname, name);
-  if (process.env.UPDATE_EXPECTED === "1") writeFileSync(file, actual);
-  expect(actual).toBe(readFileSync(file, "utf8"));
 }
 
 describe("contract-scan fixtures/example-app in every format", () => {
@@ -89,7 +82,7 @@ describe("contract-scan fixtures/example-app in every format", () => {
     const run = contractScan([".", "--format", "github"], EXAMPLE, { GITHUB_WORKSPACE: EXAMPLE });
     expect(run.status).toBe(1);
     expect(run.stdout.split("\n").filter((l) => l.startsWith("::error ")).length).toBe(json.summary.errors);
-    expectGolden(run.stdout, "example-app.expected.github.txt");
+    expectGolden(run.stdout, path.join(import.meta.dirname, "example-app.expected.github.txt"));
   });
 
   it("markdown: the reviewed summary", () => {
@@ -100,7 +93,7 @@ describe("contract-scan fixtures/example-app in every format", () => {
       GITHUB_WORKSPACE: EXAMPLE,
     });
     expect(run.status).toBe(1);
-    expectGolden(run.stdout.replace(/Scanned in \d+ ms\./, "Scanned in 0 ms."), "example-app.expected.md");
+    expectGolden(run.stdout.replace(/Scanned in \d+ ms\./, "Scanned in 0 ms."), path.join(import.meta.dirname, "example-app.expected.md"));
   });
 });
 

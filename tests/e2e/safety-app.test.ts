@@ -13,7 +13,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareWithMarkers, type JsonReport, PACKAGE_ROOT, readViolationMarkers, runCli, withoutDuration } from "./helpers.js";
+import { compareWithMarkers, expectGolden, type JsonReport, PACKAGE_ROOT, readViolationMarkers, runCli, withoutDuration } from "./helpers.js";
 import { rules } from "../../src/rules.js";
 
 const APP = path.join(PACKAGE_ROOT, "fixtures/safety-app");
@@ -50,8 +50,7 @@ describe("contract-scan fixtures/safety-app", () => {
 
   it("reports exactly the reviewed findings", () => {
     const actual = withoutDuration(json.stdout);
-    if (process.env.UPDATE_EXPECTED === "1") writeFileSync(EXPECTED, actual);
-    expect(actual).toBe(readFileSync(EXPECTED, "utf8"));
+    expectGolden(actual, EXPECTED);
   });
 
   it("reports every VIOLATION marked in the fixture, on the marked line, and nothing that is not marked", () => {

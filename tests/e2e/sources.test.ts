@@ -10,10 +10,9 @@
  *   (CI configuration), `CI=true vitest run`, a pwsh step, `prisma generate`, a bypass name in an echo.
  * Regenerate with `UPDATE_EXPECTED=1 npx vitest run tests/e2e/sources.test.ts` and review the diff.
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PACKAGE_ROOT, runCli } from "./helpers.js";
+import { expectGolden, PACKAGE_ROOT, runCli, withoutDuration } from "./helpers.js";
 
 const FIXTURE = path.join(PACKAGE_ROOT, "fixtures/sources");
 const EXPECTED = path.join(import.meta.dirname, "sources.expected.json");
@@ -24,9 +23,8 @@ describe("contract-scan fixtures/sources", () => {
   it("exits 1 and reports exactly the reviewed findings", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(1);
-    const actual = run.stdout.replace(/"durationMs": \d+/, '"durationMs": 0');
-    if (process.env.UPDATE_EXPECTED === "1") writeFileSync(EXPECTED, actual);
-    expect(actual).toBe(readFileSync(EXPECTED, "utf8"));
+    const actual = withoutDuration(run.stdout);
+    expectGolden(actual, EXPECTED);
   });
 
   it("counts the non-JavaScript sources as scanned files", () => {
