@@ -227,19 +227,19 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       findings.push(...(await scanFile(file, options, linter, config)));
       options.onProgress?.(index + 1, checked.length);
     }
-    findings.push(...(await schemaFindings(facts.schemaErrors, options)));
+    // The contract's text, read once, to place findings about the contract at their keys.
+    const contractText = options.contractFile === undefined ? "" : await readFile(options.contractFile, "utf8").catch(() => "");
+    findings.push(...schemaFindings(facts.schemaErrors, options, contractText));
     if (options.contractFile !== undefined) {
-      const text = await readFile(options.contractFile, "utf8").catch(() => "");
-      findings.push(...checkStaleAllowlist(options.root, options.contract, options.contractFile, text));
-      findings.push(...checkDeployPipelineOrder(options.root, options.contract, options.contractFile, text));
+      findings.push(...checkStaleAllowlist(options.root, options.contract, options.contractFile, contractText));
+      findings.push(...checkDeployPipelineOrder(options.root, options.contract, options.contractFile, contractText));
     }
     // Whole-repository checks run as in a full scan; with --changed only their findings on covered files are kept.
     const kept = scope === undefined ? findings : findings.filter((f) => scope.has(path.resolve(options.root, f.file)));
     // --base compares the contract with the base ref's: its findings are kept whatever --changed covers.
     if (options.base !== undefined) {
       const contractFile = options.contractFile ?? path.join(options.root, CONTRACT_FILE_NAME);
-      const text = options.contractFile === undefined ? "" : await readFile(contractFile, "utf8").catch(() => "");
-      kept.push(...checkContractExpansion(options.root, options.contract, contractFile, text, options.base.contract, options.base.allowExpansion));
+      kept.push(...checkContractExpansion(options.root, options.contract, contractFile, contractText, options.base.contract, options.base.allowExpansion));
     }
     kept.sort(compareFindings);
     return { findings: kept, files: checked.length };
@@ -252,13 +252,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
  * `parse-error` findings for Prisma schemas that do not parse, and for a contract `prismaSchema` that
  * matches no file (at that key of the contract file). Errors: mutation-scope cannot check columns
  * without the schema, and a check that cannot run fails closed.
+ * @param contractText the contract file's text ("" when the defaults are in force), to locate the key.
  */
-async function schemaFindings(problems: readonly FactsProblem[], options: ScanOptions): Promise<Finding[]> {
+function schemaFindings(problems: readonly FactsProblem[], options: ScanOptions, contractText: string): Finding[] {
   const findings: Finding[] = [];
   for (const problem of problems) {
     if (problem.contractKey !== undefined && options.contractFile !== undefined) {
-      const text = await readFile(options.contractFile, "utf8").catch(() => "");
-      const { line, column } = contractKeyLocation(text, problem.contractKey.split("."));
+      const { line, column } = contractKeyLocation(contractText, problem.contractKey.split("."));
       findings.push(wholeFile(PARSE_ERROR_RULE, "error", toRepoPath(options.root, options.contractFile), problem.message, line, column));
     } else {
       findings.push(wholeFile(PARSE_ERROR_RULE, "error", toRepoPath(options.root, problem.file), problem.message, problem.line, problem.column));
