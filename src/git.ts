@@ -1,5 +1,5 @@
 /**
- * Git for the CLI (`--changed`, SPEC §6.15): runs the `git` executable (never a shell) in a directory and
+ * Git for the CLI (`--changed`, SPEC §6.15; `--base` reads the base contract through `tryGit`): runs the `git` executable (never a shell) in a directory and
  * turns every failure (git missing, not a work tree, unknown ref, no merge base) into a `GitError` whose
  * message says what to do; the CLI reports it as a usage error (exit 2, nothing scanned). Read-only:
  * nothing here writes to the repository or touches the network.
@@ -14,26 +14,35 @@ export class GitError extends Error {}
 /** Up to 256 MiB of output (a `git diff --name-only` of a huge change). */
 const MAX_BUFFER = 256 * 1024 * 1024;
 
+/** The outcome of one git command: its stdout (UTF-8), or the failure (`code`: git's exit status, or "ENOENT" when git is missing; `stderr` trimmed). */
+export type GitResult = { ok: true; stdout: string } | { ok: false; code: number | string; stderr: string };
+
 /**
- * Runs `git <args>` with `cwd` as its working directory.
+ * Runs `git <args>` with `cwd` as its working directory, never through a shell. GIT_NO_LAZY_FETCH keeps a
+ * partial clone from fetching a missing blob (the scanner never touches the network); no prompts; C locale.
+ * @returns the outcome; a non-zero exit is a result, not an error (`git cat-file -e` answers with it).
+ */
+export function tryGit(args: readonly string[], cwd: string): Promise<GitResult> {
+  const env = { ...process.env, GIT_NO_LAZY_FETCH: "1", GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
+  return new Promise((resolve) => {
+    execFile("git", [...args], { cwd, env, encoding: "utf8", maxBuffer: MAX_BUFFER, windowsHide: true }, (error, stdout, stderr) => {
+      if (error === null) resolve({ ok: true, stdout });
+      else resolve({ ok: false, code: (error as NodeJS.ErrnoException).code ?? 1, stderr: stderr.trim() });
+    });
+  });
+}
+
+/**
+ * Runs `git <args>` with `cwd` as its working directory (`tryGit`).
  * @returns git's stdout (UTF-8), untouched.
  * @throws GitError when git is not installed or exits non-zero (its stderr's first line is in the message).
  */
-export function runGit(args: readonly string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile("git", [...args], { cwd, encoding: "utf8", maxBuffer: MAX_BUFFER, windowsHide: true }, (error, stdout, stderr) => {
-      if (!error) {
-        resolve(stdout);
-        return;
-      }
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-        reject(new GitError("git is not installed (or not on PATH); --changed needs it"));
-        return;
-      }
-      const detail = stderr.trim().split("\n")[0] ?? "";
-      reject(new GitError(`git ${args.join(" ")} failed${detail === "" ? "" : `: ${detail}`}`));
-    });
-  });
+export async function runGit(args: readonly string[], cwd: string): Promise<string> {
+  const result = await tryGit(args, cwd);
+  if (result.ok) return result.stdout;
+  if (result.code === "ENOENT") throw new GitError("git is not installed (or not on PATH); --changed needs it");
+  const detail = result.stderr.split("\n")[0] ?? "";
+  throw new GitError(`git ${args.join(" ")} failed${detail === "" ? "" : `: ${detail}`}`);
 }
 
 /** `-z` output of git (NUL-separated paths) as a list, without the empty tail. */

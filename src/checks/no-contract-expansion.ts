@@ -24,7 +24,6 @@
  *   its `script` or `steps` changed; `fingerprint` or `safety` removed, or one `safety` layer key removed.
  * Narrowing (the reverse of each) is silent.
  */
-import { execFile } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { findNodeAtLocation, parseTree } from "jsonc-parser";
@@ -32,6 +31,7 @@ import { type Contract, ContractError, contractKeyLocation, defaultContract, par
 import { PLUGIN_NAMESPACE } from "../create-rule.js";
 import { resolveDeployScript } from "../roles.js";
 import type { Finding } from "../scanner.js";
+import { tryGit } from "../git.js";
 
 /** The rule id of this check. */
 export const NO_CONTRACT_EXPANSION_RULE = `${PLUGIN_NAMESPACE}/no-contract-expansion`;
@@ -57,18 +57,6 @@ export interface BaseContract {
   source: string;
 }
 
-/** The output of one git command, or the failure (`code` is the exit status, or "ENOENT" when git is missing). */
-function git(args: string[], cwd: string): Promise<{ ok: true; stdout: Buffer } | { ok: false; code: number | string; stderr: string }> {
-  return new Promise((resolve) => {
-    // GIT_NO_LAZY_FETCH: a partial clone must not fetch a missing blob (the scanner never touches the network).
-    const env = { ...process.env, GIT_NO_LAZY_FETCH: "1", GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
-    execFile("git", args, { cwd, env, encoding: "buffer", maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
-      if (error === null) resolve({ ok: true, stdout });
-      else resolve({ ok: false, code: (error as NodeJS.ErrnoException).code ?? 1, stderr: stderr.toString("utf8").trim() });
-    });
-  });
-}
-
 /**
  * Reads the contract file as it was at `ref`, with git, in the repository that holds the contract file
  * (normally the scanned root). Nothing is checked out and nothing is written.
@@ -81,26 +69,26 @@ function git(args: string[], cwd: string): Promise<{ ok: true; stdout: Buffer } 
 export async function readBaseContract(contractFile: string, ref: string): Promise<BaseContract> {
   if (ref === "" || ref.startsWith("-")) throw new BaseRefError(`--base expects a git ref such as main or HEAD~1; found ${JSON.stringify(ref)}`);
   const dir = realpathSync(path.dirname(contractFile));
-  const top = await git(["rev-parse", "--show-toplevel"], dir);
+  const top = await tryGit(["rev-parse", "--show-toplevel"], dir);
   if (!top.ok) {
     if (top.code === "ENOENT") throw new BaseRefError("--base needs git, and no git executable was found on PATH");
     throw new BaseRefError(`--base needs a git repository, and ${dir} is not inside one (${top.stderr || `git exited with ${String(top.code)}`})`);
   }
-  const toplevel = realpathSync(top.stdout.toString("utf8").trim());
-  const commit = await git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`], dir);
+  const toplevel = realpathSync(top.stdout.trim());
+  const commit = await tryGit(["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`], dir);
   if (!commit.ok) {
     throw new BaseRefError(
       `--base ${ref}: no such commit in the repository at ${toplevel}. Check the name; in a shallow clone fetch the history first (actions/checkout with fetch-depth: 0).`,
     );
   }
-  const sha = commit.stdout.toString("utf8").trim();
+  const sha = commit.stdout.trim();
   const repoPath = toRepoPath(toplevel, path.join(dir, path.basename(contractFile)));
   const source = `${ref}:${repoPath}`;
-  const exists = await git(["cat-file", "-e", `${sha}:${repoPath}`], dir);
+  const exists = await tryGit(["cat-file", "-e", `${sha}:${repoPath}`], dir);
   if (!exists.ok) return { ref, text: null, source };
-  const shown = await git(["show", "--no-textconv", `${sha}:${repoPath}`], dir);
+  const shown = await tryGit(["show", "--no-textconv", `${sha}:${repoPath}`], dir);
   if (!shown.ok) throw new BaseRefError(`cannot read ${source} with git show: ${shown.stderr}`);
-  return { ref, text: shown.stdout.toString("utf8"), source };
+  return { ref, text: shown.stdout, source };
 }
 
 /** One widening: where in the current contract, and what grew. */
