@@ -38,12 +38,10 @@ import { existsSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
-import * as tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint";
 import type { Command } from "commander";
 import { CONTRACT_FILE_NAME, type Contract, defaultContract, lineColumnAt, type MutationScriptEntry, toRepoPath } from "./contract.js";
-import { PLUGIN_NAMESPACE } from "./create-rule.js";
-import { discoverFiles, hasShellShebang, type NonJsSourceKind, nonJsSourceKind, SOURCE_FILE_GLOBS } from "./discover.js";
+import { discoverFiles, hasShellShebang, type NonJsSourceKind, nonJsSourceKind } from "./discover.js";
 import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import { importedWriteListeners, mergeListeners, repoFactsFor } from "./analysis/imported-writes.js";
 import { EXECUTE_RAW, getDatabaseWrite, PRISMA_WRITE_OPERATIONS } from "./analysis/mutations.js";
@@ -58,6 +56,7 @@ import type { RepoFacts } from "./facts/types.js";
 import { readNonJsSource } from "./sources/index.js";
 import { sourceUses } from "./sources/findings.js";
 import { readSourceText } from "./source-text.js";
+import { scanLintConfig } from "./scanner.js";
 import noBypassEnv from "../rules/no-bypass-env.js";
 import type { CliIo } from "./cli.js";
 
@@ -276,17 +275,12 @@ function collect(root: string, contract: Contract, files: readonly string[]): { 
   const unregister = registerScanFacts(facts);
   try {
     const linter = new Linter({ configType: "flat", cwd: root });
-    const config: Linter.Config[] = [
-      {
-        files: SOURCE_FILE_GLOBS,
-        plugins: { init: { rules: { writes: writesRule(collected), bypass: bypassRule(collected), "no-bypass-env": noBypassEnv } } as unknown as NonNullable<Linter.Config["plugins"]>[string] },
-        languageOptions: { parser: tsParser as unknown as Linter.Parser, ecmaVersion: "latest", sourceType: "module" },
-        linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off", reportUnusedInlineConfigs: "off" },
-        settings: { [PLUGIN_NAMESPACE]: { contract, root, validated: true } },
-        rules: { "init/writes": "error", "init/bypass": "error", "init/no-bypass-env": "error" },
-      },
-      { files: ["**/*.cjs", "**/*.cts"], languageOptions: { sourceType: "commonjs" } },
-    ];
+    const config = scanLintConfig(
+      contract,
+      root,
+      { init: { rules: { writes: writesRule(collected), bypass: bypassRule(collected), "no-bypass-env": noBypassEnv } } },
+      { "init/writes": "error", "init/bypass": "error", "init/no-bypass-env": "error" },
+    );
     for (const file of files) {
       const read = readSourceText(file);
       // Unreadable: a parse-error finding of the scan; the draft cannot list its writes.

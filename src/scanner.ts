@@ -84,23 +84,34 @@ export { ALWAYS_IGNORED, discoverFiles } from "./discover.js";
 /** Scanner-only rule ids (SPEC §6.12). */
 export const PARSE_ERROR_RULE = `${PLUGIN_NAMESPACE}/parse-error`;
 
-/** The flat config the scanner lints with: the plugin's rules at `error`, the contract in settings. */
-function scannerConfig(options: ScanOptions): Linter.Config[] {
+/**
+ * A flat config that lints the way `contract-scan` does (and `init` collects): the TypeScript parser for
+ * the plugin's own file globs, CommonJS for `.cjs`/`.cts`, inline configuration ignored (`noInlineConfig`),
+ * the validated contract and root in the plugin's settings.
+ * @param plugins the plugins by namespace (the scanner: this plugin; init: its collector rules).
+ * @param rules the rules to run, at their severities.
+ */
+export function scanLintConfig(contract: Contract, root: string, plugins: Record<string, unknown>, rules: Linter.RulesRecord): Linter.Config[] {
   return [
     {
       files: SOURCE_FILE_GLOBS,
-      plugins: { [PLUGIN_NAMESPACE]: plugin as unknown as NonNullable<Linter.Config["plugins"]>[string] },
+      plugins: plugins as NonNullable<Linter.Config["plugins"]>,
       languageOptions: {
         parser: tsParser as unknown as Linter.Parser,
         ecmaVersion: "latest",
         sourceType: "module",
       },
       linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off", reportUnusedInlineConfigs: "off" },
-      settings: { [PLUGIN_NAMESPACE]: { contract: options.contract, root: options.root, validated: true } },
-      rules: allRulesAtError(),
+      settings: { [PLUGIN_NAMESPACE]: { contract, root, validated: true } },
+      rules,
     },
     { files: ["**/*.cjs", "**/*.cts"], languageOptions: { sourceType: "commonjs" } },
   ];
+}
+
+/** The flat config the scanner lints with: the plugin's rules at `error`. */
+function scannerConfig(options: ScanOptions): Linter.Config[] {
+  return scanLintConfig(options.contract, options.root, { [PLUGIN_NAMESPACE]: plugin }, allRulesAtError());
 }
 
 /** Severity of `parse-error` (SPEC §6.13): error in script zones, allowlisted, deploy and deprecated files; warning elsewhere. */
