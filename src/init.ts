@@ -309,10 +309,6 @@ function collect(root: string, contract: Contract, files: readonly string[]): { 
  */
 function collectSources(root: string, contract: Contract, facts: RepoFacts, files: readonly string[], bypassNames: Map<string, string>): SourcesCollected {
   const collected: SourcesCollected = { places: new Map(), ciSets: [], unreadable: [] };
-  const readText = (file: string): string | undefined => {
-    const read = readSourceText(file);
-    return "text" in read ? read.text : undefined;
-  };
   for (const file of files) {
     const repoPath = toRepoPath(root, file);
     const read = readSourceText(file);
@@ -323,7 +319,7 @@ function collectSources(root: string, contract: Contract, facts: RepoFacts, file
     const { text } = read;
     const kind = nonJsSourceKind(repoPath, hasShellShebang(text));
     if (kind === undefined) continue;
-    const source = readNonJsSource(kind, text, repoPath, { root, contract, facts }, readText);
+    const source = readNonJsSource(kind, text, repoPath, { root, contract, facts });
     for (const error of source.errors) collected.unreadable.push(`${repoPath}:${lineColumnAt(text, error.offset).line}: ${error.message}`);
     for (const use of sourceUses(source.blocks, source.context)) {
       const where = `${repoPath}:${lineColumnAt(text, use.start).line}`;

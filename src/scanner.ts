@@ -20,7 +20,6 @@ import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import plugin, { allRulesAtError } from "./index.js";
 import { discoverFiles, hasShellShebang, nonJsSourceKind, SOURCE_FILE_GLOBS } from "./discover.js";
 import { checkNonJsSource } from "./sources/index.js";
-import { readSourceText } from "./source-text.js";
 import { classifyZone, type Zone } from "./zones.js";
 import { fileRole } from "./roles.js";
 import { decodeSourceBytes, MAX_SOURCE_BYTES } from "./source-text.js";
@@ -156,11 +155,7 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
   try {
     const sourceKind = nonJsSourceKind(repoPath, hasShellShebang(text));
     if (sourceKind !== undefined) {
-      const readText = (other: string): string | undefined => {
-        const read = readSourceText(other);
-        return "text" in read ? read.text : undefined;
-      };
-      const result = checkNonJsSource(sourceKind, text, repoPath, options, readText);
+      const result = checkNonJsSource(sourceKind, text, repoPath, options);
       return [
         ...result.findings,
         ...result.errors.map((e) => {

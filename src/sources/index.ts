@@ -11,6 +11,7 @@ import type { NonJsSourceKind } from "../discover.js";
 import { getRepoFacts } from "../facts/repo-facts.js";
 import type { RepoFacts } from "../facts/types.js";
 import type { Finding } from "../scanner.js";
+import { readSourceText } from "../source-text.js";
 import { readDockerfile } from "./dockerfile.js";
 import { type SourceBlock, type SourceContext, sourceFindings } from "./findings.js";
 import { readPackageJson } from "./package-json.js";
@@ -22,10 +23,10 @@ export function isCiConfiguration(repoPath: string): boolean {
   return repoPath.startsWith(".github/workflows/") || repoPath === ".gitlab-ci.yml" || repoPath.startsWith(".circleci/");
 }
 
-/** The scripts of the package.json in `dir` (repository-relative), for `npm run` chains of other sources. */
-function packageScripts(root: string, dir: string, readText: (file: string) => string | undefined): Record<string, string> | undefined {
-  const text = readText(path.join(root, dir, "package.json"));
-  return text === undefined ? undefined : readPackageJson(text, path.posix.join(dir, "package.json")).scripts;
+/** The scripts of the package.json in `dir` (repository-relative), for `npm run` chains of other sources; undefined when it cannot be read. */
+function packageScripts(root: string, dir: string): Record<string, string> | undefined {
+  const read = readSourceText(path.join(root, dir, "package.json"));
+  return "text" in read ? readPackageJson(read.text, path.posix.join(dir, "package.json")).scripts : undefined;
 }
 
 /** A non-JavaScript source as read: its blocks, the context they are checked in, and its problems. */
@@ -44,7 +45,6 @@ export interface NonJsSourceRead {
  * @param repoPath its repository-relative path.
  * @param options `facts`: the repository facts to ask "does this script load a database client"
  *   (default: `getRepoFacts(root, contract)`).
- * @param readText reads another file of the repository (absolute path), undefined when unreadable.
  * @returns the blocks, the context for `sourceUses` / `sourceFindings`, and the problems. Never throws.
  */
 export function readNonJsSource(
@@ -52,7 +52,6 @@ export function readNonJsSource(
   text: string,
   repoPath: string,
   options: { root: string; contract: Contract; facts?: RepoFacts | undefined },
-  readText: (file: string) => string | undefined,
 ): NonJsSourceRead {
   const dir = path.posix.dirname(repoPath);
   let blocks: SourceBlock[] = [];
@@ -65,17 +64,17 @@ export function readNonJsSource(
   } else if (kind === "workflow") {
     ({ blocks, errors } = readWorkflow(text, repoPath));
     cwd = "";
-    scripts = packageScripts(options.root, "", readText);
+    scripts = packageScripts(options.root, "");
   } else if (kind === "dockerfile") {
     ({ blocks, errors } = readDockerfile(text, repoPath));
-    scripts = packageScripts(options.root, cwd, readText);
+    scripts = packageScripts(options.root, cwd);
   } else {
     const read = readShellScript(text, repoPath);
     if ("error" in read) errors = [read.error];
     else blocks = read.blocks;
     // Shell scripts usually run from the repository root (`./scripts/deploy.sh`).
     cwd = "";
-    scripts = packageScripts(options.root, "", readText);
+    scripts = packageScripts(options.root, "");
   }
   const context: SourceContext = {
     root: options.root,
@@ -95,7 +94,6 @@ export function readNonJsSource(
  * @param kind what the file is (`nonJsSourceKind`).
  * @param text the file's decoded text.
  * @param repoPath its repository-relative path.
- * @param readText reads another file of the repository (absolute path), undefined when unreadable.
  * @returns the findings, and the problems that make (part of) the file unreadable: message and UTF-16 offset.
  */
 export function checkNonJsSource(
@@ -103,8 +101,7 @@ export function checkNonJsSource(
   text: string,
   repoPath: string,
   options: { root: string; contract: Contract },
-  readText: (file: string) => string | undefined,
 ): { findings: Finding[]; errors: { message: string; offset: number }[] } {
-  const { blocks, context, errors } = readNonJsSource(kind, text, repoPath, options, readText);
+  const { blocks, context, errors } = readNonJsSource(kind, text, repoPath, options);
   return { findings: sourceFindings(blocks, context), errors };
 }
