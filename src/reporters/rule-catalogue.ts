@@ -1,9 +1,10 @@
 /**
  * What the reporters say about a rule: its id, one-line description and docs URL. ESLint rules take
  * these from their own `meta.docs` (so reports and docs cannot drift); the scanner-only checks of SPEC
- * §6.12 have no ESLint `meta`, so their descriptions are listed here (from SPEC §3 group B).
+ * §6.12 have no ESLint `meta`, so theirs come from their one list (`SCANNER_ONLY_CHECKS`, src/checks/index.ts).
  */
 import { existsSync } from "node:fs";
+import { SCANNER_ONLY_CHECKS } from "../checks/index.js";
 import { PLUGIN_NAMESPACE } from "../create-rule.js";
 import { docsBaseUrl, packageFile, repositoryUrl } from "../package-info.js";
 import { rules } from "../rules.js";
@@ -22,14 +23,6 @@ export interface RuleDescriptor {
   scannerOnly: boolean;
 }
 
-/** Scanner-only checks (SPEC §6.12) and what they report (SPEC §3 group B). */
-export const SCANNER_ONLY_CHECKS: Readonly<Record<string, string>> = {
-  "parse-error": "A file contract-scan cannot read or parse; an unreadable mutation script is a violation, never a skip.",
-  "no-stale-allowlist": "A mutationScripts entry or deployScript in the contract whose target no longer exists.",
-  "deploy-pipeline-order": "The deploy pipeline script missing a step, running steps out of order, or running another step between them.",
-  "no-contract-expansion": "A way the contract grew since the base git ref (new allowlisted script, operation, table, column, bypass allowance, widened zone).",
-};
-
 /** The docs page of a scanner-only check: its own page once one exists, else the README's rules table. */
 function scannerCheckUrl(name: string): string {
   return existsSync(packageFile(`docs/rules/${name}.md`)) ? `${docsBaseUrl}/${name}.md` : `${repositoryUrl}#rules`;
@@ -44,8 +37,8 @@ export function ruleCatalogue(): RuleDescriptor[] {
     url: rule.meta.docs?.url ?? `${docsBaseUrl}/${name}.md`,
     scannerOnly: false,
   }));
-  for (const [name, description] of Object.entries(SCANNER_ONLY_CHECKS)) {
-    if (!(name in rules)) entries.push({ id: `${PLUGIN_NAMESPACE}/${name}`, name, description, url: scannerCheckUrl(name), scannerOnly: true });
+  for (const { name, summary } of SCANNER_ONLY_CHECKS) {
+    if (!(name in rules)) entries.push({ id: `${PLUGIN_NAMESPACE}/${name}`, name, description: summary, url: scannerCheckUrl(name), scannerOnly: true });
   }
   return entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
