@@ -4,11 +4,11 @@
  * reading the base with git (errors, a contract absent at the ref, an invalid one). The built CLI on a
  * temporary git repository is tested in tests/e2e/contract-expansion.test.ts.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { git } from "../e2e/git-repo.js";
 import { type BaseContract, BaseRefError, checkContractExpansion, diffContracts, readBaseContract } from "../../src/checks/no-contract-expansion.js";
 import { parseContract, validateContract } from "../../src/contract.js";
 
@@ -303,10 +303,6 @@ describe("checkContractExpansion: findings", () => {
   });
 });
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com", GIT_CONFIG_NOSYSTEM: "1" };
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", ...args], { cwd, env: GIT_ENV, encoding: "utf8" });
-}
 
 describe("readBaseContract", () => {
   const root = folder({ "production-contract.json": '{"version": 1}\n' });

@@ -3,18 +3,13 @@
  * repository, with the built CLI: a committed widening against `HEAD~1`, an uncommitted one against
  * `main`, `--allow-expansion`, and the usage errors (exit 2) for a bad ref and a folder outside git.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { git } from "./git-repo.js";
 import { runCli } from "./helpers.js";
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com", GIT_CONFIG_NOSYSTEM: "1" };
-
-function git(cwd: string, ...args: string[]): void {
-  execFileSync("git", ["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", ...args], { cwd, env: GIT_ENV, stdio: "ignore" });
-}
 
 function write(root: string, relative: string, content: string): void {
   mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });

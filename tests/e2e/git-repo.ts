@@ -1,7 +1,8 @@
 /**
- * Temporary git repositories for the `--changed` tests: a copy of a fixture repository under
- * `os.tmpdir()`, committed on `main`, which a test then changes (commits, staged, unstaged and untracked
- * files). Git runs with a fixed identity and no user or system configuration.
+ * Git for the tests (`--changed`, `--base`, the recipes): temporary repositories made from a copy of a
+ * fixture repository under `os.tmpdir()`, committed on `main`, which a test then changes (commits,
+ * staged, unstaged and untracked files). Git runs with a fixed identity, no user or system configuration,
+ * `main` as the initial branch and no commit signing.
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -19,9 +20,9 @@ export const GIT_ENV: NodeJS.ProcessEnv = {
   GIT_CONFIG_GLOBAL: os.devNull,
 };
 
-/** Runs `git <args>` in `cwd` and returns its stdout; throws when git fails. */
+/** Runs `git <args>` in `cwd` (initial branch `main`, no signing) and returns its stdout; throws when git fails. */
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, { cwd, env: GIT_ENV, encoding: "utf8" });
+  return execFileSync("git", ["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", ...args], { cwd, env: GIT_ENV, encoding: "utf8" });
 }
 
 /** A temporary git repository. */
@@ -57,7 +58,7 @@ export function makeGitRepo(fixture: string, subfolder = ""): GitRepo {
     append: (relative, text) => writeFileSync(path.join(top, relative), readFileSync(path.join(top, relative), "utf8") + text),
     git: (...args) => git(top, ...args),
   };
-  repo.git("-c", "init.defaultBranch=main", "init", "-q");
+  repo.git("init", "-q");
   repo.git("add", "-A");
   repo.git("commit", "-q", "-m", "base");
   return repo;
