@@ -290,8 +290,12 @@ function addExplainCommand(program: Command, io: CliIo, onRun: (pending: Promise
       const docs = ruleDocs(rule);
       if (docs === undefined) throw new UsageError(`unknown rule "${rule}". Known rules: ${documentedRules().join(", ")}`);
       const color = flags.color !== false && io.isTTY && !("NO_COLOR" in (io.env ?? process.env));
-      io.stdout(renderForTerminal(docs, { color }));
-      onRun(Promise.resolve(EXIT.ok));
+      onRun(
+        renderForTerminal(docs, { color }).then((text) => {
+          io.stdout(text);
+          return EXIT.ok;
+        }),
+      );
     });
 }
 

@@ -7,8 +7,6 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { stripVTControlCharacters } from "node:util";
-import { Marked } from "marked";
-import { markedTerminal } from "marked-terminal";
 import { createColors } from "picocolors";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import { packageFile } from "./package-info.js";
@@ -42,10 +40,12 @@ export function ruleDocs(rule: string): string | undefined {
 }
 
 /**
- * Renders Markdown for a terminal.
+ * Renders Markdown for a terminal. `marked` and `marked-terminal` are loaded here, on first use, so a
+ * scan does not pay for them at start-up.
  * @param width the terminal width in columns, for reflowing paragraphs (default 80).
  */
-export function renderForTerminal(markdown: string, options: { color: boolean; width?: number }): string {
+export async function renderForTerminal(markdown: string, options: { color: boolean; width?: number }): Promise<string> {
+  const [{ Marked }, { markedTerminal }] = await Promise.all([import("marked"), import("marked-terminal")]);
   const c = createColors(options.color);
   const plain = (text: string): string => text;
   const styles = {
