@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { CONTRACT_FILE_NAME, type Contract, ContractError, defaultContract, loadContractFile, toRepoPath } from "./contract.js";
+import { CONTRACT_FILE_NAME, type Contract, ContractError, defaultContract, findContractAbove, loadContractFile, toRepoPath } from "./contract.js";
 import { packageVersion } from "./package-info.js";
 import { addInitCommand } from "./init.js";
 import { applyBaseline, type Baseline, BaselineError, baselineFromFindings, loadBaseline, writeBaseline } from "./baseline.js";
@@ -69,10 +69,10 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
   const program = new Command("contract-scan")
     .description("Check a repository against its production mutation contract (production-contract.json).")
     .version(packageVersion, "-v, --version")
-    .argument("[dir]", "repository to scan", ".")
+    .argument("[dir]", "folder to scan: the repository root, or a folder in it", ".")
     // Subcommands (init, ...) are listed under "Commands:"; the usage line shows the default command.
     .usage("[options] [dir]")
-    .option("--contract <file>", `contract path (default: <dir>/${CONTRACT_FILE_NAME})`)
+    .option("--contract <file>", `contract path (default: the nearest ${CONTRACT_FILE_NAME} in <dir> or a folder above it)`)
     .addOption(new Option("--format <format>", "report format").choices(FORMATS).default("text"))
     .option("--output <file>", "write the report to this file instead of stdout")
     .option("--no-color", "no ANSI colors in the text report (colors are used only on a TTY anyway)")
@@ -96,21 +96,29 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
   return program;
 }
 
-function loadContract(root: string, flags: ScanFlags, io: CliIo): { contract: Contract; contractPath: string | null } {
-  const explicit = flags.contract !== undefined ? path.resolve(io.cwd, flags.contract) : undefined;
-  const file = explicit ?? path.join(root, CONTRACT_FILE_NAME);
-  if (explicit === undefined && !existsSync(file)) {
+/**
+ * The contract and the repository root of a scan of `target` (the rule the ESLint rules follow too):
+ * `--contract` (relative to the working directory) with `target` as the root; else the nearest
+ * production-contract.json in `target` or a folder above it, whose folder is the root (a `target` below it
+ * is then the part of the repository that is scanned, as `eslint src/` lints src/ with paths relative to
+ * the config's folder); else the defaults, with `target` as the root.
+ * @throws ContractError when the contract cannot be read or is invalid.
+ */
+function loadContract(target: string, flags: ScanFlags, io: CliIo): { contract: Contract; contractFile: string | undefined; root: string } {
+  if (flags.contract !== undefined) {
+    const file = path.resolve(io.cwd, flags.contract);
+    return { contract: loadContractFile(file), contractFile: file, root: target };
+  }
+  const found = findContractAbove(target);
+  if (found === undefined) {
     io.stderr(
-      `contract-scan: no ${CONTRACT_FILE_NAME} in ${root}; scanning with the defaults (every mutation script is unlisted).\n` +
+      `contract-scan: no ${CONTRACT_FILE_NAME} in ${target} or a folder above it; scanning with the defaults (every mutation script is unlisted).\n` +
         `  Draft one from what the repository does today with \`contract-scan init\`, or write one at the repository root: {"$schema": "./node_modules/eslint-plugin-production-safety/schema/production-contract.schema.json", "version": 1, ...}\n` +
         `  (see "The contract" in the eslint-plugin-production-safety README).\n`,
     );
-    return { contract: defaultContract(), contractPath: null };
+    return { contract: defaultContract(), contractFile: undefined, root: target };
   }
-  const contract = loadContractFile(file);
-  // Relative to the root even when outside it (`../shared/contract.json`): the report must not depend
-  // on where the repository is checked out (SPEC §4: the same input gives a byte-identical report).
-  return { contract, contractPath: toRepoPath(root, file) };
+  return { contract: loadContractFile(found), contractFile: found, root: path.dirname(found) };
 }
 
 /** `--base` / `--allow-expansion`: the contract at the base ref, read before anything is scanned. */
@@ -139,14 +147,17 @@ async function changedFiles(root: string, changed: string | true): Promise<Chang
 }
 
 async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number> {
-  const root = path.resolve(io.cwd, dir);
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`not a directory: ${dir}`);
+  const target = path.resolve(io.cwd, dir);
+  if (!existsSync(target) || !statSync(target).isDirectory()) throw new UsageError(`not a directory: ${dir}`);
   const output = flags.output !== undefined ? path.resolve(io.cwd, flags.output) : undefined;
   if (output !== undefined && !(existsSync(path.dirname(output)) && statSync(path.dirname(output)).isDirectory())) {
     throw new UsageError(`cannot write the report to ${flags.output}: directory ${path.dirname(output)} does not exist`);
   }
   const baselineFile = checkBaselineFlags(flags, io);
-  const { contract, contractPath } = loadContract(root, flags, io);
+  const { contract, contractFile, root } = loadContract(target, flags, io);
+  // Relative to the root even when outside it (`../shared/contract.json`): the report must not depend
+  // on where the repository is checked out (SPEC §4: the same input gives a byte-identical report).
+  const contractPath = contractFile === undefined ? null : toRepoPath(root, contractFile);
   const base = await readBase(root, flags, io);
   const started = performance.now();
   const changed = flags.changed === undefined ? undefined : await changedFiles(root, flags.changed);
@@ -156,7 +167,8 @@ async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number
     result = await scan({
       root,
       contract,
-      ...(contractPath === null ? {} : { contractFile: path.resolve(root, contractPath) }),
+      ...(contractFile === undefined ? {} : { contractFile }),
+      ...(target === root ? {} : { within: target }),
       ...(base === undefined ? {} : { base }),
       ...(changed === undefined ? {} : { changed }),
       ...(progress === undefined ? {} : { onProgress: (done: number, total: number) => progress.update(done, total) }),

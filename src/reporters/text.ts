@@ -1,6 +1,6 @@
 /**
  * The `text` reporter: findings grouped by file, each as `path:line:column  severity  message  rule`,
- * then a summary line. Colored only when asked (the CLI asks on a TTY).
+ * then the contract used and a summary line. Colored only when asked (the CLI asks on a TTY).
  */
 import { createColors } from "picocolors";
 import type { Report } from "../report.js";
@@ -32,6 +32,7 @@ export default function formatText(report: Report, options: TextOptions = { colo
   const { files, errors, warnings, durationMs } = report.summary;
   const total = errors + warnings;
   if (lines.length > 0) lines.push("");
+  lines.push(c.dim(report.contract === null ? `contract: none found, the defaults were used` : `contract: ${report.contract}`));
   const summary =
     total === 0
       ? c.green(`✔ no problems in ${plural(files, "file")}`)
