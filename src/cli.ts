@@ -24,6 +24,7 @@ import formatMarkdown from "./reporters/markdown.js";
 import formatSarif from "./reporters/sarif.js";
 import formatText from "./reporters/text.js";
 import { scan } from "./scanner.js";
+import type { ScanResult } from "./scanner.js";
 import { type ChangedPaths, changedPaths, GitError } from "./git.js";
 
 /** Where the CLI writes; the bin passes the process's streams, tests pass buffers. */
@@ -176,7 +177,7 @@ async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number
   } finally {
     progress?.finish();
   }
-  const baseline = baselineFile === undefined ? undefined : await useBaseline(baselineFile, root, flags, result.findings, io);
+  const baseline = baselineFile === undefined ? undefined : await useBaseline(baselineFile, root, flags, result, io);
   const report: Report = buildReport(baseline?.findings ?? result.findings, result.files, contractPath, performance.now() - started);
   if (baseline !== undefined) report.baseline = baseline.summary;
   const color = output === undefined && flags.color !== false && io.isTTY && !("NO_COLOR" in process.env);
@@ -249,22 +250,28 @@ function checkBaselineFlags(flags: ScanFlags, io: CliIo): string | undefined {
 
 /**
  * Writes the baseline (with --update-baseline), then applies it. Says on stderr what was written and
- * how many entries are stale.
+ * how many entries are stale. Entries of files the scan did not cover (`--changed`, a folder below the
+ * root) are kept and never stale (src/baseline.ts).
  */
 async function useBaseline(
   file: string,
   root: string,
   flags: ScanFlags,
-  findings: Report["findings"],
+  { findings, covers }: Pick<ScanResult, "findings" | "covers">,
   io: CliIo,
 ): Promise<{ findings: Report["findings"]; summary: NonNullable<Report["baseline"]> }> {
   let baseline: Baseline;
   try {
     if (flags.updateBaseline) {
-      baseline = baselineFromFindings(findings, existsSync(file) ? loadBaseline(file) : {});
+      baseline = baselineFromFindings(findings, existsSync(file) ? loadBaseline(file) : {}, covers);
       await writeBaseline(file, baseline);
       const accepted = Object.values(baseline).flatMap((byRule) => Object.values(byRule)).reduce((n, e) => n + e.count, 0);
-      io.stderr(`contract-scan: wrote the baseline ${flags.baseline}: ${accepted} error finding${accepted === 1 ? "" : "s"} accepted in ${Object.keys(baseline).length} file${Object.keys(baseline).length === 1 ? "" : "s"}.\n`);
+      const files = Object.keys(baseline).length;
+      const unchecked = Object.keys(baseline).filter((f) => !covers(f)).length;
+      io.stderr(
+        `contract-scan: wrote the baseline ${flags.baseline}: ${accepted} error finding${accepted === 1 ? "" : "s"} accepted in ${files} file${files === 1 ? "" : "s"}` +
+          (unchecked === 0 ? ".\n" : ` (the entries of ${unchecked} file${unchecked === 1 ? "" : "s"} this run did not check are kept as they were).\n`),
+      );
     } else {
       baseline = loadBaseline(file);
     }
@@ -272,7 +279,7 @@ async function useBaseline(
     if (error instanceof BaselineError) throw new UsageError(error.message);
     throw error;
   }
-  const outcome = applyBaseline(findings, baseline);
+  const outcome = applyBaseline(findings, baseline, covers);
   const staleFindings = outcome.stale.reduce((n, e) => n + e.count, 0);
   if (outcome.stale.length > 0) {
     io.stderr(

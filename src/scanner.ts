@@ -79,6 +79,12 @@ export interface ScanResult {
   findings: Finding[];
   /** Number of files scanned (JavaScript/TypeScript, SQL, and the non-JavaScript sources of src/sources/). */
   files: number;
+  /**
+   * Whether the scan covered a path (repository-relative in): its findings there are complete, so a
+   * baseline entry of that path can be judged. A full scan covers every path; `within` the paths under
+   * that folder; `changed` the paths it selects (deleted files included: they have no findings).
+   */
+  covers: (repoPath: string) => boolean;
 }
 
 /** Files over this size are not parsed and get a `parse-error` finding ("too large"), SPEC §6.13. */
@@ -256,7 +262,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       kept.push(...checkContractExpansion(options.root, options.contract, contractFile, contractText, options.base.contract, options.base.allowExpansion));
     }
     kept.sort(compareFindings);
-    return { findings: kept, files: checked.length };
+    return { findings: kept, files: checked.length, covers: (repoPath) => covered(path.resolve(options.root, repoPath)) };
   } finally {
     unregister();
   }
