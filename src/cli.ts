@@ -219,8 +219,10 @@ function formatReport(format: Format, report: Report, root: string, color: boole
       const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha } = env;
       return formatMarkdown(report, server && repo && sha ? { fileLinkBase: `${server}/${repo}/blob/${sha}/${prefix}` } : {});
     }
-    case "text":
-      return formatText(report, { color });
+    case "text": {
+      const fromCwd = path.relative(io.cwd, root);
+      return formatText(report, { color, ...(fromCwd === "" ? {} : { root: fromCwd.startsWith("..") || path.isAbsolute(fromCwd) ? root : fromCwd }) });
+    }
   }
 }
 

@@ -239,7 +239,7 @@ describe("the contract found above [dir], as ESLint finds it above a file", () =
     const named = await cli([path.join(root, "ops"), "--format", "json"]);
     const fromInside = await cli(["--format", "json"], { cwd: path.join(root, "ops") });
     expect(parseReport(fromInside.stdout)).toEqual(parseReport(named.stdout));
-    expect((await cli([], { cwd: path.join(root, "ops") })).stdout).toContain("\ncontract: production-contract.json\n");
+    expect((await cli([], { cwd: path.join(root, "ops") })).stdout).toContain(`\ncontract: production-contract.json; paths are relative to ${root}\n`);
   });
 
   it("the nearest contract wins: a package with its own contract is its own root", async () => {
@@ -389,7 +389,7 @@ describe("text format", () => {
   };
 
   it("groups by file with path:line:column, the rule id and a summary line; no ANSI without a TTY", async () => {
-    const r = await cli([makeRepo(files)]);
+    const r = await cli([], { cwd: makeRepo(files) });
     expect(r.code).toBe(EXIT.findings);
     expect(r.stdout).not.toContain("\u001b[");
     const lines = r.stdout.split("\n");
@@ -407,15 +407,22 @@ describe("text format", () => {
   });
 
   it("says so when there is nothing to report", async () => {
-    const r = await cli([makeRepo({ "production-contract.json": { version: 1 }, "src/a.ts": CLEAN_APP })]);
+    const r = await cli([], { cwd: makeRepo({ "production-contract.json": { version: 1 }, "src/a.ts": CLEAN_APP }) });
     expect(r.code).toBe(EXIT.ok);
     expect(r.stdout).toMatch(/^contract: production-contract\.json\n✔ no problems in 1 file \(\d+ ms\)\n$/);
   });
 
   it("says which contract was used: --contract's path from the root, or that none was found", async () => {
     const root = makeRepo({ "config/contract.json": { version: 1 }, "src/a.ts": CLEAN_APP });
-    expect((await cli([root, "--contract", path.join(root, "config/contract.json")])).stdout).toMatch(/^contract: config\/contract\.json\n✔/);
-    expect((await cli([root])).stdout).toMatch(/^contract: none found, the defaults were used\n✔/);
+    expect((await cli(["--contract", "config/contract.json"], { cwd: root })).stdout).toMatch(/^contract: config\/contract\.json\n✔/);
+    expect((await cli([], { cwd: root })).stdout).toMatch(/^contract: none found, the defaults were used\n✔/);
+  });
+
+  it("names the root next to the contract when it is not the working directory: report paths are relative to it", async () => {
+    const root = makeRepo({ "production-contract.json": { version: 1 }, "src/a.ts": CLEAN_APP });
+    expect((await cli([root])).stdout).toMatch(new RegExp(`^contract: production-contract\\.json; paths are relative to ${path.basename(root)}\n✔`));
+    // Above the working directory: the absolute root (a chain of ../ says less).
+    expect((await cli([], { cwd: path.join(root, "src") })).stdout).toMatch(new RegExp(`^contract: production-contract\\.json; paths are relative to ${root}\n✔`));
   });
 
   it("is colored on a TTY, and not with --no-color", async () => {
