@@ -11,6 +11,12 @@
  * baseline cannot tell which one is new). An entry whose count is higher than what was found is stale
  * by the difference. Entries for rules outside `production-safety/` (an ESLint suppressions file
  * shared with other plugins) are neither applied nor stale, and are kept when the baseline is updated.
+ *
+ * A run that checks part of the repository (`--changed`, a folder below the root) judges only the entries
+ * it can: those of the files it covered, and those of a rule it reported in another file (`--base`
+ * reports the contract whatever `--changed` covers). The others are never stale and are kept as they
+ * are when the baseline is updated, so a pre-commit run never drops accepted findings of files it did
+ * not look at.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
@@ -96,8 +102,19 @@ function countErrors(findings: readonly Finding[]): Baseline {
   return counts;
 }
 
-/** Applies a baseline to a scan's findings (see the module comment for the rules). */
-export function applyBaseline(findings: readonly Finding[], baseline: Baseline): BaselineOutcome {
+/** Whether a run can judge the entry of `ruleId` in `file`: it covered the file, or found errors of that rule there. */
+function judged(file: string, ruleId: string, found: Baseline, covers: (file: string) => boolean): boolean {
+  return covers(file) || found[file]?.[ruleId] !== undefined;
+}
+
+/** Every path covered: a full scan. */
+const EVERY_FILE = (): boolean => true;
+
+/**
+ * Applies a baseline to a scan's findings (see the module comment for the rules).
+ * @param covers whether the scan covered a repository-relative path (ScanResult.covers); default: a full scan.
+ */
+export function applyBaseline(findings: readonly Finding[], baseline: Baseline, covers: (file: string) => boolean = EVERY_FILE): BaselineOutcome {
   const found = countErrors(findings);
   const suppressedGroups = new Set<string>();
   const stale: StaleEntry[] = [];
@@ -106,7 +123,7 @@ export function applyBaseline(findings: readonly Finding[], baseline: Baseline):
       if (!isOurRule(ruleId)) continue;
       const actual = found[file]?.[ruleId]?.count ?? 0;
       if (actual <= count && actual > 0) suppressedGroups.add(`${file}\0${ruleId}`);
-      if (actual < count) stale.push({ file, ruleId, count: count - actual });
+      if (actual < count && judged(file, ruleId, found, covers)) stale.push({ file, ruleId, count: count - actual });
     }
   }
   const kept = findings.filter((f) => !(f.severity === "error" && suppressedGroups.has(`${f.file}\0${f.ruleId}`)));
@@ -116,13 +133,15 @@ export function applyBaseline(findings: readonly Finding[], baseline: Baseline):
 
 /**
  * The baseline that accepts exactly today's error findings, plus the entries of `previous` for rules
- * that are not ours (so a suppressions file shared with ESLint keeps its other entries).
+ * that are not ours (so a suppressions file shared with ESLint keeps its other entries) and those the
+ * run could not judge (files it did not cover; see the module comment).
+ * @param covers whether the scan covered a repository-relative path (ScanResult.covers); default: a full scan.
  */
-export function baselineFromFindings(findings: readonly Finding[], previous: Baseline = {}): Baseline {
+export function baselineFromFindings(findings: readonly Finding[], previous: Baseline = {}, covers: (file: string) => boolean = EVERY_FILE): Baseline {
   const next = countErrors(findings);
   for (const [file, byRule] of Object.entries(previous)) {
     for (const [ruleId, entry] of Object.entries(byRule)) {
-      if (!isOurRule(ruleId)) (next[file] ??= {})[ruleId] = { count: entry.count };
+      if (!isOurRule(ruleId) || !judged(file, ruleId, next, covers)) (next[file] ??= {})[ruleId] = { count: entry.count };
     }
   }
   return next;

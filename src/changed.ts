@@ -4,7 +4,8 @@
  * gets exactly the findings a full scan gives it; only the set of files checked and reported shrinks.
  *
  * Covered:
- * - every changed file that exists (deleted files are not scanned);
+ * - every changed file (a deleted one has nothing to scan and no findings, so a baseline's entries for it
+ *   are stale);
  * - every mutation-script candidate whose import graph (non-type imports, transitively) reaches a changed
  *   module: a file in a script zone, or an allowlisted, deploy or deprecated script (`fileRole` not
  *   `other`). These are the only files whose findings depend on other modules (require-ci-guard,
@@ -72,8 +73,8 @@ function namedByContract(contract: Contract): Set<string> {
 
 /**
  * The files `--changed` covers (see the module header).
- * @returns absolute paths of every covered file (scanned or not: a changed `README.md` is covered and
- *   has no findings), or undefined for a full scan (the contract changed).
+ * @returns absolute paths of every covered file (scanned or not: a changed `README.md` or a deleted file is
+ *   covered and has no findings), or undefined for a full scan (the contract changed).
  */
 export function changedScope(input: ChangedScopeInput): ReadonlySet<string> | undefined {
   const root = path.resolve(input.root);
@@ -85,7 +86,7 @@ export function changedScope(input: ChangedScopeInput): ReadonlySet<string> | un
   const contractPath = path.resolve(input.contractFile ?? path.join(root, CONTRACT_FILE_NAME));
   if ([...input.changed.existing, ...input.changed.deleted].some((f) => path.resolve(f) === contractPath)) return undefined;
 
-  const covered = new Set(existing);
+  const covered = new Set(all);
   const repoPaths = all.map((f) => toRepoPath(root, f));
   const global = repoPaths.some((p) => GLOBAL_INPUT.test(p)) || deleted.some((f) => SOURCE_EXTENSION.test(f) && !DECLARATION_FILE.test(f));
   const candidates = input.files.filter((file) => {

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { CONTRACT_FILE_NAME, type Contract, ContractError, defaultContract, loadContractFile, toRepoPath } from "./contract.js";
+import { CONTRACT_FILE_NAME, type Contract, ContractError, defaultContract, findContractAbove, loadContractFile, toRepoPath } from "./contract.js";
 import { packageVersion } from "./package-info.js";
 import { addInitCommand } from "./init.js";
 import { applyBaseline, type Baseline, BaselineError, baselineFromFindings, loadBaseline, writeBaseline } from "./baseline.js";
@@ -24,6 +24,7 @@ import formatMarkdown from "./reporters/markdown.js";
 import formatSarif from "./reporters/sarif.js";
 import formatText from "./reporters/text.js";
 import { scan } from "./scanner.js";
+import type { ScanResult } from "./scanner.js";
 import { type ChangedPaths, changedPaths, GitError } from "./git.js";
 
 /** Where the CLI writes; the bin passes the process's streams, tests pass buffers. */
@@ -69,10 +70,10 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
   const program = new Command("contract-scan")
     .description("Check a repository against its production mutation contract (production-contract.json).")
     .version(packageVersion, "-v, --version")
-    .argument("[dir]", "repository to scan", ".")
+    .argument("[dir]", "folder to scan: the repository root, or a folder in it", ".")
     // Subcommands (init, ...) are listed under "Commands:"; the usage line shows the default command.
     .usage("[options] [dir]")
-    .option("--contract <file>", `contract path (default: <dir>/${CONTRACT_FILE_NAME})`)
+    .option("--contract <file>", `contract path (default: the nearest ${CONTRACT_FILE_NAME} in <dir> or a folder above it)`)
     .addOption(new Option("--format <format>", "report format").choices(FORMATS).default("text"))
     .option("--output <file>", "write the report to this file instead of stdout")
     .option("--no-color", "no ANSI colors in the text report (colors are used only on a TTY anyway)")
@@ -96,21 +97,29 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
   return program;
 }
 
-function loadContract(root: string, flags: ScanFlags, io: CliIo): { contract: Contract; contractPath: string | null } {
-  const explicit = flags.contract !== undefined ? path.resolve(io.cwd, flags.contract) : undefined;
-  const file = explicit ?? path.join(root, CONTRACT_FILE_NAME);
-  if (explicit === undefined && !existsSync(file)) {
+/**
+ * The contract and the repository root of a scan of `target` (the rule the ESLint rules follow too):
+ * `--contract` (relative to the working directory) with `target` as the root; else the nearest
+ * production-contract.json in `target` or a folder above it, whose folder is the root (a `target` below it
+ * is then the part of the repository that is scanned, as `eslint src/` lints src/ with paths relative to
+ * the config's folder); else the defaults, with `target` as the root.
+ * @throws ContractError when the contract cannot be read or is invalid.
+ */
+function loadContract(target: string, flags: ScanFlags, io: CliIo): { contract: Contract; contractFile: string | undefined; root: string } {
+  if (flags.contract !== undefined) {
+    const file = path.resolve(io.cwd, flags.contract);
+    return { contract: loadContractFile(file), contractFile: file, root: target };
+  }
+  const found = findContractAbove(target);
+  if (found === undefined) {
     io.stderr(
-      `contract-scan: no ${CONTRACT_FILE_NAME} in ${root}; scanning with the defaults (every mutation script is unlisted).\n` +
+      `contract-scan: no ${CONTRACT_FILE_NAME} in ${target} or a folder above it; scanning with the defaults (every mutation script is unlisted).\n` +
         `  Draft one from what the repository does today with \`contract-scan init\`, or write one at the repository root: {"$schema": "./node_modules/eslint-plugin-production-safety/schema/production-contract.schema.json", "version": 1, ...}\n` +
         `  (see "The contract" in the eslint-plugin-production-safety README).\n`,
     );
-    return { contract: defaultContract(), contractPath: null };
+    return { contract: defaultContract(), contractFile: undefined, root: target };
   }
-  const contract = loadContractFile(file);
-  // Relative to the root even when outside it (`../shared/contract.json`): the report must not depend
-  // on where the repository is checked out (SPEC §4: the same input gives a byte-identical report).
-  return { contract, contractPath: toRepoPath(root, file) };
+  return { contract: loadContractFile(found), contractFile: found, root: path.dirname(found) };
 }
 
 /** `--base` / `--allow-expansion`: the contract at the base ref, read before anything is scanned. */
@@ -139,14 +148,17 @@ async function changedFiles(root: string, changed: string | true): Promise<Chang
 }
 
 async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number> {
-  const root = path.resolve(io.cwd, dir);
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`not a directory: ${dir}`);
+  const target = path.resolve(io.cwd, dir);
+  if (!existsSync(target) || !statSync(target).isDirectory()) throw new UsageError(`not a directory: ${dir}`);
   const output = flags.output !== undefined ? path.resolve(io.cwd, flags.output) : undefined;
   if (output !== undefined && !(existsSync(path.dirname(output)) && statSync(path.dirname(output)).isDirectory())) {
     throw new UsageError(`cannot write the report to ${flags.output}: directory ${path.dirname(output)} does not exist`);
   }
   const baselineFile = checkBaselineFlags(flags, io);
-  const { contract, contractPath } = loadContract(root, flags, io);
+  const { contract, contractFile, root } = loadContract(target, flags, io);
+  // Relative to the root even when outside it (`../shared/contract.json`): the report must not depend
+  // on where the repository is checked out (SPEC §4: the same input gives a byte-identical report).
+  const contractPath = contractFile === undefined ? null : toRepoPath(root, contractFile);
   const base = await readBase(root, flags, io);
   const started = performance.now();
   const changed = flags.changed === undefined ? undefined : await changedFiles(root, flags.changed);
@@ -156,7 +168,8 @@ async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number
     result = await scan({
       root,
       contract,
-      ...(contractPath === null ? {} : { contractFile: path.resolve(root, contractPath) }),
+      ...(contractFile === undefined ? {} : { contractFile }),
+      ...(target === root ? {} : { within: target }),
       ...(base === undefined ? {} : { base }),
       ...(changed === undefined ? {} : { changed }),
       ...(progress === undefined ? {} : { onProgress: (done: number, total: number) => progress.update(done, total) }),
@@ -164,7 +177,7 @@ async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number
   } finally {
     progress?.finish();
   }
-  const baseline = baselineFile === undefined ? undefined : await useBaseline(baselineFile, root, flags, result.findings, io);
+  const baseline = baselineFile === undefined ? undefined : await useBaseline(baselineFile, root, flags, result, io);
   const report: Report = buildReport(baseline?.findings ?? result.findings, result.files, contractPath, performance.now() - started);
   if (baseline !== undefined) report.baseline = baseline.summary;
   const color = output === undefined && flags.color !== false && io.isTTY && !("NO_COLOR" in process.env);
@@ -206,8 +219,10 @@ function formatReport(format: Format, report: Report, root: string, color: boole
       const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha } = env;
       return formatMarkdown(report, server && repo && sha ? { fileLinkBase: `${server}/${repo}/blob/${sha}/${prefix}` } : {});
     }
-    case "text":
-      return formatText(report, { color });
+    case "text": {
+      const fromCwd = path.relative(io.cwd, root);
+      return formatText(report, { color, ...(fromCwd === "" ? {} : { root: fromCwd.startsWith("..") || path.isAbsolute(fromCwd) ? root : fromCwd }) });
+    }
   }
 }
 
@@ -237,22 +252,28 @@ function checkBaselineFlags(flags: ScanFlags, io: CliIo): string | undefined {
 
 /**
  * Writes the baseline (with --update-baseline), then applies it. Says on stderr what was written and
- * how many entries are stale.
+ * how many entries are stale. Entries of files the scan did not cover (`--changed`, a folder below the
+ * root) are kept and never stale (src/baseline.ts).
  */
 async function useBaseline(
   file: string,
   root: string,
   flags: ScanFlags,
-  findings: Report["findings"],
+  { findings, covers }: Pick<ScanResult, "findings" | "covers">,
   io: CliIo,
 ): Promise<{ findings: Report["findings"]; summary: NonNullable<Report["baseline"]> }> {
   let baseline: Baseline;
   try {
     if (flags.updateBaseline) {
-      baseline = baselineFromFindings(findings, existsSync(file) ? loadBaseline(file) : {});
+      baseline = baselineFromFindings(findings, existsSync(file) ? loadBaseline(file) : {}, covers);
       await writeBaseline(file, baseline);
       const accepted = Object.values(baseline).flatMap((byRule) => Object.values(byRule)).reduce((n, e) => n + e.count, 0);
-      io.stderr(`contract-scan: wrote the baseline ${flags.baseline}: ${accepted} error finding${accepted === 1 ? "" : "s"} accepted in ${Object.keys(baseline).length} file${Object.keys(baseline).length === 1 ? "" : "s"}.\n`);
+      const files = Object.keys(baseline).length;
+      const unchecked = Object.keys(baseline).filter((f) => !covers(f)).length;
+      io.stderr(
+        `contract-scan: wrote the baseline ${flags.baseline}: ${accepted} error finding${accepted === 1 ? "" : "s"} accepted in ${files} file${files === 1 ? "" : "s"}` +
+          (unchecked === 0 ? ".\n" : ` (the entries of ${unchecked} file${unchecked === 1 ? "" : "s"} this run did not check are kept as they were).\n`),
+      );
     } else {
       baseline = loadBaseline(file);
     }
@@ -260,7 +281,7 @@ async function useBaseline(
     if (error instanceof BaselineError) throw new UsageError(error.message);
     throw error;
   }
-  const outcome = applyBaseline(findings, baseline);
+  const outcome = applyBaseline(findings, baseline, covers);
   const staleFindings = outcome.stale.reduce((n, e) => n + e.count, 0);
   if (outcome.stale.length > 0) {
     io.stderr(

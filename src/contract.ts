@@ -8,7 +8,7 @@
  * object (which JSON.parse would drop silently) is reported with its line and column. Loading a
  * contract never executes anything from the scanned repository.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { findNodeAtLocation, type JSONPath, parse as parseJsonc, type ParseError, parseTree, printParseErrorCode, visit } from "jsonc-parser";
@@ -308,6 +308,21 @@ export function loadContractFile(file: string): Contract {
     throw new ContractError(file, [`cannot read the file: ${(error as Error).message}`]);
   }
   return parseContract(text, file);
+}
+
+/**
+ * The nearest contract file in `dir` or a folder above it, as ESLint finds its configuration file: the
+ * ESLint rules look up from the linted file's folder, `contract-scan [dir]` from `dir`.
+ * @param dir absolute folder to start from.
+ * @returns the absolute path of the first `production-contract.json` found, or undefined when there is
+ *   none up to the file-system root.
+ */
+export function findContractAbove(dir: string): string | undefined {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const candidate = path.join(current, CONTRACT_FILE_NAME);
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(current) === current) return undefined;
+  }
 }
 
 /** The contract every key of which is its SPEC §2 default (used when a repository has no contract). */

@@ -20,7 +20,7 @@ import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import plugin, { allRulesAtError } from "./index.js";
 import { discoverFiles, hasShellShebang, nonJsSourceKind, SOURCE_FILE_GLOBS } from "./discover.js";
 import { checkNonJsSource } from "./sources/index.js";
-import { classifyZone, type Zone } from "./zones.js";
+import { classifyZone, isOutsideRoot, type Zone } from "./zones.js";
 import { fileRole } from "./roles.js";
 import { decodeSourceBytes, MAX_SOURCE_BYTES } from "./source-text.js";
 import { checkSqlText, checksSqlIn } from "../rules/no-destructive-sql.js";
@@ -66,6 +66,12 @@ export interface ScanOptions {
    * a changed contract makes it a full scan. Absent: every file.
    */
   changed?: ChangedFiles;
+  /**
+   * `contract-scan <dir>` with the contract found above `<dir>`: an absolute folder under `root`. Only the
+   * files under it are checked and reported, with the findings a full scan gives them (the repository
+   * facts cover the whole root). Absent: the whole root.
+   */
+  within?: string;
 }
 
 /** What a scan found. */
@@ -73,6 +79,12 @@ export interface ScanResult {
   findings: Finding[];
   /** Number of files scanned (JavaScript/TypeScript, SQL, and the non-JavaScript sources of src/sources/). */
   files: number;
+  /**
+   * Whether the scan covered a path (repository-relative in): its findings there are complete, so a
+   * baseline entry of that path can be judged. A full scan covers every path; `within` the paths under
+   * that folder; `changed` the paths it selects (deleted files included: they have no findings).
+   */
+  covers: (repoPath: string) => boolean;
 }
 
 /** Files over this size are not parsed and get a `parse-error` finding ("too large"), SPEC §6.13. */
@@ -226,9 +238,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const linter = new Linter({ configType: "flat", cwd: options.root });
     const config = scannerConfig(options);
     const findings: Finding[] = [...unreadableDirectories];
-    // --changed: the facts above still cover the whole repository; only the files checked shrink.
+    // --changed and `within`: the facts above still cover the whole repository; only the files checked shrink.
     const scope = options.changed === undefined ? undefined : changedScope({ root: options.root, contract: options.contract, contractFile: options.contractFile, files, facts, changed: options.changed });
-    const checked = scope === undefined ? files : files.filter((file) => scope.has(file));
+    const within = options.within;
+    const covered = (file: string): boolean => (within === undefined || !isOutsideRoot(toRepoPath(within, file))) && (scope === undefined || scope.has(file));
+    const checked = files.filter(covered);
     for (const [index, file] of checked.entries()) {
       findings.push(...(await scanFile(file, options, linter, config)));
       options.onProgress?.(index + 1, checked.length);
@@ -240,15 +254,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       findings.push(...checkStaleAllowlist(options.root, options.contract, options.contractFile, contractText));
       findings.push(...checkDeployPipelineOrder(options.root, options.contract, options.contractFile, contractText));
     }
-    // Whole-repository checks run as in a full scan; with --changed only their findings on covered files are kept.
-    const kept = scope === undefined ? findings : findings.filter((f) => scope.has(path.resolve(options.root, f.file)));
+    // Whole-repository checks run as in a full scan; with --changed or `within` only their findings on covered files are kept.
+    const kept = findings.filter((f) => covered(path.resolve(options.root, f.file)));
     // --base compares the contract with the base ref's: its findings are kept whatever --changed covers.
     if (options.base !== undefined) {
       const contractFile = options.contractFile ?? path.join(options.root, CONTRACT_FILE_NAME);
       kept.push(...checkContractExpansion(options.root, options.contract, contractFile, contractText, options.base.contract, options.base.allowExpansion));
     }
     kept.sort(compareFindings);
-    return { findings: kept, files: checked.length };
+    return { findings: kept, files: checked.length, covers: (repoPath) => covered(path.resolve(options.root, repoPath)) };
   } finally {
     unregister();
   }

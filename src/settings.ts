@@ -1,24 +1,36 @@
 /**
- * How a rule finds its contract (SPEC §1): `settings["production-safety"].contract` (a path, resolved
- * against ESLint's cwd, or an inline object), else the nearest `production-contract.json` above the
- * linted file, else the defaults of SPEC §2. All three go through the same loader as `contract-scan`.
+ * How a rule finds its contract and the repository root (SPEC §1). The contract:
+ * `settings["production-safety"].contract` (a path resolved against ESLint's cwd, or an inline object),
+ * else the nearest `production-contract.json` above the linted file, else the defaults of SPEC §2. The
+ * root, against which every zone glob and contract path is matched (one rule, shared with `contract-scan`):
+ * `settings["production-safety"].root` when given (resolved against ESLint's cwd), else ESLint's cwd when
+ * the settings give the contract, else the folder of the contract found above the file, else ESLint's cwd.
+ * All contracts go through the same loader as `contract-scan`.
  *
- * The result is cached: a contract file by path, modification time and size (an editor sees edits at once),
- * an inline object by identity. Contract errors are thrown (a `ContractError`), so ESLint stops with a
- * message that names the key path rather than linting with a half-read contract.
+ * A linted file outside the root gets one finding that says so (under the first production-safety rule
+ * that runs on it) and is otherwise not checked: its path cannot be matched against the contract. It is
+ * not thrown, so linting the files of another package does not stop ESLint on every file.
+ *
+ * The contract is cached: a contract file by path, modification time and size (an editor sees edits at
+ * once), an inline object by identity. Contract errors are thrown (a `ContractError`), so ESLint stops with
+ * a message that names the key path rather than linting with a half-read contract.
  */
-import { existsSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
+import type { Rule } from "eslint";
 import type { TSESLint } from "@typescript-eslint/utils";
-import { CONTRACT_FILE_NAME, type Contract, ContractError, defaultContract, loadContractFile, toRepoPath, validateContract } from "./contract.js";
-import { classifyZone, type Zone } from "./zones.js";
+import { type Contract, ContractError, defaultContract, findContractAbove, loadContractFile, toRepoPath, validateContract } from "./contract.js";
+import { classifyZone, isOutsideRoot, type Zone } from "./zones.js";
 import { type FileRole, fileRole } from "./roles.js";
 
 /** The shape of `settings["production-safety"]`. */
 export interface ProductionSafetySettings {
   /** Path of the contract file (relative to ESLint's cwd) or the contract itself. */
   contract?: string | object;
-  /** Repository root for an inline contract (default: ESLint's cwd). */
+  /**
+   * Repository root (relative to ESLint's cwd). Default: ESLint's cwd when `contract` is given, else the
+   * folder of the contract found above the linted file.
+   */
   root?: string;
   /**
    * Set by `contract-scan` only: the contract is already validated and the scanner runs every rule,
@@ -30,10 +42,11 @@ export interface ProductionSafetySettings {
 /** What every rule knows about the file it is linting. */
 export interface FileContext {
   contract: Contract;
-  /** Absolute repository root (the contract's directory, or the settings' root, or ESLint's cwd). */
+  /** Absolute repository root (the settings' root, or ESLint's cwd, or the found contract's folder). */
   root: string;
   /** Repository-relative POSIX path of the linted file. */
   repoPath: string;
+  /** The file's zone; `ignore` for a file outside the root (reported once, see the module comment). */
   zone: Zone;
   /** The file's role in the contract (§6.3): which rule owns its mutations. */
   role: FileRole;
@@ -59,33 +72,27 @@ function loadCached(file: string): Contract {
   return contract;
 }
 
-function findContractAbove(file: string): string | undefined {
-  let dir = path.dirname(file);
-  for (;;) {
-    const candidate = path.join(dir, CONTRACT_FILE_NAME);
-    if (existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
 let defaults: Contract | undefined;
+
+/** Files already told that they are outside the root, by their SourceCode (one lint of one file). */
+const toldOutside = new WeakSet<object>();
 
 /**
  * The contract, root and zone for the file a rule is linting.
- * @throws ContractError when the configured or found contract is invalid.
+ * @throws ContractError when the configured or found contract is invalid, or a setting has the wrong type.
  */
 export function getFileContext(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): FileContext {
   const settings = (context.settings["production-safety"] ?? {}) as ProductionSafetySettings;
   // `<text>` (stdin without --stdin-filename) and relative names resolve against ESLint's cwd.
   const filename = path.resolve(context.cwd, context.physicalFilename);
-  let contract: Contract;
-  let root: string;
   if (settings.contract !== undefined && typeof settings.contract !== "string" && (typeof settings.contract !== "object" || settings.contract === null)) {
-    const found = settings.contract === null ? "null" : JSON.stringify(settings.contract) ?? typeof settings.contract;
-    throw new ContractError(null, [`settings["production-safety"].contract: expected a path or an inline contract object; found ${found}`]);
+    throw new ContractError(null, [`settings["production-safety"].contract: expected a path or an inline contract object; found ${asFound(settings.contract)}`]);
   }
+  if (settings.root !== undefined && typeof settings.root !== "string") {
+    throw new ContractError(null, [`settings["production-safety"].root: expected a path; found ${asFound(settings.root)}`]);
+  }
+  let contract: Contract;
+  let found: string | undefined;
   if (typeof settings.contract === "object") {
     const inline = settings.contract;
     let cached = inlineCache.get(inline);
@@ -94,19 +101,40 @@ export function getFileContext(context: Readonly<TSESLint.RuleContext<string, re
       inlineCache.set(inline, cached);
     }
     contract = cached;
-    root = path.resolve(context.cwd, settings.root ?? ".");
   } else {
-    const file = typeof settings.contract === "string" ? path.resolve(context.cwd, settings.contract) : findContractAbove(filename);
-    if (file !== undefined) {
-      contract = loadCached(file);
-      root = path.dirname(file);
-    } else {
-      defaults ??= defaultContract();
-      contract = defaults;
-      root = path.resolve(context.cwd, settings.root ?? ".");
-    }
+    found = settings.contract === undefined ? findContractAbove(path.dirname(filename)) : undefined;
+    const file = typeof settings.contract === "string" ? path.resolve(context.cwd, settings.contract) : found;
+    contract = file === undefined ? (defaults ??= defaultContract()) : loadCached(file);
   }
+  const root = settings.root !== undefined ? path.resolve(context.cwd, settings.root) : found !== undefined ? path.dirname(found) : path.resolve(context.cwd);
   const repoPath = toRepoPath(root, filename);
+  if (isOutsideRoot(repoPath)) {
+    tellOutside(context, root, settings);
+    return { contract, root, repoPath, zone: "ignore", role: "other" };
+  }
   const zone = classifyZone(repoPath, contract);
   return { contract, root, repoPath, zone, role: fileRole(repoPath, zone, contract, root) };
+}
+
+function asFound(value: unknown): string {
+  return value === null ? "null" : (JSON.stringify(value) ?? typeof value);
+}
+
+/**
+ * Reports, once per linted file, that the file is outside the root and why the root is where it is.
+ * A plain `message` (not a `messageId`): it is the plugin's, not one rule's, so no rule's `meta.messages` holds it.
+ */
+function tellOutside(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, root: string, settings: ProductionSafetySettings): void {
+  if (toldOutside.has(context.sourceCode)) return;
+  toldOutside.add(context.sourceCode);
+  const [why, fix] =
+    settings.root !== undefined
+      ? ['settings["production-safety"].root', "Limit the configuration object that sets it to the files under that root (`files`), or set `root` to the repository that holds this file."]
+      : settings.contract !== undefined
+        ? ['ESLint\'s working directory, the root when settings["production-safety"].contract is set', 'Run ESLint from the repository root, or set settings["production-safety"].root (`root: import.meta.dirname` in eslint.config.js).']
+        : ["ESLint's working directory: no production-contract.json was found above this file", "Run ESLint from the repository that holds this file, or add a production-contract.json at that repository's root."];
+  (context as unknown as Rule.RuleContext).report({
+    loc: { line: 1, column: 0 },
+    message: `This file is outside the repository root of the production contract (${root}, ${why}), so the production-safety rules cannot match it against the contract and did not check it. ${fix}`,
+  });
 }

@@ -39,8 +39,8 @@ function matchersFor(contract: Contract): ZoneMatchers {
   return matchers;
 }
 
-/** Whether a path from `toRepoPath` lies outside the root: `..`, `../x`, or absolute (another drive on Windows). */
-function isOutsideRoot(repoPath: string): boolean {
+/** Whether a path from `toRepoPath(root, file)` lies outside `root`: `..`, `../x`, or absolute (another drive on Windows). */
+export function isOutsideRoot(repoPath: string): boolean {
   return repoPath === ".." || repoPath.startsWith("../") || repoPath.startsWith("/") || /^[A-Za-z]:\//.test(repoPath);
 }
 

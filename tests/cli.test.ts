@@ -206,6 +206,57 @@ describe("--contract", () => {
   });
 });
 
+describe("the contract found above [dir], as ESLint finds it above a file", () => {
+  // The repository root holds the contract; lib/ and ops/ hold a finding each; the contract allowlists a
+  // script that does not exist (a no-stale-allowlist finding at the contract).
+  const files = {
+    "production-contract.json": { version: 1, scripts: ["ops/**"], mutationScripts: { "ops/gone.ts": { operations: ["update"] } } },
+    "ops/a.ts": BYPASS_SCRIPT,
+    "lib/b.ts": BYPASS_SCRIPT,
+  };
+
+  it("Choice: the root is the contract's folder and only [dir] is scanned, with paths relative to the root", async () => {
+    const root = makeRepo(files);
+    const full = parseReport((await cli([root, "--format", "json"])).stdout);
+    expect(full.findings.map((f) => `${f.file} ${f.ruleId}`)).toEqual([
+      "lib/b.ts production-safety/no-bypass-env",
+      "ops/a.ts production-safety/no-bypass-env",
+      "production-contract.json production-safety/no-stale-allowlist",
+    ]);
+    const r = await cli([path.join(root, "ops"), "--format", "json"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(EXIT.findings);
+    const part = parseReport(r.stdout);
+    expect(part.root).toBe(".");
+    expect(part.contract).toBe("production-contract.json");
+    // The full scan's findings under ops/, nothing else (the contract's own finding is outside ops/).
+    expect(part.findings).toEqual(full.findings.filter((f) => f.file.startsWith("ops/")));
+    expect(part.summary.files).toBe(1);
+  });
+
+  it("from a subfolder as the working directory, the same report as naming the subfolder", async () => {
+    const root = makeRepo(files);
+    const named = await cli([path.join(root, "ops"), "--format", "json"]);
+    const fromInside = await cli(["--format", "json"], { cwd: path.join(root, "ops") });
+    expect(parseReport(fromInside.stdout)).toEqual(parseReport(named.stdout));
+    expect((await cli([], { cwd: path.join(root, "ops") })).stdout).toContain(`\ncontract: production-contract.json; paths are relative to ${root}\n`);
+  });
+
+  it("the nearest contract wins: a package with its own contract is its own root", async () => {
+    const root = makeRepo({ ...files, "packages/api/production-contract.json": { version: 1, scripts: ["jobs/**"] }, "packages/api/jobs/c.ts": BYPASS_SCRIPT });
+    const report = parseReport((await cli([path.join(root, "packages/api/jobs"), "--format", "json"])).stdout);
+    expect(report.contract).toBe("production-contract.json");
+    expect(report.findings.map((f) => f.file)).toEqual(["jobs/c.ts"]);
+  });
+
+  it("near miss: --contract keeps [dir] as the root, even with a contract above it", async () => {
+    const root = makeRepo({ ...files, "ops/contract.json": { version: 1 } });
+    const report = parseReport((await cli([path.join(root, "ops"), "--contract", path.join(root, "ops/contract.json"), "--format", "json"])).stdout);
+    expect(report.contract).toBe("contract.json");
+    expect(report.findings.map((f) => f.file)).toEqual(["a.ts"]);
+  });
+});
+
 describe("no contract file", () => {
   it("scans with the defaults, says how to write one on stderr, and keeps stdout clean JSON", async () => {
     const root = makeRepo({ "scripts/a.ts": BYPASS_SCRIPT });
@@ -214,7 +265,7 @@ describe("no contract file", () => {
     const report = parseReport(r.stdout);
     expect(report.contract).toBeNull();
     expect(report.findings.map((f) => f.ruleId)).toEqual(["production-safety/no-bypass-env"]);
-    expect(r.stderr).toContain("no production-contract.json");
+    expect(r.stderr).toContain(`no production-contract.json in ${root} or a folder above it`);
     expect(r.stderr).toContain("scanning with the defaults");
     expect(r.stderr).toContain("Draft one from what the repository does today with `contract-scan init`");
     expect(r.stderr).toContain('"version": 1');
@@ -338,7 +389,7 @@ describe("text format", () => {
   };
 
   it("groups by file with path:line:column, the rule id and a summary line; no ANSI without a TTY", async () => {
-    const r = await cli([makeRepo(files)]);
+    const r = await cli([], { cwd: makeRepo(files) });
     expect(r.code).toBe(EXIT.findings);
     expect(r.stdout).not.toContain("\u001b[");
     const lines = r.stdout.split("\n");
@@ -349,15 +400,29 @@ describe("text format", () => {
     expect(lines[4]).toBe("scripts/b.ts");
     expect(lines[5]).toMatch(/^ {2}scripts\/b\.ts:1:11 .*production-safety\/no-bypass-env$/);
     expect(lines[6]).toBe("");
-    expect(lines[7]).toMatch(/^✖ 3 problems \(3 errors, 0 warnings\) in 2 files \(\d+ ms\)$/);
-    expect(lines[8]).toBe("");
-    expect(lines).toHaveLength(9);
+    expect(lines[7]).toBe("contract: production-contract.json");
+    expect(lines[8]).toMatch(/^✖ 3 problems \(3 errors, 0 warnings\) in 2 files \(\d+ ms\)$/);
+    expect(lines[9]).toBe("");
+    expect(lines).toHaveLength(10);
   });
 
   it("says so when there is nothing to report", async () => {
-    const r = await cli([makeRepo({ "production-contract.json": { version: 1 }, "src/a.ts": CLEAN_APP })]);
+    const r = await cli([], { cwd: makeRepo({ "production-contract.json": { version: 1 }, "src/a.ts": CLEAN_APP }) });
     expect(r.code).toBe(EXIT.ok);
-    expect(r.stdout).toMatch(/^✔ no problems in 1 file \(\d+ ms\)\n$/);
+    expect(r.stdout).toMatch(/^contract: production-contract\.json\n✔ no problems in 1 file \(\d+ ms\)\n$/);
+  });
+
+  it("says which contract was used: --contract's path from the root, or that none was found", async () => {
+    const root = makeRepo({ "config/contract.json": { version: 1 }, "src/a.ts": CLEAN_APP });
+    expect((await cli(["--contract", "config/contract.json"], { cwd: root })).stdout).toMatch(/^contract: config\/contract\.json\n✔/);
+    expect((await cli([], { cwd: root })).stdout).toMatch(/^contract: none found, the defaults were used\n✔/);
+  });
+
+  it("names the root next to the contract when it is not the working directory: report paths are relative to it", async () => {
+    const root = makeRepo({ "production-contract.json": { version: 1 }, "src/a.ts": CLEAN_APP });
+    expect((await cli([root])).stdout).toMatch(new RegExp(`^contract: production-contract\\.json; paths are relative to ${path.basename(root)}\n✔`));
+    // Above the working directory: the absolute root (a chain of ../ says less).
+    expect((await cli([], { cwd: path.join(root, "src") })).stdout).toMatch(new RegExp(`^contract: production-contract\\.json; paths are relative to ${root}\n✔`));
   });
 
   it("is colored on a TTY, and not with --no-color", async () => {

@@ -1,9 +1,12 @@
-// How a rule finds its contract (SPEC §1): settings path, inline object, nearest file above, defaults.
+// How a rule finds its contract and root (SPEC §1): settings path, inline object, nearest file above,
+// defaults; settings.root; a linted file outside the root.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Linter } from "eslint";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Contract, CONTRACT_FILE_NAME, ContractError, defaultContract } from "../src/contract.js";
+import plugin from "../src/index.js";
 import { type FileContext, getFileContext } from "../src/settings.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "settings-test-"));
@@ -22,10 +25,10 @@ function write(file: string, content: unknown): string {
   return file;
 }
 
-/** The part of a rule context that `getFileContext` reads. */
-function contextOf(physicalFilename: string, cwd: string, productionSafety?: unknown): FileContext {
+/** The part of a rule context that `getFileContext` reads (a fresh SourceCode stand-in: one lint of one file). */
+function contextOf(physicalFilename: string, cwd: string, productionSafety?: unknown, report: (descriptor: unknown) => void = () => {}): FileContext {
   const settings = productionSafety === undefined ? {} : { "production-safety": productionSafety };
-  return getFileContext({ settings, physicalFilename, cwd } as unknown as Parameters<typeof getFileContext>[0]);
+  return getFileContext({ settings, physicalFilename, cwd, sourceCode: {}, report } as unknown as Parameters<typeof getFileContext>[0]);
 }
 
 function contractErrorOf(fn: () => unknown): ContractError {
@@ -106,11 +109,24 @@ describe("inline contract in settings", () => {
 });
 
 describe("contract path in settings", () => {
-  it("resolves against ESLint's cwd; root is the contract's directory", () => {
+  it("Choice: resolves against ESLint's cwd, and the root is ESLint's cwd, not the contract's folder", () => {
+    // The README's own example: contract: "./config/production-contract.json". Its globs describe the
+    // repository (scripts/**), as they do for contract-scan --contract config/production-contract.json.
     const cwd = repo("path");
     write(path.join(cwd, "config/contract.json"), { version: 1, scripts: ["jobs/**"] });
-    const ctx = contextOf(path.join(cwd, "config/jobs/a.ts"), cwd, { contract: "config/contract.json" });
-    expect(ctx.root).toBe(path.join(cwd, "config"));
+    const ctx = contextOf(path.join(cwd, "jobs/a.ts"), cwd, { contract: "config/contract.json" });
+    expect(ctx.root).toBe(cwd);
+    expect(ctx.repoPath).toBe("jobs/a.ts");
+    expect(ctx.zone).toBe("scripts");
+    // Near miss: a file under the contract's folder is not matched relative to that folder.
+    expect(contextOf(path.join(cwd, "config/jobs/a.ts"), cwd, { contract: "config/contract.json" }).zone).toBe("app");
+  });
+
+  it("with settings.root, the root is that folder (relative to cwd)", () => {
+    const cwd = repo("path-root");
+    write(path.join(cwd, "config/contract.json"), { version: 1, scripts: ["jobs/**"] });
+    const ctx = contextOf(path.join(cwd, "packages/api/jobs/a.ts"), cwd, { contract: "config/contract.json", root: "packages/api" });
+    expect(ctx.root).toBe(path.join(cwd, "packages/api"));
     expect(ctx.repoPath).toBe("jobs/a.ts");
     expect(ctx.zone).toBe("scripts");
   });
@@ -143,6 +159,24 @@ describe("contract path in settings", () => {
     expect(contractErrorOf(() => contextOf(path.join(cwd, "a.ts"), cwd, { contract: "c.json" })).problems).toEqual([
       'line 2, column 15: malformed JSON; expected another property after this comma; found "}" (trailing commas are not allowed)',
     ]);
+  });
+});
+
+describe("settings.root", () => {
+  it("wins over the folder of the contract found above the file", () => {
+    const outer = repo("root-over-found");
+    write(path.join(outer, CONTRACT_FILE_NAME), { version: 1, scripts: ["ops/**"] });
+    const ctx = contextOf(path.join(outer, "app/ops/a.ts"), outer, { root: "app" });
+    expect(ctx.contract.scripts).toEqual(["ops/**"]);
+    expect(ctx.root).toBe(path.join(outer, "app"));
+    expect(ctx.repoPath).toBe("ops/a.ts");
+    expect(ctx.zone).toBe("scripts");
+  });
+
+  it.each([[42], [null], [["a"]]])("rejects a root setting that is not a path: %j", (value) => {
+    const cwd = repo("root-type");
+    const error = contractErrorOf(() => contextOf(path.join(cwd, "a.ts"), cwd, { root: value }));
+    expect(error.problems).toEqual([`settings["production-safety"].root: expected a path; found ${JSON.stringify(value)}`]);
   });
 });
 
@@ -227,17 +261,63 @@ describe("no contract anywhere", () => {
     expect(ctx.contract).toEqual(defaultContract());
   });
 
-  it("a file outside cwd is app code", () => {
+  it("a file outside cwd is outside the root: reported once, and zone ignore (no rule checks it)", () => {
     const cwd = repo("none-cwd");
     const other = repo("none-other");
-    const ctx = contextOf(path.join(other, "scripts/a.ts"), cwd);
+    const reports: unknown[] = [];
+    const ctx = contextOf(path.join(other, "scripts/a.ts"), cwd, undefined, (d) => reports.push(d));
     expect(ctx.repoPath).toBe("../none-other/scripts/a.ts");
-    expect(ctx.zone).toBe("app");
+    expect(ctx.zone).toBe("ignore");
+    expect(ctx.role).toBe("other");
+    expect(reports).toHaveLength(1);
   });
 
   it("resolves a relative or virtual file name against cwd (stdin: <text>)", () => {
     const cwd = repo("none-stdin");
     expect(contextOf("<text>", cwd).repoPath).toBe("<text>");
     expect(contextOf("scripts/a.ts", cwd).zone).toBe("scripts");
+  });
+});
+
+describe("a linted file outside the root", () => {
+  const BYPASS = "const skip = process.env.SKIP_CHECKS;\n";
+
+  /** Lints `file` (absolute) with recommended and `settings` through ESLint's Linter: `line:column ruleId`, and the texts. */
+  function lint(cwd: string, file: string, settings: unknown): { found: string[]; messages: string[] } {
+    const linter = new Linter({ cwd });
+    const config = [plugin.configs.recommended as Linter.Config, { settings: { "production-safety": settings } }];
+    const messages = linter.verify(BYPASS, config, { filename: file });
+    return { found: messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`), messages: messages.map((m) => m.message) };
+  }
+
+  it("Choice: one finding that says so, at 1:1, under the first rule that runs; no other rule checks the file", () => {
+    // A monorepo config whose settings give packages/api as the root also lints packages/web.
+    const cwd = repo("outside-root");
+    write(path.join(cwd, "config/contract.json"), { version: 1 });
+    const { found, messages } = lint(cwd, path.join(cwd, "packages/web/scripts/a.ts"), { contract: "config/contract.json", root: "packages/api" });
+    // The first rule of recommended; no-bypass-env (which checks every zone but tests) stays silent.
+    expect(found).toEqual(["1:1 production-safety/deploy-script-only-migrates"]);
+    expect(messages[0]).toContain(`outside the repository root of the production contract (${path.join(cwd, "packages/api")}, settings["production-safety"].root)`);
+  });
+
+  it("near miss: a file under the root is checked as usual", () => {
+    const cwd = repo("inside-root");
+    write(path.join(cwd, "config/contract.json"), { version: 1 });
+    expect(lint(cwd, path.join(cwd, "packages/api/scripts/a.ts"), { contract: "config/contract.json", root: "packages/api" }).found).toEqual(["1:14 production-safety/no-bypass-env"]);
+  });
+
+  it("says why the root is there: a contract in settings without root (ESLint's cwd), or no contract at all", () => {
+    // ESLint lints a file outside its cwd when the config file is above the cwd (`cd packages/api && eslint ../web/a.ts`).
+    const cwd = repo("outside-cwd");
+    write(path.join(cwd, "contract.json"), { version: 1 });
+    const sibling = path.join(tmp, "outside-cwd-sibling/scripts/a.ts");
+    const told = (settings: unknown): string[] => {
+      const reports: { message: string }[] = [];
+      contextOf(sibling, cwd, settings, (d) => reports.push(d as { message: string }));
+      return reports.map((r) => r.message);
+    };
+    expect(told({ contract: "contract.json" })).toEqual([expect.stringContaining(`(${cwd}, ESLint's working directory, the root when settings["production-safety"].contract is set)`)]);
+    expect(told({ contract: { version: 1 } })).toEqual([expect.stringContaining(`(${cwd}, ESLint's working directory, the root when settings["production-safety"].contract is set)`)]);
+    expect(told(undefined)).toEqual([expect.stringContaining(`(${cwd}, ESLint's working directory: no production-contract.json was found above this file)`)]);
   });
 });

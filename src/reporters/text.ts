@@ -1,6 +1,6 @@
 /**
  * The `text` reporter: findings grouped by file, each as `path:line:column  severity  message  rule`,
- * then a summary line. Colored only when asked (the CLI asks on a TTY).
+ * then the contract used and a summary line. Colored only when asked (the CLI asks on a TTY).
  */
 import { createColors } from "picocolors";
 import type { Report } from "../report.js";
@@ -9,6 +9,12 @@ import type { Report } from "../report.js";
 export interface TextOptions {
   /** ANSI colors (the CLI sets this on a TTY without --output). */
   color: boolean;
+  /**
+   * The root as the reader finds it (the CLI: relative to the working directory, or absolute when it is
+   * above it), named next to the contract because every path in the report is relative to it. Omitted
+   * when the root is the working directory.
+   */
+  root?: string;
 }
 
 function plural(n: number, word: string): string {
@@ -32,6 +38,8 @@ export default function formatText(report: Report, options: TextOptions = { colo
   const { files, errors, warnings, durationMs } = report.summary;
   const total = errors + warnings;
   if (lines.length > 0) lines.push("");
+  const contract = report.contract === null ? "contract: none found, the defaults were used" : `contract: ${report.contract}`;
+  lines.push(c.dim(options.root === undefined ? contract : `${contract}; paths are relative to ${options.root}`));
   const summary =
     total === 0
       ? c.green(`✔ no problems in ${plural(files, "file")}`)

@@ -5,7 +5,7 @@
  * committed since the merge base, staged, unstaged and untracked ones), the mutation scripts whose imports
  * reach a changed module, and the contract when it is concerned (a changed contract: a full scan).
  */
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -255,6 +255,64 @@ describe("--changed with the scanned root in a subfolder of the work tree", () =
   it("the same run from inside the subfolder", async () => {
     const changed = await scanHere(repo.at("apps/example"), "--changed");
     expectAgreement(changed.report, (await scanHere(repo.at("apps/example"))).report, covered);
+  });
+});
+
+describe("--changed with --baseline: accepted findings of files the run did not check are never lost", () => {
+  type Baseline = Record<string, Record<string, { count: number }>>;
+  const BASELINE = "contract-scan-baseline.json";
+  const readBaseline = (repo: GitRepo): Baseline => JSON.parse(readFileSync(repo.at(BASELINE), "utf8")) as Baseline;
+  const accepted = (b: Baseline): number => Object.values(b).flatMap((byRule) => Object.values(byRule)).reduce((n, e) => n + e.count, 0);
+
+  /** example-app with a committed baseline of every error finding of a full scan. */
+  async function baselinedRepo(): Promise<{ repo: GitRepo; before: Baseline }> {
+    const repo = repoOf();
+    expect((await cliHere(repo.top, "--baseline", BASELINE, "--update-baseline")).status).toBe(0);
+    repo.git("add", BASELINE);
+    repo.git("commit", "-q", "-m", "baseline");
+    return { repo, before: readBaseline(repo) };
+  }
+
+  it("Choice: --changed --update-baseline touching one file rewrites that file's entries and keeps every other one", async () => {
+    const { repo, before } = await baselinedRepo();
+    // The test is meaningful: the baseline accepts findings in many files (31 errors in 16 files today).
+    expect(accepted(before)).toBeGreaterThanOrEqual(19);
+    expect(Object.keys(before).length).toBeGreaterThan(10);
+    // One staged file gains a finding; no script imports it.
+    repo.append("app/api/admin/route.ts", `export const skip = process.env.SKIP_ADMIN_CHECK;\n`);
+    repo.git("add", "app/api/admin/route.ts");
+    const update = await cliHere(repo.top, "--changed", "--baseline", BASELINE, "--update-baseline", "--format", "json");
+    expect(update.status).toBe(0);
+    expect(update.stderr).toMatch(/the entries of \d+ files this run did not check are kept as they were/);
+    const after = readBaseline(repo);
+    const bypass = "production-safety/no-bypass-env";
+    expect(after).toEqual({ ...before, "app/api/admin/route.ts": { ...before["app/api/admin/route.ts"], [bypass]: { count: (before["app/api/admin/route.ts"]?.[bypass]?.count ?? 0) + 1 } } });
+    // A full run against it: every finding accepted, nothing stale.
+    const full = await cliHere(repo.top, "--baseline", BASELINE, "--format", "json");
+    expect(full.stderr).toBe("");
+    expect(full.status).toBe(0);
+    expect((JSON.parse(full.stdout) as JsonReport & { baseline: { stale: number } }).baseline.stale).toBe(0);
+  });
+
+  it("--changed counts stale entries only in the files it covered", async () => {
+    const { repo } = await baselinedRepo();
+    repo.append("lib/ci-enforcement.ts", "// staged\n");
+    repo.git("add", "-A");
+    const run = await cliHere(repo.top, "--changed", "--baseline", BASELINE, "--format", "json");
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect((JSON.parse(run.stdout) as { baseline: { stale: number } }).baseline.stale).toBe(0);
+  });
+
+  it("a staged deletion is covered: its entries are stale, and --update-baseline drops them and keeps the rest", async () => {
+    const { repo, before } = await baselinedRepo();
+    expect(before["scripts/run-e2e.js"]).toBeDefined();
+    repo.git("rm", "-q", "scripts/run-e2e.js");
+    const run = await cliHere(repo.top, "--changed", "--baseline", BASELINE, "--format", "json");
+    const stale = (JSON.parse(run.stdout) as { baseline: { staleEntries: { file: string }[] } }).baseline.staleEntries;
+    expect(new Set(stale.map((e) => e.file))).toEqual(new Set(["scripts/run-e2e.js"]));
+    expect((await cliHere(repo.top, "--changed", "--baseline", BASELINE, "--update-baseline")).status).toBe(0);
+    expect(readBaseline(repo)).toEqual(Object.fromEntries(Object.entries(before).filter(([file]) => file !== "scripts/run-e2e.js")));
   });
 });
 
