@@ -24,6 +24,12 @@ import { Ajv } from "ajv";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import type { Finding } from "./scanner.js";
 
+/**
+ * The baseline `contract-scan` reads when it exists and `--baseline` is not given, and writes with
+ * `--update-baseline` alone: `<dir>/contract-scan-baseline.json` (as ESLint reads `eslint-suppressions.json`).
+ */
+export const DEFAULT_BASELINE_FILE = "contract-scan-baseline.json";
+
 /** `{ file: { ruleId: { count } } }`, as ESLint's `eslint-suppressions.json`. */
 export type Baseline = Record<string, Record<string, { count: number }>>;
 

@@ -9,12 +9,12 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { CONTRACT_FILE_NAME, type Contract, ContractError, defaultContract, findContractAbove, loadContractFile, toRepoPath } from "./contract.js";
 import { packageVersion } from "./package-info.js";
 import { addInitCommand } from "./init.js";
-import { applyBaseline, type Baseline, BaselineError, baselineFromFindings, loadBaseline, writeBaseline } from "./baseline.js";
-import { documentedRules, renderForTerminal, ruleDocs } from "./explain.js";
+import { applyBaseline, type Baseline, BaselineError, baselineFromFindings, DEFAULT_BASELINE_FILE, loadBaseline, writeBaseline } from "./baseline.js";
+import { explainableRules, renderForTerminal, ruleDocs } from "./explain.js";
 import { createProgress } from "./progress.js";
 import { buildReport, type Report } from "./report.js";
 import { type BaseContract, BaseRefError, readBaseContract } from "./checks/no-contract-expansion.js";
@@ -26,6 +26,9 @@ import formatText from "./reporters/text.js";
 import { scan } from "./scanner.js";
 import type { ScanResult } from "./scanner.js";
 import { type ChangedPaths, changedPaths, GitError } from "./git.js";
+import { colorEnabled } from "./color.js";
+import { filterFindings, ReportFilterError, selectRules } from "./report-filter.js";
+import { timed, Timings } from "./timings.js";
 
 /** Where the CLI writes; the bin passes the process's streams, tests pass buffers. */
 export interface CliIo {
@@ -62,9 +65,25 @@ interface ScanFlags {
   allowExpansion?: boolean;
   /** `--changed` alone: true (the staged files); `--changed=<ref>`: the ref. */
   changed?: string | true;
+  quiet?: boolean;
+  maxWarnings?: number;
+  rule?: string[];
+  printContract?: boolean;
+  debug?: boolean;
 }
 
 class UsageError extends Error {}
+
+/** `--max-warnings <n>`: a whole number, 0 or more (ESLint's `-1`, no limit, is the flag's absence). */
+function parseWarningLimit(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected a whole number of warnings, 0 or more.");
+  return Number(value);
+}
+
+/** `--rule <id>`, repeatable. */
+function collectRule(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
 
 function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void): Command {
   const program = new Command("contract-scan")
@@ -76,9 +95,13 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
     .option("--contract <file>", `contract path (default: the nearest ${CONTRACT_FILE_NAME} in <dir> or a folder above it)`)
     .addOption(new Option("--format <format>", "report format").choices(FORMATS).default("text"))
     .option("--output <file>", "write the report to this file instead of stdout")
-    .option("--no-color", "no ANSI colors in the text report (colors are used only on a TTY anyway)")
-    .option("--baseline <file>", "accept the findings counted in this baseline file (ESLint suppressions format); fail only on new ones")
-    .option("--update-baseline", "write today's error findings to the --baseline file, then report against it (refused when CI=true)")
+    .option("--color", "ANSI colors in the text report even when stdout is not a terminal (as FORCE_COLOR)")
+    .option("--no-color", "no ANSI colors in the text report (as NO_COLOR)")
+    .option("--quiet", "report errors only (warnings still count for --max-warnings)")
+    .option("--max-warnings <n>", "exit 1 when more than n warnings are found", parseWarningLimit)
+    .option("--rule <id>", "report only this rule's findings (repeatable; with or without the production-safety/ prefix)", collectRule)
+    .option("--baseline <file>", `accept the findings counted in this baseline file (ESLint suppressions format); fail only on new ones (default: <dir>/${DEFAULT_BASELINE_FILE} when it exists)`)
+    .option("--update-baseline", `write today's error findings to the baseline file (--baseline, or <dir>/${DEFAULT_BASELINE_FILE}), then report against it (refused when CI=true)`)
     .option("--force-update", "allow --update-baseline when CI=true")
     .option("--base <git-ref>", "also report every widening of the contract since this git ref (no-contract-expansion)")
     .option("--allow-expansion", "with --base: report widenings as warnings (shown for review) instead of errors")
@@ -86,6 +109,8 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
       "--changed [git-ref]",
       "check only the staged files (alone: pre-commit) or the files changed since the merge base with <git-ref> (plus uncommitted and untracked files), and the mutation scripts whose imports reach them; a changed contract means a full scan",
     )
+    .option("--print-contract", "print the contract in force (defaults filled in) as JSON and exit without scanning")
+    .option("--debug", "print the time of each phase and of each rule on stderr")
     .addHelpText(
       "after",
       "\nExit codes: 0 no error findings, 1 at least one error finding, 2 usage or contract error (nothing scanned).",
@@ -147,15 +172,23 @@ async function changedFiles(root: string, changed: string | true): Promise<Chang
   }
 }
 
-async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number> {
+async function runScan(dir: string, given: ScanFlags, io: CliIo): Promise<number> {
   const target = path.resolve(io.cwd, dir);
   if (!existsSync(target) || !statSync(target).isDirectory()) throw new UsageError(`not a directory: ${dir}`);
-  const output = flags.output !== undefined ? path.resolve(io.cwd, flags.output) : undefined;
+  const output = given.output !== undefined ? path.resolve(io.cwd, given.output) : undefined;
   if (output !== undefined && !(existsSync(path.dirname(output)) && statSync(path.dirname(output)).isDirectory())) {
-    throw new UsageError(`cannot write the report to ${flags.output}: directory ${path.dirname(output)} does not exist`);
+    throw new UsageError(`cannot write the report to ${given.output}: directory ${path.dirname(output)} does not exist`);
   }
+  const timings = given.debug === true ? new Timings() : undefined;
+  const ruleIds = await selectReportedRules(given.rule);
+  const { contract, contractFile, root } = timed(timings, "contract", () => loadContract(target, given, io));
+  if (given.printContract === true) {
+    io.stdout(`${JSON.stringify(contract, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  // The default baseline sits at the root (the contract's folder), as the contract does.
+  const flags: ScanFlags = { ...given, baseline: defaultBaseline(given, root, io) };
   const baselineFile = checkBaselineFlags(flags, io);
-  const { contract, contractFile, root } = loadContract(target, flags, io);
   // Relative to the root even when outside it (`../shared/contract.json`): the report must not depend
   // on where the repository is checked out (SPEC §4: the same input gives a byte-identical report).
   const contractPath = contractFile === undefined ? null : toRepoPath(root, contractFile);
@@ -173,15 +206,17 @@ async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number
       ...(base === undefined ? {} : { base }),
       ...(changed === undefined ? {} : { changed }),
       ...(progress === undefined ? {} : { onProgress: (done: number, total: number) => progress.update(done, total) }),
+      ...(timings === undefined ? {} : { timings }),
     });
   } finally {
     progress?.finish();
   }
+  const reportStarted = performance.now();
   const baseline = baselineFile === undefined ? undefined : await useBaseline(baselineFile, root, flags, result, io);
-  const report: Report = buildReport(baseline?.findings ?? result.findings, result.files, contractPath, performance.now() - started);
+  const shown = filterFindings(baseline?.findings ?? result.findings, { rules: ruleIds, quiet: flags.quiet, maxWarnings: flags.maxWarnings });
+  const report: Report = buildReport(shown.findings, result.files, contractPath, performance.now() - started);
   if (baseline !== undefined) report.baseline = baseline.summary;
-  const color = output === undefined && flags.color !== false && io.isTTY && !("NO_COLOR" in process.env);
-  const text = formatReport(flags.format, report, root, color, io);
+  const text = formatReport(flags.format, report, root, reportColor(flags.color, output !== undefined, io), io);
   if (output === undefined) io.stdout(text);
   else {
     try {
@@ -190,7 +225,50 @@ async function runScan(dir: string, flags: ScanFlags, io: CliIo): Promise<number
       throw new UsageError(`cannot write the report to ${flags.output}: ${(error as Error).message}`);
     }
   }
-  return report.summary.errors > 0 ? EXIT.findings : EXIT.ok;
+  if (timings !== undefined) {
+    timings.add("baseline, filters and report", performance.now() - reportStarted);
+    io.stderr(timings.format());
+  }
+  // As ESLint: too many warnings fail the run, and are named when no error explains the exit code.
+  if (shown.tooManyWarnings && report.summary.errors === 0) {
+    io.stderr(`contract-scan: too many warnings (${shown.warnings} found, maximum ${flags.maxWarnings}).\n`);
+  }
+  return report.summary.errors > 0 || shown.tooManyWarnings ? EXIT.findings : EXIT.ok;
+}
+
+/**
+ * The rule ids of `--rule` (undefined: every rule); an unknown id is a usage error that lists the known
+ * ones. The rule catalogue (every rule module) is loaded only when `--rule` is given.
+ */
+async function selectReportedRules(values: string[] | undefined): Promise<ReadonlySet<string> | undefined> {
+  if (values === undefined) return undefined;
+  const { ruleCatalogue } = await import("./reporters/rule-catalogue.js");
+  try {
+    return selectRules(values, ruleCatalogue().map((r) => r.id));
+  } catch (error) {
+    if (error instanceof ReportFilterError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Whether the text report (or `explain`) is colored: picocolors' detection for this run (src/color.ts).
+ * A report written to a file (`--output`) is colored only with an explicit `--color`.
+ */
+function reportColor(flag: boolean | undefined, toFile: boolean, io: CliIo): boolean {
+  if (toFile) return flag === true;
+  return colorEnabled({ flag, env: io.env ?? process.env, isTTY: io.isTTY });
+}
+
+/**
+ * The baseline file in force: `--baseline`, else `<dir>/contract-scan-baseline.json` when it exists or
+ * `--update-baseline` is given (as ESLint reads `eslint-suppressions.json` when it exists), shown
+ * relative to the working directory; undefined for none.
+ */
+function defaultBaseline(flags: ScanFlags, root: string, io: CliIo): string | undefined {
+  if (flags.baseline !== undefined) return flags.baseline;
+  const file = path.join(root, DEFAULT_BASELINE_FILE);
+  return flags.updateBaseline === true || existsSync(file) ? path.relative(io.cwd, file) : undefined;
 }
 
 /** Formats the report in the chosen format (SPEC §4). */
@@ -228,15 +306,14 @@ function formatReport(format: Format, report: Report, root: string, color: boole
 
 /**
  * Checks the baseline flags before anything is scanned.
- * @returns the absolute baseline path, or undefined without --baseline.
- * @throws UsageError for --update-baseline without --baseline, for --update-baseline when CI=true
+ * @param flags with `baseline` already defaulted (`defaultBaseline`).
+ * @returns the absolute baseline path, or undefined when no baseline is in force.
+ * @throws UsageError for --force-update without --update-baseline, for --update-baseline when CI=true
  *   without --force-update, and for a --baseline file that does not exist (without --update-baseline).
  */
 function checkBaselineFlags(flags: ScanFlags, io: CliIo): string | undefined {
-  if (flags.baseline === undefined) {
-    if (flags.updateBaseline || flags.forceUpdate) throw new UsageError("--update-baseline and --force-update need --baseline <file>");
-    return undefined;
-  }
+  if (flags.forceUpdate && !flags.updateBaseline) throw new UsageError("--force-update needs --update-baseline");
+  if (flags.baseline === undefined) return undefined;
   const file = path.resolve(io.cwd, flags.baseline);
   if (flags.updateBaseline && (io.env ?? process.env).CI === "true" && !flags.forceUpdate) {
     throw new UsageError(
@@ -304,13 +381,14 @@ function addExplainCommand(program: Command, io: CliIo, onRun: (pending: Promise
     .command("explain")
     .description("print a rule's documentation (e.g. contract-scan explain no-bypass-env)")
     .argument("<rule>", "rule name, with or without the production-safety/ prefix")
-    .option("--no-color", "no ANSI colors (colors are used only on a TTY anyway)")
+    .option("--color", "ANSI colors even when stdout is not a terminal (as FORCE_COLOR)")
+    .option("--no-color", "no ANSI colors (as NO_COLOR)")
     .action((rule: string, _flags: unknown, command: Command) => {
       // optsWithGlobals: the root program's own --no-color is parsed wherever it appears.
       const flags = command.optsWithGlobals<{ color?: boolean }>();
       const docs = ruleDocs(rule);
-      if (docs === undefined) throw new UsageError(`unknown rule "${rule}". Known rules: ${documentedRules().join(", ")}`);
-      const color = flags.color !== false && io.isTTY && !("NO_COLOR" in (io.env ?? process.env));
+      if (docs === undefined) throw new UsageError(`unknown rule "${rule}". Known rules: ${explainableRules().join(", ")}`);
+      const color = reportColor(flags.color, false, io);
       onRun(
         renderForTerminal(docs, { color }).then((text) => {
           io.stdout(text);

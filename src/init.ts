@@ -21,13 +21,19 @@
  *   `no-direct-prisma-cli` reports there. A workflow is drafted like any other place: a release workflow
  *   is where `prisma migrate deploy` belongs (§6.4), and every entry is listed for review.
  * - `deployScript`: the one script (JavaScript/TypeScript, in a script zone) that runs
- *   `prisma migrate deploy`, if exactly one does.
+ *   `prisma migrate deploy`, if exactly one does and `deploy-script-only-migrates` (the rule itself, run
+ *   on it) reports nothing there; otherwise a note gives the lines that block it.
  * - `dbClients`: the defaults plus the database driver packages the repository imports.
  * - `migrations`: the defaults plus folders named `migrations` that the defaults miss (not inside a
  *   script zone: a `scripts/migrations/` data-fix folder is not a migration folder unless a person says
  *   so, SPEC §2).
  * - `bypass.allow`: every bypass name in use, in code and in the non-JavaScript sources, with
  *   `"reason": "TODO"`, which validation rejects until a person writes a reason.
+ *
+ * Never drafted, whatever runs them: the Prisma CLI writes that drop data (`dropsData`: `migrate reset`,
+ * `db push --accept-data-loss` / `--force-reset`), which the contract exists to stop; the notes name each
+ * place (`InitDraft.dataLossPlaces`). Also in the notes: script-zone files that are application code (a
+ * framework route, a module the application imports), which a too-wide `scripts` glob matches.
  *
  * Setting `CI=true` where `no-bypass-env` reports it (code, and package.json scripts, shell scripts and
  * Dockerfiles that run a mutation, SPEC §6.6) cannot be allowlisted: the notes list it for a person.
@@ -45,12 +51,12 @@ import { discoverFiles, hasShellShebang, type NonJsSourceKind, nonJsSourceKind }
 import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import { importedWriteListeners, mergeListeners, repoFactsFor } from "./analysis/imported-writes.js";
 import { EXECUTE_RAW, getDatabaseWrite, PRISMA_WRITE_OPERATIONS } from "./analysis/mutations.js";
-import { getPrismaCliCall, PRISMA_WRITE_COMMANDS } from "./analysis/prisma-cli.js";
+import { dropsData, getPrismaCliCall, PRISMA_WRITE_COMMANDS } from "./analysis/prisma-cli.js";
 import { getPayloadWrites, getSqlTableWrites, NESTED_WRITE_OPERATIONS } from "./analysis/write-payload.js";
 import { envAccessListeners } from "./analysis/env-access.js";
 import { isCiGuardName, matchBypassName, stripFrameworkPrefix } from "./analysis/env-names.js";
 import { getFileContext } from "./settings.js";
-import { classifyZone } from "./zones.js";
+import { classifyZone, scriptGlobOf } from "./zones.js";
 import { DEFAULT_DEPLOY_SCRIPTS } from "./roles.js";
 import type { RepoFacts } from "./facts/types.js";
 import { readNonJsSource } from "./sources/index.js";
@@ -58,7 +64,10 @@ import { sourceUses } from "./sources/findings.js";
 import { readSourceText } from "./source-text.js";
 import { scanLintConfig } from "./scanner.js";
 import noBypassEnv from "../rules/no-bypass-env.js";
+import deployScriptOnlyMigrates from "../rules/deploy-script-only-migrates.js";
 import type { CliIo } from "./cli.js";
+import { createProgress } from "./progress.js";
+import { DEFAULT_BASELINE_FILE } from "./baseline.js";
 
 /** `$schema` of a drafted contract: the schema shipped in this package, as installed in the repository. */
 export const DRAFT_SCHEMA = "./node_modules/eslint-plugin-production-safety/schema/production-contract.schema.json";
@@ -106,6 +115,8 @@ interface ScriptWrites {
   anyTable: string | undefined;
   /** Prisma commands whose words are not known statically: mutation-scope reports them whatever the entry says. */
   unknownCommands: string[];
+  /** Prisma CLI writes that drop data (`dropsData`) with where they run: never allowlisted, a note each. */
+  dataLoss: string[];
 }
 
 /** What the collection pass found. */
@@ -126,7 +137,7 @@ interface Collected {
 /** What the non-JavaScript sources do, as the scanner reads them (src/sources/). */
 interface SourcesCollected {
   /** `mutationScripts` key (`apps/web/package.json#db:push`, a workflow, Dockerfile or shell script path) -> what runs there. */
-  places: Map<string, { kind: NonJsSourceKind; operations: Set<string>; unknownCommands: string[] }>;
+  places: Map<string, { kind: NonJsSourceKind; operations: Set<string>; unknownCommands: string[]; dataLoss: string[] }>;
   /** Places that set the CI guard's variable to its value for a mutation (`file:line`, SPEC §6.6). */
   ciSets: string[];
   /** Problems that make (part of) a file unreadable: `file:line: message`. */
@@ -141,6 +152,11 @@ export interface InitDraft {
   found: string[];
   /** What a person must decide before the contract is committed, one line each. */
   decide: string[];
+  /**
+   * Allowlist keys (script paths, `package.json#<script>`, workflows, Dockerfiles) that run a Prisma CLI
+   * write that drops data (`dropsData`): that command is never drafted, so the scan reports it there.
+   */
+  dataLossPlaces: string[];
 }
 
 type Context = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
@@ -148,7 +164,7 @@ type Context = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 function scriptWrites(collected: Collected, repoPath: string): ScriptWrites {
   let entry = collected.scripts.get(repoPath);
   if (!entry) {
-    entry = { operations: new Set(), tables: new Map(), anyTable: undefined, unknownCommands: [] };
+    entry = { operations: new Set(), tables: new Map(), anyTable: undefined, unknownCommands: [], dataLoss: [] };
     collected.scripts.set(repoPath, entry);
   }
   return entry;
@@ -214,10 +230,11 @@ function writesRule(collected: Collected): TSESLint.RuleModule<string, readonly 
           addColumns(entry, write.model, payload.unresolved.length > 0 ? "*" : payload.fields.map((f) => f.name));
           return;
         }
-        for (const { command, write: writes } of getPrismaCliCall(node, scope)?.commands ?? []) {
+        for (const { command, write: writes, args } of getPrismaCliCall(node, scope)?.commands ?? []) {
           if (!writes) continue;
           const entry = scriptWrites(collected, file.repoPath);
           if (command.includes("<unknown>")) entry.unknownCommands.push(`"${command}" at ${line(node)}`);
+          else if (dropsData(command, args)) entry.dataLoss.push(`${[command, ...args].join(" ")} at ${line(node)}`);
           else entry.operations.add(command);
         }
       }
@@ -225,6 +242,10 @@ function writesRule(collected: Collected): TSESLint.RuleModule<string, readonly 
       const imported = importedWriteListeners(context, facts, (use) => {
         const entry = scriptWrites(collected, file.repoPath);
         for (const fact of use.writes) {
+          if (dropsData(fact.operation, [])) {
+            entry.dataLoss.push(`${fact.operation} through an imported function at ${line(use.node)}`);
+            continue;
+          }
           entry.operations.add(fact.operation);
           if (fact.operation.startsWith("prisma ")) continue;
           if (fact.operation === EXECUTE_RAW && fact.tables !== undefined) {
@@ -269,7 +290,7 @@ function bypassRule(collected: Collected): TSESLint.RuleModule<string, readonly 
  * `no-bypass-env` itself runs too, for the places that set `CI=true` (its `ciSet` reports).
  * @returns what was collected, and the facts (for the non-JavaScript sources' "does this script load a client").
  */
-function collect(root: string, contract: Contract, files: readonly string[]): { collected: Collected; facts: RepoFacts } {
+function collect(root: string, contract: Contract, files: readonly string[], onProgress?: DraftOptions["onProgress"]): { collected: Collected; facts: RepoFacts } {
   const collected: Collected = { scripts: new Map(), bypassNames: new Map(), computedBypass: [], unparsed: [], unreadable: [], ciSets: [] };
   const facts = createRepoFacts(root, contract, { files: [...files] });
   const unregister = registerScanFacts(facts);
@@ -281,7 +302,8 @@ function collect(root: string, contract: Contract, files: readonly string[]): { 
       { init: { rules: { writes: writesRule(collected), bypass: bypassRule(collected), "no-bypass-env": noBypassEnv } } },
       { "init/writes": "error", "init/bypass": "error", "init/no-bypass-env": "error" },
     );
-    for (const file of files) {
+    for (const [index, file] of files.entries()) {
+      onProgress?.("running the detectors", index, files.length);
       const read = readSourceText(file);
       // Unreadable: a parse-error finding of the scan; the draft cannot list its writes.
       if ("problem" in read) {
@@ -307,9 +329,17 @@ function collect(root: string, contract: Contract, files: readonly string[]): { 
  * @param contract the draft so far (its mutation scripts and deploy script count for the `CI=true` check).
  * @param files absolute paths of the sources, sorted.
  */
-function collectSources(root: string, contract: Contract, facts: RepoFacts, files: readonly string[], bypassNames: Map<string, string>): SourcesCollected {
+function collectSources(
+  root: string,
+  contract: Contract,
+  facts: RepoFacts,
+  files: readonly string[],
+  bypassNames: Map<string, string>,
+  onProgress?: DraftOptions["onProgress"],
+): SourcesCollected {
   const collected: SourcesCollected = { places: new Map(), ciSets: [], unreadable: [] };
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
+    onProgress?.("reading package.json scripts, workflows, Dockerfiles and shell scripts", index, files.length);
     const repoPath = toRepoPath(root, file);
     const read = readSourceText(file);
     if ("problem" in read) {
@@ -331,10 +361,11 @@ function collectSources(root: string, contract: Contract, facts: RepoFacts, file
       } else {
         let place = collected.places.get(use.allowKey);
         if (!place) {
-          place = { kind, operations: new Set(), unknownCommands: [] };
+          place = { kind, operations: new Set(), unknownCommands: [], dataLoss: [] };
           collected.places.set(use.allowKey, place);
         }
         if (use.command.includes("<unknown>")) place.unknownCommands.push(`"${use.command}" at ${where}`);
+        else if (dropsData(use.command, use.args)) place.dataLoss.push(`${[use.command, ...use.args].join(" ")} at ${where}`);
         else place.operations.add(use.command);
       }
     }
@@ -376,8 +407,14 @@ const SOURCE_ADVICE: Record<NonJsSourceKind, string> = {
   shell: "anyone can run this script with a production DATABASE_URL; keep the entry only if it is meant to run against production",
 };
 
-/** Prisma CLI writes that can drop data (`db push --accept-data-loss`, `migrate reset`): development commands. */
-const DATA_LOSS_COMMANDS: readonly string[] = ["prisma db push", "prisma migrate reset"];
+/**
+ * The note for a Prisma CLI write that drops data (`dropsData`), which a draft never allowlists.
+ * @param place the allowlist key (a script path, `package.json#<script>`, a workflow, a Dockerfile).
+ * @param command the command with its arguments and where it runs (`prisma migrate reset at x:3`).
+ */
+function dataLossNote(place: string, command: string): string {
+  return `${place} runs ${command}, which drops data: not allowlisted, so the scan reports it. Keep it a development command (accept the finding in the baseline), or remove it; never allowlist it for production.`;
+}
 
 function sortOperations(operations: Iterable<string>): string[] {
   const rank = (op: string): number => {
@@ -391,13 +428,78 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
+/** A Next.js route handler, page or layout (App Router), or a file under a Pages Router `pages/` folder. */
+const FRAMEWORK_ENTRY = /(^|\/)app\/(.+\/)?(route|page|layout)\.[cm]?[jt]sx?$|(^|\/)pages\/.+\.[cm]?[jt]sx?$/;
+
+/**
+ * Notes for script-zone files that are application code: a framework entry point (a Next.js route
+ * handler or page: umami's `src/app/api/scripts/telemetry/route.ts` matches `**\/scripts/**`), or a module
+ * that application code imports. One note per folder, naming the glob and the narrower globs to use.
+ * @param importedBy script-zone file -> an application file that imports it (repository paths).
+ */
+function applicationCodeNotes(scriptFiles: readonly string[], importedBy: ReadonlyMap<string, string>, contract: Contract): string[] {
+  const why = (file: string): string | undefined =>
+    FRAMEWORK_ENTRY.test(file) ? "a framework route or page" : importedBy.has(file) ? `${importedBy.get(file)} imports it` : undefined;
+  const appFiles = new Set(scriptFiles.filter((file) => why(file) !== undefined));
+  const notes: string[] = [];
+  for (const folder of [...new Set([...appFiles].map((file) => path.posix.dirname(file)))].sort()) {
+    const inFolder = [...appFiles].filter((file) => path.posix.dirname(file) === folder);
+    const glob = scriptGlobOf(inFolder[0]!, contract);
+    // For a `**/<name>/**` glob: the folders of that name that hold the real scripts, anchored (`scripts/**`).
+    const name = /^\*\*\/([^*/]+)\/\*\*$/.exec(glob ?? "")?.[1];
+    const anchored = (file: string): string => {
+      const segments = file.split("/");
+      return `${segments.slice(0, segments.indexOf(name!) + 1).join("/")}/**`;
+    };
+    const realScripts = scriptFiles.filter((file) => !appFiles.has(file) && scriptGlobOf(file, contract) === glob);
+    const scriptRoots = name === undefined ? [] : [...new Set(realScripts.map(anchored))].sort();
+    const instead = scriptRoots.length > 0 ? ` (e.g. ${scriptRoots.map((g) => `"${g}"`).join(", ")} instead of "${glob}")` : "";
+    notes.push(
+      `${folder}/ is application code (${inFolder.map((file) => `${path.posix.basename(file)}: ${why(file)}`).join("; ")}), but the script zone "${glob}" matches it, so it is checked as mutation scripts. Narrow "scripts" to the folders that hold scripts${instead}.`,
+    );
+  }
+  return notes;
+}
+
+/**
+ * What `deploy-script-only-migrates` reports in `candidate` if it is the deploy script: the rule itself,
+ * run through `Linter` on that file with `deployScript` set to it.
+ * @returns per finding its line and that line's code, trimmed (a file that cannot be read: its problem at
+ *   line 1); empty when the file passes.
+ */
+function deployScriptBlockers(root: string, contract: Contract, files: readonly string[], candidate: string): { line: number; code: string }[] {
+  const asDeploy: Contract = { ...contract, deployScript: candidate };
+  const unregister = registerScanFacts(createRepoFacts(root, asDeploy, { files: [...files] }));
+  try {
+    const read = readSourceText(path.join(root, candidate));
+    if ("problem" in read) return [{ line: 1, code: read.problem }];
+    const lines = read.text.split(/\r?\n/);
+    const linter = new Linter({ configType: "flat", cwd: root });
+    const config = scanLintConfig(asDeploy, root, { init: { rules: { deploy: deployScriptOnlyMigrates } } }, { "init/deploy": "error" });
+    return linter
+      .verify(read.text, config, { filename: path.join(root, candidate) })
+      // The rule's findings only (not ESLint's notes on ignored inline configuration comments).
+      .filter((m) => m.ruleId === "init/deploy")
+      .map((m) => ({ line: m.line, code: (lines[m.line - 1] ?? "").trim() }));
+  } finally {
+    unregister();
+  }
+}
+
+/** Options of `draftContract`. */
+export interface DraftOptions {
+  /** Progress: `done` of `total` files in `stage` (for the terminal line of src/progress.ts). */
+  onProgress?: (stage: string, done: number, total: number) => void;
+}
+
 /**
  * Drafts a contract for the repository at `root` (see the module comment for what goes in).
  * @param root absolute path of an existing directory.
+ * @param options `onProgress`, called before each file of each stage.
  * @returns the draft (a plain object, keys in the order they are written) and the lines to print. Reads
  *   only; never throws for a file that cannot be read or parsed (its writes are not listed).
  */
-export async function draftContract(root: string): Promise<InitDraft> {
+export async function draftContract(root: string, options: DraftOptions = {}): Promise<InitDraft> {
   const defaults = defaultContract();
   const found: string[] = [];
   const decide: string[] = [];
@@ -432,9 +534,19 @@ export async function draftContract(root: string): Promise<InitDraft> {
   const codeFiles = discovered.filter((f) => !f.endsWith(".sql") && !sourceSet.has(f));
   const importFacts = createRepoFacts(root, draftZones, { files: codeFiles });
   const imported = new Set<string>();
-  for (const file of codeFiles) {
+  // Script-zone files that application code imports (they are modules, not scripts).
+  const importedBy = new Map<string, string>();
+  for (const [index, file] of codeFiles.entries()) {
+    options.onProgress?.("reading imports", index, codeFiles.length);
+    const from = toRepoPath(root, file);
+    const fromApp = classifyZone(from, draftZones) === "app";
     for (const edge of importFacts.imports(file)) {
-      if (edge.kind === "type" || edge.resolved !== undefined) continue;
+      if (edge.kind === "type") continue;
+      if (edge.resolved !== undefined) {
+        const to = toRepoPath(root, edge.resolved);
+        if (fromApp && classifyZone(to, draftZones) === "scripts" && !importedBy.has(to)) importedBy.set(to, from);
+        continue;
+      }
       const name = packageOf(edge.specifier);
       if (name !== undefined && KNOWN_DB_CLIENT_PACKAGES.includes(name)) imported.add(name);
       if (name !== undefined && defaults.dbClients.includes(name)) imported.add(name);
@@ -445,10 +557,12 @@ export async function draftContract(root: string): Promise<InitDraft> {
 
   // Writes and bypass names, through the rules' own detectors.
   const draft: Contract = { ...draftZones, dbClients };
-  const { collected, facts } = collect(root, draft, codeFiles);
+  const { collected, facts } = collect(root, draft, codeFiles, options.onProgress);
+  decide.push(...applicationCodeNotes(scriptFiles, importedBy, draftZones));
 
   const mutationScripts: Record<string, MutationScriptEntry> = {};
   const deployCandidates: string[] = [];
+  const dataLossPlaces: string[] = [];
   for (const [repoPath, writes] of [...collected.scripts].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (writes.operations.size > 0) {
       const entry: (typeof mutationScripts)[string] = { operations: sortOperations(writes.operations) };
@@ -465,12 +579,26 @@ export async function draftContract(root: string): Promise<InitDraft> {
     for (const command of writes.unknownCommands) {
       decide.push(`${repoPath} runs a Prisma command that cannot be read statically (${command}): mutation-scope reports it until the command is written literally.`);
     }
+    for (const command of writes.dataLoss) decide.push(dataLossNote(repoPath, command));
+    if (writes.dataLoss.length > 0) dataLossPlaces.push(repoPath);
   }
 
   let deployScript: string | undefined;
   if (deployCandidates.length === 1) {
-    deployScript = deployCandidates[0];
-    found.push(`deploy script ${deployScript} (runs prisma migrate deploy)`);
+    const candidate = deployCandidates[0]!;
+    const blockers = deployScriptBlockers(root, draft, codeFiles, candidate);
+    if (blockers.length === 0) {
+      deployScript = candidate;
+      found.push(`deploy script ${deployScript} (runs prisma migrate deploy)`);
+    } else {
+      const lines = [...new Set(blockers.map((b) => b.line))];
+      const where = `${plural(blockers.length, "finding")} (line${lines.length === 1 ? "" : "s"} ${lines.slice(0, 10).join(", ")}${lines.length > 10 ? ", …" : ""}; the first: ${blockers[0]!.code})`;
+      decide.push(
+        DEFAULT_DEPLOY_SCRIPTS.includes(candidate)
+          ? `${candidate} is the deploy script by its name, and deploy-script-only-migrates reports ${where} in it: move that work into its own step of the deploy pipeline.`
+          : `${candidate} runs prisma migrate deploy but is not drafted as "deployScript": deploy-script-only-migrates would report ${where} in it. Move that work into its own step of the deploy pipeline, then set "deployScript": "${candidate}".`,
+      );
+    }
   } else if (deployCandidates.length > 1) {
     decide.push(`${deployCandidates.length} scripts run prisma migrate deploy (${deployCandidates.join(", ")}): set "deployScript" to the one that should.`);
   } else {
@@ -481,21 +609,22 @@ export async function draftContract(root: string): Promise<InitDraft> {
   // The non-JavaScript sources, read as the scanner reads them, against the draft so far (its mutation
   // scripts and deploy script are what a `CI=true` command may run, SPEC §6.6).
   const sourceContract: Contract = { ...draft, mutationScripts: { ...mutationScripts }, ...(deployScript === undefined ? {} : { deployScript }) };
-  const fromSources = collectSources(root, sourceContract, facts, sourceFiles, collected.bypassNames);
+  const fromSources = collectSources(root, sourceContract, facts, sourceFiles, collected.bypassNames, options.onProgress);
   for (const [key, place] of [...fromSources.places].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (place.operations.size > 0) {
       const operations = sortOperations(place.operations);
       mutationScripts[key] = { operations };
       found.push(`${SOURCE_LABEL[place.kind]} ${key}: ${operations.join(", ")}`);
-      const dataLoss = operations.filter((op) => DATA_LOSS_COMMANDS.includes(op));
       decide.push(
         `${key} (${SOURCE_LABEL[place.kind]}) runs ${operations.join(", ")}, allowlisted as it is today: ${SOURCE_ADVICE[place.kind]}.` +
-          (dataLoss.length > 0 ? ` ${dataLoss.join(" and ")} can drop data: a development command, never one for production.` : ""),
+          (operations.includes("prisma db push") ? " prisma db push changes the schema without a migration: remove the entry unless production is meant to be changed that way." : ""),
       );
     }
     for (const command of place.unknownCommands) {
       decide.push(`${key} runs a Prisma command that cannot be read statically (${command}): no-direct-prisma-cli reports it until the command is written literally.`);
     }
+    for (const command of place.dataLoss) decide.push(dataLossNote(key, command));
+    if (place.dataLoss.length > 0) dataLossPlaces.push(key);
   }
 
   const tablesWithAllColumns = Object.entries(mutationScripts).filter(([, e]) => Object.values(e.tables ?? {}).includes("*")).map(([p]) => p);
@@ -535,7 +664,7 @@ export async function draftContract(root: string): Promise<InitDraft> {
   };
   if (deployScript !== undefined) contract.deployScript = deployScript;
   if (allow.length > 0) contract.bypass = { allow };
-  return { contract, found, decide };
+  return { contract, found, decide, dataLossPlaces: dataLossPlaces.sort() };
 }
 
 /** Flags of `contract-scan init`. */
@@ -562,7 +691,14 @@ export async function runInit(dir: string, flags: InitFlags, io: CliIo): Promise
     io.stderr(`contract-scan init: ${target} already exists; not replacing it. Use --force to replace it, or --stdout to print the draft.\n`);
     return 2;
   }
-  const draft = await draftContract(root);
+  // On a terminal, the same progress line as the scan's (stderr), erased when the draft is done.
+  const progress = io.stderrIsTTY === true ? createProgress(io.stderr, io.now, { label: "contract-scan init" }) : undefined;
+  let draft: InitDraft;
+  try {
+    draft = await draftContract(root, progress === undefined ? {} : { onProgress: (stage, done, total) => progress.update(done, total, stage) });
+  } finally {
+    progress?.finish();
+  }
   const json = `${JSON.stringify(draft.contract, null, 2)}\n`;
   const notes = (flags.stdout === true ? io.stderr : io.stdout).bind(undefined);
   if (flags.stdout === true) io.stdout(json);
@@ -584,9 +720,32 @@ export async function runInit(dir: string, flags: InitFlags, io: CliIo): Promise
       "A person must decide:",
       ...draft.decide.map((line) => `  - ${line}`),
       "",
+      "Next steps:",
+      ...nextSteps(dir, draft, flags.stdout === true).map((line, index) => `  ${index + 1}. ${line}`),
+      "",
     ].join("\n"),
   );
   return 0;
+}
+
+/**
+ * The adoption path after `init`, one command per step: the contract completed, the scan previewed, today's
+ * findings accepted in the default baseline, the hook and CI job of the README installed.
+ * @param dir the directory as the user gave it (commands name it unless it is ".").
+ */
+function nextSteps(dir: string, draft: InitDraft, printed: boolean): string[] {
+  const target = dir === "." ? "" : ` ${dir}`;
+  const file = dir === "." ? CONTRACT_FILE_NAME : path.join(dir, CONTRACT_FILE_NAME);
+  const todos = ((draft.contract.bypass as { allow?: unknown[] } | undefined)?.allow ?? []).length;
+  return [
+    ...(printed ? [`Save the draft as ${file}.`] : []),
+    todos > 0
+      ? `Replace the ${todos} "reason": "TODO" placeholder${todos === 1 ? "" : "s"} in ${file} with real reasons (the contract does not load until then), and settle the notes above.`
+      : `Settle the notes above in ${file}.`,
+    `Preview the findings: npx contract-scan${target}`,
+    `Accept today's findings: npx contract-scan${target} --update-baseline (writes ${DEFAULT_BASELINE_FILE}, which later runs read; commit it with the contract).`,
+    `Install the pre-commit hook and the CI job: "Running it in pre-commit and CI" in the eslint-plugin-production-safety README. From then on, only new findings fail.`,
+  ];
 }
 
 /**

@@ -28,6 +28,7 @@ import { checkStaleAllowlist } from "./checks/no-stale-allowlist.js";
 import { type BaseContract, checkContractExpansion } from "./checks/no-contract-expansion.js";
 import { type ChangedFiles, changedScope } from "./changed.js";
 import { checkDeployPipelineOrder } from "./checks/deploy-pipeline-order.js";
+import { timed, type Timings } from "./timings.js";
 
 /** One finding, as in the JSON report of SPEC §4. Lines and columns are 1-based; columns in UTF-16 code units. */
 export interface Finding {
@@ -72,6 +73,8 @@ export interface ScanOptions {
    * facts cover the whole root). Absent: the whole root.
    */
   within?: string;
+  /** `--debug`: the scan adds its phase times and ESLint's per-rule times here. */
+  timings?: Timings;
 }
 
 /** What a scan found. */
@@ -156,10 +159,13 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
   const parseError = (message: string, line?: number, column?: number): Finding =>
     wholeFile(PARSE_ERROR_RULE, parseErrorSeverity(repoPath, zone, options), repoPath, message, line, column);
   let bytes: Buffer;
+  const readStarted = performance.now();
   try {
     bytes = await readFile(file);
   } catch (error) {
     return [parseError(`cannot read the file: ${withoutPath(error as Error)}`)];
+  } finally {
+    options.timings?.add("read files", performance.now() - readStarted);
   }
   const decoded = decodeSourceBytes(bytes);
   if ("problem" in decoded) return [parseError(decoded.problem)];
@@ -167,7 +173,7 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
   try {
     const sourceKind = nonJsSourceKind(repoPath, hasShellShebang(text));
     if (sourceKind !== undefined) {
-      const result = checkNonJsSource(sourceKind, text, repoPath, options);
+      const result = timed(options.timings, "non-JS sources", () => checkNonJsSource(sourceKind, text, repoPath, options));
       return [
         ...result.findings,
         ...result.errors.map((e) => {
@@ -178,13 +184,13 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
     }
     if (file.endsWith(".sql")) {
       if (!checksSqlIn(zone)) return [];
-      return checkSqlText(text).map((f) => {
+      return timed(options.timings, "SQL files", () => checkSqlText(text)).map((f) => {
         const start = lineColumnAt(text, f.offset);
         const end = lineColumnAt(text, f.endOffset);
         return { ...wholeFile(`${PLUGIN_NAMESPACE}/no-destructive-sql`, "error", repoPath, f.message, start.line, start.column), endLine: end.line, endColumn: end.column };
       });
     }
-    const messages = linter.verify(text, config, { filename: file });
+    const messages = options.timings === undefined ? linter.verify(text, config, { filename: file }) : verifyWithStats(linter, text, config, file, options.timings);
     const findings: Finding[] = [];
     for (const m of messages) {
       if (m.fatal) {
@@ -208,6 +214,18 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
   }
 }
 
+/**
+ * `--debug`: lints as the ESLint class does with its documented `stats: true` (ESLint's "Stats Data"):
+ * `Linter#verifyAndFix` without fixing and with `stats` (Linter's types do not list that option), then
+ * `Linter#getTimes()` holds this file's parse and per-rule times. Same messages as `verify`.
+ */
+function verifyWithStats(linter: Linter, text: string, config: Linter.Config[], file: string, timings: Timings): Linter.LintMessage[] {
+  const options = { filename: file, fix: false, stats: true } as Linter.FixOptions;
+  const { messages } = timings.time("lint (ESLint Linter)", () => linter.verifyAndFix(text, config, options));
+  timings.addLinterTimes(linter.getTimes());
+  return messages;
+}
+
 /** Sort order of SPEC §4: file, line, column, rule (then message, so reruns are byte-identical). */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
@@ -225,21 +243,24 @@ export function compareFindings(a: Finding, b: Finding): number {
  */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const unreadableDirectories: Finding[] = [];
+  const { timings } = options;
+  const discoveryStarted = performance.now();
   const files = await discoverFiles(options.root, options.contract, (relative, error) => {
     // Choice: an unreadable directory may hold mutation scripts, so it is reported like an unreadable file, at its path.
     const severity = parseErrorSeverity(relative, classifyZone(relative, options.contract), options);
     unreadableDirectories.push(wholeFile(PARSE_ERROR_RULE, severity, relative, `cannot read the directory, so its files were not checked: ${withoutPath(error)}`));
   });
+  timings?.add("discovery", performance.now() - discoveryStarted);
   // The repository facts, built once for the run and shared by every rule (getRepoFacts returns this
   // instance while it is registered); modules are parsed lazily, each file read once.
-  const facts = createRepoFacts(options.root, options.contract, { files: files.filter((f) => nonJsSourceKind(toRepoPath(options.root, f), true) === undefined && !f.endsWith(".sql")) });
+  const facts = timed(timings, "repository facts", () => createRepoFacts(options.root, options.contract, { files: files.filter((f) => nonJsSourceKind(toRepoPath(options.root, f), true) === undefined && !f.endsWith(".sql")) }));
   const unregister = registerScanFacts(facts);
   try {
     const linter = new Linter({ configType: "flat", cwd: options.root });
     const config = scannerConfig(options);
     const findings: Finding[] = [...unreadableDirectories];
     // --changed and `within`: the facts above still cover the whole repository; only the files checked shrink.
-    const scope = options.changed === undefined ? undefined : changedScope({ root: options.root, contract: options.contract, contractFile: options.contractFile, files, facts, changed: options.changed });
+    const scope = options.changed === undefined ? undefined : timed(timings, "--changed scope", () => changedScope({ root: options.root, contract: options.contract, contractFile: options.contractFile, files, facts, changed: options.changed! }));
     const within = options.within;
     const covered = (file: string): boolean => (within === undefined || !isOutsideRoot(toRepoPath(within, file))) && (scope === undefined || scope.has(file));
     const checked = files.filter(covered);
@@ -247,6 +268,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       findings.push(...(await scanFile(file, options, linter, config)));
       options.onProgress?.(index + 1, checked.length);
     }
+    const checksStarted = performance.now();
     // The contract's text, read once, to place findings about the contract at their keys.
     const contractText = options.contractFile === undefined ? "" : await readFile(options.contractFile, "utf8").catch(() => "");
     findings.push(...schemaFindings(facts.schemaErrors, options, contractText));
@@ -261,6 +283,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       const contractFile = options.contractFile ?? path.join(options.root, CONTRACT_FILE_NAME);
       kept.push(...checkContractExpansion(options.root, options.contract, contractFile, contractText, options.base.contract, options.base.allowExpansion));
     }
+    timings?.add("scanner-only checks", performance.now() - checksStarted);
     kept.sort(compareFindings);
     return { findings: kept, files: checked.length, covers: (repoPath) => covered(path.resolve(options.root, repoPath)) };
   } finally {

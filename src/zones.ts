@@ -58,3 +58,11 @@ export function classifyZone(repoPath: string, contract: Contract): Zone {
   if (m.scripts(repoPath)) return "scripts";
   return "app";
 }
+
+/**
+ * The first of the contract's `scripts` globs that matches a repository path (what puts it in a script
+ * zone, for messages), or undefined when none does.
+ */
+export function scriptGlobOf(repoPath: string, contract: Contract): string | undefined {
+  return contract.scripts.find((glob) => picomatch.isMatch(repoPath, glob, { dot: true }));
+}

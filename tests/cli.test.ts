@@ -25,6 +25,8 @@ async function cli(argv: string[], options: { cwd?: string; isTTY?: boolean } = 
     stderr: (text) => (stderr += text),
     isTTY: options.isTTY ?? false,
     cwd: options.cwd ?? tmp,
+    // Not this process's environment: CI=true or NO_COLOR there would change the colors.
+    env: {},
   };
   const code = await run(argv, io);
   return { code, stdout, stderr };
@@ -400,10 +402,13 @@ describe("text format", () => {
     expect(lines[4]).toBe("scripts/b.ts");
     expect(lines[5]).toMatch(/^ {2}scripts\/b\.ts:1:11 .*production-safety\/no-bypass-env$/);
     expect(lines[6]).toBe("");
-    expect(lines[7]).toBe("contract: production-contract.json");
-    expect(lines[8]).toMatch(/^✖ 3 problems \(3 errors, 0 warnings\) in 2 files \(\d+ ms\)$/);
-    expect(lines[9]).toBe("");
-    expect(lines).toHaveLength(10);
+    // Counts per rule, the contract used, then the summary line.
+    expect(lines[7]).toBe("  production-safety/no-bypass-env  3 errors");
+    expect(lines[8]).toBe("");
+    expect(lines[9]).toBe("contract: production-contract.json");
+    expect(lines[10]).toMatch(/^✖ 3 problems \(3 errors, 0 warnings\) in 2 files \(\d+ ms\)$/);
+    expect(lines[11]).toBe("");
+    expect(lines).toHaveLength(12);
   });
 
   it("says so when there is nothing to report", async () => {
@@ -427,14 +432,8 @@ describe("text format", () => {
 
   it("is colored on a TTY, and not with --no-color", async () => {
     const root = makeRepo(files);
-    const saved = process.env.NO_COLOR;
-    delete process.env.NO_COLOR;
-    try {
-      expect((await cli([root], { isTTY: true })).stdout).toContain("\u001b[");
-      expect((await cli([root, "--no-color"], { isTTY: true })).stdout).not.toContain("\u001b[");
-    } finally {
-      if (saved !== undefined) process.env.NO_COLOR = saved;
-    }
+    expect((await cli([root], { isTTY: true })).stdout).toContain("\u001b[");
+    expect((await cli([root, "--no-color"], { isTTY: true })).stdout).not.toContain("\u001b[");
   });
 
   it("--format json is never colored", async () => {

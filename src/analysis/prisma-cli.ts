@@ -62,6 +62,18 @@ export const PRISMA_WRITE_COMMANDS: ReadonlySet<string> = new Set([
   "prisma db seed",
 ]);
 
+/**
+ * Whether a Prisma CLI write drops data by design (Prisma CLI reference): `prisma migrate reset` drops
+ * the database and re-applies every migration; `prisma db push --accept-data-loss` ignores the data-loss
+ * warnings and `--force-reset` resets the database first. Plain `db push` stops before a change that
+ * would lose data.
+ * @param command a normalized command (`PrismaCommand.command`); `args` its other words.
+ */
+export function dropsData(command: string, args: readonly string[]): boolean {
+  if (command === "prisma migrate reset") return true;
+  return command === "prisma db push" && args.some((arg) => arg === "--accept-data-loss" || arg === "--force-reset");
+}
+
 /** Text that stands for a template hole inside a command line (a private-use character). */
 const HOLE = "\uE000";
 /** The character that stands for an unknown part of a word (a template hole, a shell expansion). */

@@ -131,7 +131,7 @@ function runsMutation(command: ShellCommand, context: SourceContext, depth = 0):
 export type SourceUse =
   | { kind: "bypassName"; name: string; pattern: string; start: number; end: number }
   | { kind: "ciSet"; name: string; value: string; start: number; end: number }
-  | { kind: "prismaWrite"; command: string; allowKey: string; start: number; end: number };
+  | { kind: "prismaWrite"; command: string; args: string[]; allowKey: string; start: number; end: number };
 
 /**
  * The uses of bypass names, `CI=true` settings and Prisma CLI writes in the items extracted from one file
@@ -177,7 +177,7 @@ export function sourceUses(blocks: readonly SourceBlock[], context: SourceContex
         seen.add(prisma.command);
         const last = command.words.at(-1);
         const end = last ? block.toFileOffset(last.offset) + last.text.length : block.toFileOffset(command.offset);
-        uses.push({ kind: "prismaWrite", command: prisma.command, allowKey: block.allowKey, start: block.toFileOffset(command.offset), end });
+        uses.push({ kind: "prismaWrite", command: prisma.command, args: prisma.args, allowKey: block.allowKey, start: block.toFileOffset(command.offset), end });
       }
     }
   }

@@ -2,7 +2,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { describe, expect, it } from "vitest";
 import { callsWithScopes, type VisitedCall } from "../estree.js";
-import { COMMAND_HOLE, getPrismaCliCall, parsePrismaCommands, prismaCommandsOfWords, type PrismaCommand } from "../../src/analysis/prisma-cli.js";
+import { COMMAND_HOLE, dropsData, getPrismaCliCall, parsePrismaCommands, prismaCommandsOfWords, type PrismaCommand } from "../../src/analysis/prisma-cli.js";
 
 type Visited = VisitedCall;
 
@@ -430,5 +430,24 @@ describe("prismaCommandsOfWords (words already split by a shell parser)", () => 
 describe("parsePrismaCommands: dotenv-flow (seen in dubinc/dub apps/web/package.json)", () => {
   it("unwraps dotenv-flow -e .env -- like dotenv", () => {
     expect(parsePrismaCommands("dotenv-flow -e .env -- prisma db push --schema=./prisma/schema")[0]).toMatchObject({ command: "prisma db push", write: true });
+  });
+});
+
+describe("dropsData: the Prisma CLI writes contract-scan init never allowlists", () => {
+  const drops = (line: string): boolean[] => parsePrismaCommands(line).map((c) => dropsData(c.command, c.args));
+  it("migrate reset (any flags), db push with --accept-data-loss or --force-reset", () => {
+    expect(drops("prisma migrate reset")).toEqual([true]);
+    expect(drops("npx prisma migrate reset --force --skip-seed")).toEqual([true]);
+    expect(drops("prisma db push --accept-data-loss")).toEqual([true]);
+    expect(drops("pnpm --filter db exec prisma db push --skip-generate --force-reset")).toEqual([true]);
+    expect(drops("prisma --schema x.prisma db push --accept-data-loss")).toEqual([true]);
+  });
+
+  it("near-misses: plain db push, other flags, other commands", () => {
+    expect(drops("prisma db push")).toEqual([false]);
+    expect(drops("prisma db push --skip-generate")).toEqual([false]);
+    expect(drops("prisma migrate deploy")).toEqual([false]);
+    expect(drops("prisma migrate dev --force-reset")).toEqual([false]);
+    expect(drops("prisma db seed -- --accept-data-loss")).toEqual([false]);
   });
 });

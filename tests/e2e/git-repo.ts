@@ -48,7 +48,22 @@ export function makeGitRepo(fixture: string, subfolder = ""): GitRepo {
   const target = path.join(top, subfolder);
   mkdirSync(target, { recursive: true });
   cpSync(fixture, target, { recursive: true });
-  const repo: GitRepo = {
+  const repo = gitRepoAt(top);
+  repo.git("init", "-q");
+  repo.git("add", "-A");
+  repo.git("commit", "-q", "-m", "base");
+  return repo;
+}
+
+/** A copy of a repository (work tree, index and history; symbolic links copied as they are) in a new temporary folder. */
+export function copyGitRepo(repo: GitRepo): GitRepo {
+  const top = mkdtempSync(path.join(os.tmpdir(), "contract-scan-changed-"));
+  cpSync(repo.top, top, { recursive: true, verbatimSymlinks: true });
+  return gitRepoAt(top);
+}
+
+function gitRepoAt(top: string): GitRepo {
+  return {
     top,
     at: (relative) => path.join(top, relative),
     write: (relative, text) => {
@@ -58,8 +73,4 @@ export function makeGitRepo(fixture: string, subfolder = ""): GitRepo {
     append: (relative, text) => writeFileSync(path.join(top, relative), readFileSync(path.join(top, relative), "utf8") + text),
     git: (...args) => git(top, ...args),
   };
-  repo.git("init", "-q");
-  repo.git("add", "-A");
-  repo.git("commit", "-q", "-m", "base");
-  return repo;
 }

@@ -70,8 +70,16 @@ describe("contract-scan init on fixtures/example-app", () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`contract-scan init: wrote ${contractPath}`);
     expect(run.stdout).toContain("\nFound:\n");
-    expect(run.stdout).toContain("  - deploy script scripts/deploy-db.js (runs prisma migrate deploy)\n");
     expect(run.stdout).toContain("\nA person must decide:\n");
+    // The deploy script does more than migrate: not drafted as "deployScript"; the note names what blocks it
+    // (its name makes it the deploy script anyway, so deploy-script-only-migrates reports it).
+    expect(run.stdout).not.toContain("  - deploy script ");
+    expect(run.stdout).toContain(
+      '  - scripts/deploy-db.js is the deploy script by its name, and deploy-script-only-migrates reports 1 finding (line 11; the first: execSync("pg_dump \\"$DATABASE_URL\\" > backup.sql", { stdio: "inherit" });) in it: move that work into its own step of the deploy pipeline.\n',
+    );
+    // Prisma CLI writes that drop data are decisions for a person, never allowlisted.
+    expect(run.stdout).toContain("  - package.json#db:push runs prisma db push --accept-data-loss at package.json:6, which drops data: not allowlisted, so the scan reports it.");
+    expect(run.stdout).toContain("  - scripts/reset-local-db.sh runs prisma migrate reset --force at scripts/reset-local-db.sh:6, which drops data: not allowlisted");
     // A computed name (`SKIP_${x}`) cannot be allowed by name.
     expect(run.stdout).toContain("a computed bypass name SKIP_… at scripts/cleanup-demo-data.ts:11");
     expect(run.stdout).toContain("scripts/broken-migration-helper.ts:3: the file does not parse");
@@ -79,7 +87,17 @@ describe("contract-scan init on fixtures/example-app", () => {
     expect(run.stdout).toContain("  - workflow .github/workflows/release.yml: prisma migrate deploy, prisma db seed\n");
     expect(run.stdout).toContain("  - bypass name SKIP_MIGRATION_CHECK (first at .github/workflows/release.yml:7)\n");
     expect(run.stdout).toMatch(/ {2}- \.github\/workflows\/release\.yml \(workflow\) runs prisma migrate deploy, prisma db seed, allowlisted as it is today: a release workflow is the place for prisma migrate deploy/);
-    expect(run.stdout).toMatch(/ {2}- scripts\/reset-local-db\.sh \(shell script\) runs prisma migrate reset, .* prisma migrate reset can drop data/);
+    // The next steps: the reasons, a preview, the baseline, the hook.
+    expect(run.stdout.slice(run.stdout.indexOf("\nNext steps:\n"))).toBe(
+      [
+        "\nNext steps:",
+        `  1. Replace the 6 "reason": "TODO" placeholders in ${contractPath} with real reasons (the contract does not load until then), and settle the notes above.`,
+        `  2. Preview the findings: npx contract-scan ${dir}`,
+        `  3. Accept today's findings: npx contract-scan ${dir} --update-baseline (writes contract-scan-baseline.json, which later runs read; commit it with the contract).`,
+        '  4. Install the pre-commit hook and the CI job: "Running it in pre-commit and CI" in the eslint-plugin-production-safety README. From then on, only new findings fail.',
+        "",
+      ].join("\n"),
+    );
     // Choice: CI=true settings cannot be allowlisted; the notes name each one (code, package.json, shell), none in the workflow (CI configuration, §6.6).
     const ciNotes = run.stdout.split("\n").filter((line) => line.includes("sets CI=true"));
     expect(ciNotes.map((line) => line.replace(/ sets CI=true.*/, ""))).toEqual(["  - package.json:7", "  - scripts/reset-local-db.sh:4", "  - scripts/run-e2e.js:7"]);
@@ -89,15 +107,14 @@ describe("contract-scan init on fixtures/example-app", () => {
     expect(draft.$schema).toBe(DRAFT_SCHEMA);
     expect(draft.version).toBe(1);
     expect(draft.dbClients).toEqual(["@prisma/client", ".prisma/client", "pg"]);
-    expect(draft.deployScript).toBe("scripts/deploy-db.js");
+    expect(draft.deployScript).toBeUndefined();
     expect(draft.mutationScripts).toEqual({
       // Choice: a workflow that runs Prisma CLI writes is drafted like any other place (a release workflow
       // is where `prisma migrate deploy` belongs, SPEC §6.4); the notes ask a person to keep only what the release needs.
       ".github/workflows/release.yml": { operations: ["prisma migrate deploy", "prisma db seed"] },
       // The container migrates on start (CMD): drafted, and flagged in the notes.
       Dockerfile: { operations: ["prisma migrate deploy"] },
-      // A package script that runs a Prisma CLI write (SPEC §6.4 key).
-      "package.json#db:push": { operations: ["prisma db push"] },
+      // Not "package.json#db:push": it runs `prisma db push --accept-data-loss` (a note, no entry).
       // TRUNCATE through $executeRawUnsafe with a table in a variable: no table can be named, so no `tables`.
       "scripts/cleanup-demo-data.ts": { operations: ["deleteMany", "executeRaw"] },
       "scripts/deploy-db.js": { operations: ["prisma migrate deploy"] },
@@ -108,8 +125,7 @@ describe("contract-scan init on fixtures/example-app", () => {
         operations: ["update", "upsert", "executeRaw"],
         tables: { Service: ["basePrice", "featured", "isActive", "name"], ServiceCategory: ["description", "icon", "isActive", "name"] },
       },
-      // A shell script in the script zone (its key is its path).
-      "scripts/reset-local-db.sh": { operations: ["prisma migrate reset"] },
+      // Not scripts/reset-local-db.sh: it runs `prisma migrate reset` (a note, no entry).
     });
     // Keys in path order, so the file reads like the repository.
     expect(Object.keys(draft.mutationScripts as object)).toEqual(Object.keys(draft.mutationScripts as object).sort());
@@ -149,6 +165,8 @@ describe("contract-scan init on fixtures/example-app", () => {
       // prisma db push from application code: init lists only script-zone files (allowlisting an app
       // file would put its every write under mutation-scope); the person moves the command or lists it.
       "no-direct-prisma-cli lib/admin-tools.ts:6",
+      // Choice: `prisma db push --accept-data-loss` is never allowlisted by init: the notes ask a person.
+      "no-direct-prisma-cli package.json:6",
       // CI=true set in a package script that runs a mutation script.
       "no-bypass-env package.json:7",
       // a file that does not parse: its writes cannot be drafted, and it is an error in a script zone.
@@ -172,6 +190,8 @@ describe("contract-scan init on fixtures/example-app", () => {
       "require-ci-guard scripts/reset-demo-bookings.ts:2",
       // `export CI=true` before a Prisma CLI write in a shell script: no entry can allow it (the notes name it).
       "no-bypass-env scripts/reset-local-db.sh:4",
+      // Choice: `prisma migrate reset` is never allowlisted by init either.
+      "no-direct-prisma-cli scripts/reset-local-db.sh:6",
       "no-destructive-sql scripts/reset-views.sql:3",
       // CI=true set in code can never be allowed.
       "no-bypass-env scripts/run-e2e.js:7",
@@ -195,7 +215,10 @@ describe("contract-scan init on fixtures/example-app", () => {
     const run = await cliHere(dir, "init", ".", "--stdout");
     expect(run.status).toBe(0);
     const printed = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(Object.keys(printed)).toEqual(["$schema", "version", "scripts", "migrations", "dbClients", "mutationScripts", "deployScript", "bypass"]);
+    expect(Object.keys(printed)).toEqual(["$schema", "version", "scripts", "migrations", "dbClients", "mutationScripts", "bypass"]);
+    // The draft was not written: saving it is the first step.
+    expect(run.stderr).toContain(`\nNext steps:\n  1. Save the draft as production-contract.json.\n  2. Replace the 6 "reason"`);
+    expect(run.stderr).toContain("  3. Preview the findings: npx contract-scan\n");
     expect(`${JSON.stringify(printed, null, 2)}\n`).toBe(firstDraft);
     expect(run.stderr).toContain(`contract-scan init: drafted a contract for ${dir}\n`);
     expect(run.stderr).toContain("A person must decide:");
@@ -277,7 +300,7 @@ describe("draftContract on fixtures/init/sources (Prisma CLI writes and bypass n
       "bin/seed": { operations: ["prisma db seed"] },
       // A root package script: listed although it also sets CI=true (which no entry can allow).
       "package.json#seed:ci": { operations: ["prisma db seed"] },
-      "scripts/db-reset.sh": { operations: ["prisma migrate reset"] },
+      // Not scripts/db-reset.sh: `prisma migrate reset` drops the database (a note, no entry).
       // Near-misses without an entry: `prisma generate` (package.json, ci.yml, Dockerfile RUN, tests/db-setup.sh);
       // scripts/migrate-step.sh runs `prisma migrate "$1"`, which cannot be read (a note, no entry).
     });
@@ -308,8 +331,8 @@ describe("draftContract on fixtures/init/sources (Prisma CLI writes and bypass n
       "apps/web/package.json#db:push (package.json script)",
       "bin/seed (shell script)",
       "package.json#seed:ci (package.json script)",
-      "scripts/db-reset.sh (shell script)",
     ]);
+    expect(draft.dataLossPlaces).toEqual(["scripts/db-reset.sh"]);
   });
 
   it("validates once the TODO reasons are written, and the scan has no finding an entry could silence", async () => {
@@ -319,6 +342,8 @@ describe("draftContract on fixtures/init/sources (Prisma CLI writes and bypass n
     expect(remaining).toEqual([
       // CI=true for a Prisma CLI write in a package script: no entry allows it.
       "no-bypass-env package.json:8",
+      // `prisma migrate reset`, never drafted.
+      "no-direct-prisma-cli scripts/db-reset.sh:7",
       // A command that cannot be read statically is reported whatever the entry says.
       "no-direct-prisma-cli scripts/migrate-step.sh:2",
     ]);
@@ -341,6 +366,83 @@ describe("draftContract on fixtures/init/sources (Prisma CLI writes and bypass n
   });
 });
 
+describe("draftContract on fixtures/init/adoption (what a first init meets in a Next.js + Prisma application)", () => {
+  const dir = copyWithoutContract("fixtures/init/adoption");
+  const contractPath = path.join(dir, "production-contract.json");
+  let draft: Awaited<ReturnType<typeof draftContract>>;
+  const rulesAt = async (contract: Record<string, unknown>): Promise<string[]> =>
+    (await scan({ root: dir, contract: validateContract(withReasons(contract), contractPath) })).findings.map((f) => `${f.ruleId.replace("production-safety/", "")} ${f.file}:${f.line}`);
+
+  it("Choice: commands that drop data are notes, never entries; plain prisma db push is drafted with a note", async () => {
+    draft = await draftContract(dir);
+    expect(draft.contract.mutationScripts).toEqual({
+      "package.json#db:deploy": { operations: ["prisma migrate deploy"] },
+      // `prisma db push` without --accept-data-loss / --force-reset stops before losing data: drafted, with a note.
+      "package.json#db:push": { operations: ["prisma db push"] },
+      "scripts/check-db.js": { operations: ["prisma migrate deploy"] },
+      "scripts/seed.ts": { operations: ["create"], tables: { Website: ["domain", "id", "name"] } },
+      // Not package.json#db:reset, package.json#db:push:force, scripts/reset-dev.ts.
+    });
+    expect(draft.dataLossPlaces).toEqual(["package.json#db:push:force", "package.json#db:reset", "scripts/reset-dev.ts"]);
+    expect(draft.decide).toEqual(
+      expect.arrayContaining([
+        "package.json#db:reset runs prisma migrate reset at package.json:9, which drops data: not allowlisted, so the scan reports it. Keep it a development command (accept the finding in the baseline), or remove it; never allowlist it for production.",
+        expect.stringMatching(/^package\.json#db:push:force runs prisma db push --force-reset at package\.json:8, which drops data: not allowlisted/),
+        // In code too (a script in the script zone that runs it through execSync).
+        expect.stringMatching(/^scripts\/reset-dev\.ts runs prisma migrate reset --force at scripts\/reset-dev\.ts:4, which drops data: not allowlisted/),
+        expect.stringMatching(/^package\.json#db:push \(package\.json script\) runs prisma db push, allowlisted as it is today: .* prisma db push changes the schema without a migration/),
+      ]),
+    );
+    // The scan reports exactly those commands where they run.
+    const remaining = await rulesAt(draft.contract);
+    expect(remaining).toEqual(expect.arrayContaining(["no-direct-prisma-cli package.json:8", "no-direct-prisma-cli package.json:9"]));
+    expect(remaining.filter((r) => r.includes("scripts/reset-dev.ts")).length).toBeGreaterThan(0);
+  });
+
+  it("Choice: a script that runs prisma migrate deploy but would fail deploy-script-only-migrates is not drafted as deployScript; the note names the rule's lines", async () => {
+    expect(draft.contract.deployScript).toBeUndefined();
+    const note = draft.decide.find((line) => line.startsWith("scripts/check-db.js runs prisma migrate deploy but is not drafted"));
+    expect(note).toBe(
+      'scripts/check-db.js runs prisma migrate deploy but is not drafted as "deployScript": deploy-script-only-migrates would report 4 findings (lines 2, 4, 6, 9; the first: import "dotenv/config";) in it. Move that work into its own step of the deploy pipeline, then set "deployScript": "scripts/check-db.js".',
+    );
+    // The lines are the rule's own findings once a person sets it as the deploy script.
+    const asDeploy = await rulesAt({ ...draft.contract, deployScript: "scripts/check-db.js" });
+    expect(asDeploy.filter((r) => r.startsWith("deploy-script-only-migrates "))).toEqual([2, 4, 6, 9].map((line) => `deploy-script-only-migrates scripts/check-db.js:${line}`));
+    // Not drafting it keeps the draft free of that rule's findings.
+    expect((await rulesAt(draft.contract)).filter((r) => r.startsWith("deploy-script-only-migrates "))).toEqual([]);
+  });
+
+  it("shows the scan's progress line on a terminal (stderr), by stage, erased at the end; nothing without a terminal", async () => {
+    let clock = 0;
+    let stderr = "";
+    let stdout = "";
+    const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: true, stderrIsTTY: true, cwd: dir, env: {}, now: () => (clock += 400) };
+    expect(await run(["init", ".", "--stdout"], io)).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(draft.contract);
+    const progress = stderr.slice(0, stderr.indexOf("contract-scan init: drafted"));
+    const updates = progress.split("\r").filter(Boolean);
+    expect(updates.every((u) => u.endsWith("\u001b[K"))).toBe(true);
+    expect(updates.some((u) => /^contract-scan init: reading imports \d+\/\d+ files \(\d+\.\d s\)$/.test(u.slice(0, -3)))).toBe(true);
+    expect(updates.some((u) => /^contract-scan init: running the detectors \d+\/\d+ files/.test(u))).toBe(true);
+    expect(updates.at(-1)).toBe("\u001b[K");
+    const quiet = await cliHere(dir, "init", ".", "--stdout");
+    expect(quiet.stderr).not.toContain("\r");
+  });
+
+  it("names application code that a script-zone glob matches: a framework route, a module the app imports", () => {
+    expect(draft.decide).toEqual(
+      expect.arrayContaining([
+        'lib/scripts/ is application code (slug.ts: src/app/page.tsx imports it), but the script zone "**/scripts/**" matches it, so it is checked as mutation scripts. Narrow "scripts" to the folders that hold scripts (e.g. "scripts/**" instead of "**/scripts/**").',
+        'src/app/api/scripts/telemetry/ is application code (route.ts: a framework route or page), but the script zone "**/scripts/**" matches it, so it is checked as mutation scripts. Narrow "scripts" to the folders that hold scripts (e.g. "scripts/**" instead of "**/scripts/**").',
+      ]),
+    );
+    // Near-miss: the real scripts folder is not named.
+    expect(draft.decide.filter((line) => line.startsWith("scripts/ is application code"))).toEqual([]);
+    // Choice: the draft keeps the default zones; the person narrows them.
+    expect(draft.contract.scripts).toEqual(["**/scripts/**", "**/bin/**"]);
+  });
+});
+
 // Every fixture repository the project has: a draft from it validates once its reasons are written,
 // and the scan of the same repository then has no allowlist findings, no Prisma CLI write in a
 // non-JavaScript source that an entry could allow, and no bypass name that an allow entry could cover.
@@ -349,6 +451,7 @@ const REPOSITORIES = [
   "fixtures/safety-app",
   "fixtures/init/app",
   "fixtures/init/sources",
+  "fixtures/init/adoption",
   "fixtures/sources",
   "fixtures/corpus-regressions/client-subclass-override",
   "fixtures/corpus-regressions/factory-closures",
@@ -373,11 +476,16 @@ describe("a draft scans without allowlist findings", () => {
       const draft = await draftContract(dir);
       const contract = validateContract(withReasons(draft.contract), path.join(dir, "production-contract.json"));
       const result = await scan({ root: dir, contract });
-      const allowlist = result.findings.filter((f) => ALLOWLIST_RULES.includes(f.ruleId));
+      // A command that drops data is never allowlisted (the places the notes name): reported there.
+      const dataLossFiles = new Set(draft.dataLossPlaces.map((key) => key.replace(/#.*/, "")));
+      const allowlist = result.findings.filter((f) => ALLOWLIST_RULES.includes(f.ruleId) && !dataLossFiles.has(f.file));
       expect(allowlist).toEqual([]);
       // A command that cannot be read statically ("<unknown>") is reported whatever an entry says.
-      const sourceWrites = result.findings.filter((f) => f.ruleId === "production-safety/no-direct-prisma-cli" && nonJsSourceKind(f.file, true) !== undefined && !f.message.includes("<unknown>"));
+      const sourceWrites = result.findings.filter(
+        (f) => f.ruleId === "production-safety/no-direct-prisma-cli" && nonJsSourceKind(f.file, true) !== undefined && !f.message.includes("<unknown>") && !dataLossFiles.has(f.file),
+      );
       expect(sourceWrites).toEqual([]);
+      for (const place of draft.dataLossPlaces) expect(draft.decide.some((line) => line.startsWith(`${place} runs `) && line.includes("which drops data"))).toBe(true);
       // A bypass name by name (not a computed one, not a CI=true setting) is covered by bypass.allow.
       const bypassNames = result.findings.filter((f) => f.ruleId === "production-safety/no-bypass-env" && f.message.startsWith('Environment variable "'));
       expect(bypassNames).toEqual([]);

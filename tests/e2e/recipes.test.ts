@@ -14,6 +14,10 @@
  *   `git commit`s.
  * - the pre-commit framework (Python, not installable here): `.pre-commit-hooks.yaml` is checked and its
  *   `entry` run as pre-commit runs it (repository root, no file names).
+ * - adopting (issue 11 item 5): the README's "Adopting it" block (`init`, the reasons a person writes,
+ *   the preview, `--update-baseline`) in a copy of the example without its contract, then the husky hook,
+ *   the pre-commit framework's entry and the GitHub Actions job: the first commit (contract, baseline and
+ *   hook together) is accepted, a new violation is refused.
  * The ESLint-only recipe (editors) is run by tests/e2e/eslint-plugin.test.ts, from the README's snippet.
  */
 import { spawnSync } from "node:child_process";
@@ -25,7 +29,7 @@ import { parse as parseShell } from "shell-quote";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { sarifSchemaErrors } from "../sarif-schema.js";
-import { GIT_ENV, type GitRepo, makeGitRepo } from "./git-repo.js";
+import { copyGitRepo, GIT_ENV, type GitRepo, makeGitRepo } from "./git-repo.js";
 import { PACKAGE_ROOT, requireBuild } from "./helpers.js";
 import { readmeCodeBlocks } from "./readme.js";
 
@@ -225,6 +229,18 @@ function sarifOutput(steps: WorkflowStep[]): string {
   return output!;
 }
 
+/**
+ * A pull request: `change` committed on a `feature` branch off `main`, and `main` as `origin/main` (what
+ * actions/checkout with fetch-depth: 0 leaves for a pull request).
+ */
+function pullRequest(repo: GitRepo, change: { file: string; text: string }): void {
+  repo.git("checkout", "-q", "-b", "feature");
+  repo.write(change.file, change.text);
+  repo.git("add", "-A");
+  repo.git("commit", "-q", "-m", "feature");
+  repo.git("update-ref", "refs/remotes/origin/main", "main");
+}
+
 /** `file:line:column rule` of every SARIF result. */
 function sarifFindings(log: Log): string[] {
   return log.runs.flatMap((r) =>
@@ -263,12 +279,7 @@ describe("README recipe: GitHub Actions", () => {
   it("pull request with a new violation: the job fails, SARIF and summary hold the branch's finding only", () => {
     const { steps } = readmeWorkflow();
     const repo = projectRepo();
-    repo.git("checkout", "-q", "-b", "feature");
-    repo.write(VIOLATION.file, VIOLATION.text);
-    repo.git("add", "-A");
-    repo.git("commit", "-q", "-m", "feature");
-    // What actions/checkout with fetch-depth: 0 leaves for a pull request: the base branch as origin/main.
-    repo.git("update-ref", "refs/remotes/origin/main", "main");
+    pullRequest(repo, VIOLATION);
 
     const run = runWorkflow(repo, steps, "pull_request");
     expect(run.steps.map((s) => [s.name, s.ran, s.status])).toEqual([
@@ -288,11 +299,7 @@ describe("README recipe: GitHub Actions", () => {
   it("pull request without findings: the job passes, an empty SARIF log is uploaded", () => {
     const { steps } = readmeWorkflow();
     const repo = projectRepo();
-    repo.git("checkout", "-q", "-b", "feature");
-    repo.write(CLEAN.file, CLEAN.text);
-    repo.git("add", "-A");
-    repo.git("commit", "-q", "-m", "feature");
-    repo.git("update-ref", "refs/remotes/origin/main", "main");
+    pullRequest(repo, CLEAN);
 
     const run = runWorkflow(repo, steps, "pull_request");
     expect(run.steps.map((s) => s.status)).toEqual([0, 0, 0]);
@@ -450,5 +457,120 @@ describe("README recipe: the pre-commit framework (.pre-commit-hooks.yaml)", () 
     repo.git("add", CLEAN.file);
     const passed = exec(bin!, args, repo.top, env);
     expect(passed.status).toBe(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+
+const adoptionBlocks = readmeCodeBlocks("Adopting it: from `init` to the first commit", "sh");
+
+/** What a person does with the draft: a real reason instead of each "reason": "TODO". */
+function writeReasons(repo: GitRepo): void {
+  const contract = JSON.parse(readFileSync(repo.at("production-contract.json"), "utf8")) as { bypass?: { allow: { name: string; reason: string }[] } };
+  expect(contract.bypass?.allow.length).toBeGreaterThan(0);
+  for (const entry of contract.bypass?.allow ?? []) {
+    expect(entry.reason).toBe("TODO");
+    entry.reason = `reviewed: ${entry.name} stays for now`;
+  }
+  repo.write("production-contract.json", `${JSON.stringify(contract, null, 2)}\n`);
+}
+
+let adopted: GitRepo | undefined;
+/**
+ * The example repository as a team has it before adopting (committed, no contract), after the README's
+ * adoption block: `init`, the reasons written where its comment says, the preview, the baseline. Built
+ * once; each test gets a copy.
+ */
+function adoptedRepo(): GitRepo {
+  if (adopted === undefined) {
+    const repo = projectRepo();
+    repo.git("rm", "-q", "production-contract.json");
+    repo.git("commit", "-q", "-m", "before adopting the contract");
+    expect(adoptionBlocks).toHaveLength(1);
+    const steps: [string, number | null][] = [];
+    for (const line of adoptionBlocks[0]!.split("\n").filter((l) => l.trim() !== "")) {
+      if (line.startsWith("#")) {
+        // The person's step between init and the preview.
+        expect(line).toContain('"reason": "TODO"');
+        writeReasons(repo);
+        continue;
+      }
+      const run = exec("sh", ["-ec", line], repo.top, userEnv());
+      steps.push([line.replace(/\s+#.*$/, ""), run.status]);
+    }
+    // init writes the draft; the preview has findings (the example's violations); the baseline accepts them.
+    expect(steps).toEqual([
+      ["npx contract-scan init", 0],
+      ["npx contract-scan", 1],
+      ["npx contract-scan --update-baseline", 0],
+    ]);
+    expect(existsSync(repo.at("contract-scan-baseline.json"))).toBe(true);
+    made.push(repo.top);
+    adopted = repo;
+  }
+  const copy = copyGitRepo(adopted);
+  made.push(copy.top);
+  return copy;
+}
+
+describe("README recipe: adopting (init, baseline, then a hook or the CI job)", () => {
+  it("husky: the first commit after init + baseline is accepted, a new violation is refused", () => {
+    const repo = adoptedRepo();
+    huskySetup(repo);
+    // Without the baseline, the first commit is refused: the changed contract makes the hook scan everything.
+    rmSync(repo.at("contract-scan-baseline.json"), { force: false });
+    const baseline = readFileSync(path.join(adopted!.top, "contract-scan-baseline.json"), "utf8");
+    repo.git("add", "-A");
+    const without = exec("git", ["commit", "-m", "adopt the production contract"], repo.top, userEnv());
+    expect(without.status).toBe(1);
+    expect(without.output).toContain("husky - pre-commit script failed (code 1)");
+
+    repo.write("contract-scan-baseline.json", baseline);
+    repo.git("add", "-A");
+    const before = repo.git("rev-parse", "HEAD");
+    const first = exec("git", ["commit", "-m", "adopt the production contract"], repo.top, userEnv());
+    expect(first.output).not.toMatch(/\berror\b/);
+    expect(first.status).toBe(0);
+    expect(repo.git("rev-parse", "HEAD")).not.toBe(before);
+    expect(repo.git("show", "--name-only", "--format=", "HEAD").split("\n")).toEqual(expect.arrayContaining(["production-contract.json", "contract-scan-baseline.json", ".husky/pre-commit"]));
+
+    const refused = commit(repo, VIOLATION, userEnv());
+    expect(refused.output).toMatch(VIOLATION_LINE);
+    expect(refused.status).toBe(1);
+    expect(refused.committed).toBe(false);
+  });
+
+  it("the pre-commit framework's entry: passes on the adoption commit, fails on a new violation", () => {
+    const hook = (parseYaml(readFileSync(path.join(PACKAGE_ROOT, ".pre-commit-hooks.yaml"), "utf8")) as { entry: string }[])[0]!;
+    const [bin, ...args] = parseShell(hook.entry) as string[];
+    const repo = adoptedRepo();
+    const env = userEnv({ PATH: `${repo.at("node_modules/.bin")}${path.delimiter}${process.env.PATH ?? ""}` });
+    repo.git("add", "-A");
+    expect(exec(bin!, args, repo.top, env).status).toBe(0);
+    repo.git("commit", "-q", "--no-verify", "-m", "adopt the production contract");
+    repo.write(VIOLATION.file, VIOLATION.text);
+    repo.git("add", VIOLATION.file);
+    const failed = exec(bin!, args, repo.top, env);
+    expect(failed.output).toMatch(VIOLATION_LINE);
+    expect(failed.status).toBe(1);
+  });
+
+  it("GitHub Actions: the push of the adoption commit passes; a pull request with a new violation fails", () => {
+    const { steps } = readmeWorkflow();
+    const repo = adoptedRepo();
+    repo.git("add", "-A");
+    repo.git("commit", "-q", "-m", "adopt the production contract");
+    const push = runWorkflow(repo, steps, "push");
+    expect(push.steps.map((s) => [s.name, s.ran, s.status])).toEqual([
+      ["scan only the pull request's changes", false, null],
+      ["contract-scan", true, 0],
+      ["summary", true, 0],
+    ]);
+    expect(sarifFindings(JSON.parse(readFileSync(repo.at(sarifOutput(steps)), "utf8")) as Log)).toEqual([]);
+
+    pullRequest(repo, VIOLATION);
+    const pr = runWorkflow(repo, steps, "pull_request");
+    expect(pr.steps.map((s) => s.status)).toEqual([0, 1, 1]);
+    expect(sarifFindings(JSON.parse(readFileSync(repo.at(sarifOutput(steps)), "utf8")) as Log)).toEqual(["scripts/export-usage.ts:1:14 production-safety/no-bypass-env"]);
   });
 });
