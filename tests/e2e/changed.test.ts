@@ -50,7 +50,8 @@ function scanJson(cwd: string, ...args: string[]): { status: number | null; repo
 async function cliHere(cwd: string, ...args: string[]): Promise<Run> {
   let stdout = "";
   let stderr = "";
-  const io: CliIo = { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), isTTY: false, cwd };
+  // A clean environment, as runNode's: no CI (CI=true refuses --update-baseline), no colors.
+  const io: CliIo = { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), isTTY: false, cwd, env: {} };
   const status = await run(args, io);
   return { status, stdout, stderr };
 }
