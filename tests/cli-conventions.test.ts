@@ -48,7 +48,7 @@ describe("--quiet", () => {
     expect((await cli([root])).code).toBe(EXIT.ok);
     const quiet = await cli([root, "--quiet"]);
     expect(quiet.code).toBe(EXIT.ok);
-    expect(quiet.stdout).toMatch(/^✔ no problems in 1 file/);
+    expect(quiet.stdout).toMatch(/^contract: production-contract\.json; paths are relative to repo-\d+\n✔ no problems in 1 file/);
   });
 });
 
@@ -223,14 +223,15 @@ describe("text report: counts per rule", () => {
   it("after the findings, one line per rule (sorted, padded), then the summary", async () => {
     const r = await cli([makeRepo(MIXED)]);
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines.slice(-5)).toEqual([
+    expect(lines.slice(-6)).toEqual([
       "  production-safety/no-bypass-env       2 errors",
       "  production-safety/no-destructive-sql  1 error",
       "  production-safety/parse-error         1 warning",
       "",
+      expect.stringMatching(/^contract: production-contract\.json; paths are relative to repo-\d+$/),
       expect.stringMatching(/^✖ 4 problems \(3 errors, 1 warning\) in \d+ files \(\d+ ms\)$/),
     ]);
-    expect(lines.at(-6)).toBe("");
+    expect(lines.at(-7)).toBe("");
   });
 
   it("a rule with errors and warnings shows both", async () => {
@@ -268,7 +269,7 @@ describe("the default baseline file", () => {
     });
     const again = await cli([root]);
     expect(again.code).toBe(EXIT.ok);
-    expect(again.stdout).toMatch(/^✔ no problems in 1 file \(1 finding accepted by the baseline contract-scan-baseline\.json\)/);
+    expect(again.stdout).toMatch(/^contract: production-contract\.json; paths are relative to repo-\d+\n✔ no problems in 1 file \(1 finding accepted by the baseline contract-scan-baseline\.json\)/);
     const json = report((await cli([root, "--format", "json"])).stdout);
     expect(json.baseline).toMatchObject({ file: "contract-scan-baseline.json", suppressed: 1, stale: 0 });
     // A new violation is reported.
