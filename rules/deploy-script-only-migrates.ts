@@ -26,7 +26,7 @@
 import path from "node:path";
 import { AST_NODE_TYPES, ASTUtils, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
-import { getCalleeName, getPropertyName, getStaticString, skipTypeWrappers } from "../src/analysis/ast.js";
+import { describeNode, getCalleeName, getPropertyName, getStaticString, skipTypeWrappers } from "../src/analysis/ast.js";
 import { analyzeGuards, guardModuleTester } from "../src/analysis/guard.js";
 import { repoFactsFor } from "../src/analysis/imported-writes.js";
 import { type DatabaseWrite, getDatabaseWrite } from "../src/analysis/mutations.js";
@@ -123,18 +123,18 @@ export default createRule<[], MessageId>({
     docs: {
       description: "Allow the deploy script only the CI guard, fingerprint checks, one prisma migrate deploy, logging and exit handling",
       recommended: true,
-      specRow: "SPEC §3 group A",
+      group: "A",
     },
     schema: [],
     messages: {
       notAllowed:
-        "Not allowed in the deploy script: it may only run the CI guard, the guard and fingerprint functions, one prisma migrate deploy, logging and exit/error handling. Move this into its own step of the deploy pipeline, or remove it.",
+        "`{{statement}}` is not allowed in the deploy script, which may only run the CI guard, the guard and fingerprint functions, one prisma migrate deploy, logging and exit/error handling. Move that statement into its own step of the deploy pipeline, or remove it.",
       moduleNotAllowed:
         'The deploy script may load only node:child_process and the guard and fingerprint modules, not "{{module}}". Move what it is used for into its own step of the deploy pipeline.',
       secondDeploy:
-        'A second "prisma migrate deploy" in the deploy script (the first is on line {{line}}): migrations are deployed exactly once. Remove this one.',
+        'A second "prisma migrate deploy" in the deploy script (the first is on line {{line}}): migrations are deployed exactly once. Remove this second one.',
       otherPrismaCommand:
-        '"{{command}}" in the deploy script, which runs only "prisma migrate deploy". Move this command into its own reviewed step of the deploy pipeline, or remove it.',
+        '"{{command}}" in the deploy script, which runs only "prisma migrate deploy". Move "{{command}}" into its own reviewed step of the deploy pipeline, or remove it.',
       databaseWrite:
         'Database write ({{what}}) in the deploy script: only "prisma migrate deploy" may change the database here. Put schema and data changes in a reviewed migration.',
     },
@@ -258,7 +258,7 @@ export default createRule<[], MessageId>({
       } else if (initializer && isPure(node)) {
         return false;
       }
-      context.report({ node: reportAt, messageId: "notAllowed" });
+      context.report({ node: reportAt, messageId: "notAllowed", data: { statement: describeNode(context.sourceCode, reportAt) } });
       return true;
     }
 
@@ -370,11 +370,11 @@ export default createRule<[], MessageId>({
             return;
           }
           if (statement.declaration) checkStatement(statement.declaration);
-          else if (statement.specifiers.length > 0 && statement.exportKind !== "type") context.report({ node: statement, messageId: "notAllowed" });
+          else if (statement.specifiers.length > 0 && statement.exportKind !== "type") context.report({ node: statement, messageId: "notAllowed", data: { statement: describeNode(context.sourceCode, statement) } });
           return;
         case AST_NODE_TYPES.IfStatement:
           if (!guardStatements.has(statement) && !isPure(statement.test)) {
-            context.report({ node: statement, messageId: "notAllowed" });
+            context.report({ node: statement, messageId: "notAllowed", data: { statement: describeNode(context.sourceCode, statement) } });
             return;
           }
           checkStatement(statement.consequent);
@@ -389,13 +389,13 @@ export default createRule<[], MessageId>({
           if (statement.finalizer) checkStatements(statement.finalizer.body);
           return;
         case AST_NODE_TYPES.ThrowStatement:
-          if (!isPure(statement.argument)) context.report({ node: statement, messageId: "notAllowed" });
+          if (!isPure(statement.argument)) context.report({ node: statement, messageId: "notAllowed", data: { statement: describeNode(context.sourceCode, statement) } });
           return;
         case AST_NODE_TYPES.ReturnStatement:
           if (statement.argument) checkExpression(statement.argument, statement, true);
           return;
         default:
-          context.report({ node: statement, messageId: "notAllowed" });
+          context.report({ node: statement, messageId: "notAllowed", data: { statement: describeNode(context.sourceCode, statement) } });
       }
     }
 

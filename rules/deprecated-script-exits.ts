@@ -11,13 +11,13 @@
  */
 import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../src/create-rule.js";
-import { getCalleeName, skipTypeWrappers } from "../src/analysis/ast.js";
+import { describeNode, getCalleeName, skipTypeWrappers } from "../src/analysis/ast.js";
 import { repoFactsFor } from "../src/analysis/imported-writes.js";
 import { getDatabaseWrite } from "../src/analysis/mutations.js";
 import { getPrismaCliCall } from "../src/analysis/prisma-cli.js";
 import { getFileContext } from "../src/settings.js";
 
-export type MessageId = "mustExitFirst" | "missingMessage" | "zeroExit" | "noExit" | "importFound" | "databaseWrite" | "prismaCli";
+export type MessageId = "mustExitFirst" | "neverExits" | "missingMessage" | "zeroExit" | "noExit" | "importFound" | "databaseWrite" | "prismaCli";
 
 /** Statements that do nothing at run time and may stand before the exit. */
 function isInert(statement: TSESTree.ProgramStatement): boolean {
@@ -103,12 +103,14 @@ export default createRule<[], MessageId>({
     docs: {
       description: "Require deprecated scripts to print an error and exit non-zero before doing anything else, with no imports",
       recommended: true,
-      specRow: "SPEC §3 group A",
+      group: "A",
     },
     schema: [],
     messages: {
       mustExitFirst:
-        'This deprecated script does something before it exits. Begin it with console.error("<why, and what to run instead>") and process.exit(1), or throw new Error("..."), before any other statement.',
+        'This deprecated script runs `{{statement}}` before it exits. Begin it with console.error("<why, and what to run instead>") and process.exit(1), or throw new Error("..."), before any other statement.',
+      neverExits:
+        'This deprecated script never exits: running it does nothing and succeeds. Make it console.error("<why, and what to run instead>") and process.exit(1), or throw new Error("...").',
       missingMessage:
         "This deprecated script exits without saying why. Print the reason and what to run instead with console.error(...) right before the exit, or throw new Error(\"...\").",
       zeroExit:
@@ -152,7 +154,7 @@ export default createRule<[], MessageId>({
       const messages = index;
       const ender = statements[index];
       if (!ender) {
-        if (messages === 0) context.report({ loc: { line: 1, column: 0 }, messageId: "mustExitFirst" });
+        if (messages === 0) context.report({ loc: { line: 1, column: 0 }, messageId: "neverExits" });
         else context.report({ node: statements[messages - 1] as TSESTree.Node, messageId: "noExit" });
         return;
       }
@@ -170,7 +172,8 @@ export default createRule<[], MessageId>({
         if (messages === 0) context.report({ node: ender, messageId: "missingMessage" });
         return;
       }
-      context.report({ node: ender, messageId: messages === 0 ? "mustExitFirst" : "noExit" });
+      if (messages === 0) context.report({ node: ender, messageId: "mustExitFirst", data: { statement: describeNode(context.sourceCode, ender) } });
+      else context.report({ node: ender, messageId: "noExit" });
     }
 
     return {

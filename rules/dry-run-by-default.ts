@@ -98,7 +98,7 @@ export default createRule<[], MessageId>({
     docs: {
       description: "Require mutation scripts to be dry runs unless the operator opts in to execution (--apply), not the other way round",
       recommended: true,
-      specRow: "SPEC §3 group D",
+      group: "D",
     },
     schema: [],
     messages: {

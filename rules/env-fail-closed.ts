@@ -102,7 +102,7 @@ export default createRule<[], MessageId>({
     docs: {
       description: "Require mutation scripts to treat an unset environment variable (safety.environment.variables) as production",
       recommended: true,
-      specRow: "SPEC §3 group D",
+      group: "D",
     },
     schema: [],
     messages: {

@@ -119,7 +119,7 @@ export default createRule<[], MessageId>({
     docs: {
       description: "Disallow writes in an allowlisted script outside the operations, tables and columns its mutationScripts entry allows",
       recommended: true,
-      specRow: "SPEC §3 group A",
+      group: "A",
     },
     schema: [],
     messages: {

@@ -29,7 +29,7 @@ export default createRule<[], MessageId>({
     docs: {
       description: "Disallow bypass environment variables (SKIP_*, BYPASS_*, ALLOW_*) and setting CI=true in code",
       recommended: true,
-      specRow: "SPEC §3 group A",
+      group: "A",
     },
     schema: [],
     messages: MESSAGES,

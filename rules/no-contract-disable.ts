@@ -60,7 +60,7 @@ export default createRule<[], MessageId>({
     docs: {
       description: "Disallow inline ESLint comments that turn off production-safety rules, and blanket eslint-disable comments in mutation scripts",
       recommended: true,
-      specRow: "SPEC §3 group B",
+      group: "B",
     },
     schema: [],
     messages: {

@@ -77,7 +77,7 @@ export default createRule<[], MessageId>({
     docs: {
       description: "Disallow DROP, TRUNCATE, DELETE, ALTER ... DROP and UPDATE without WHERE reaching a SQL sink outside migrations",
       recommended: true,
-      specRow: "SPEC §3 group A",
+      group: "A",
     },
     schema: [],
     messages,

@@ -37,7 +37,7 @@ export default createRule<[], MessageId>({
     docs: {
       description: "Disallow Prisma CLI commands that write to a database (migrate deploy/reset/resolve, db push/execute/seed) run from code outside allowlisted scripts",
       recommended: true,
-      specRow: "SPEC §3 group A",
+      group: "A",
     },
     schema: [],
     messages: MESSAGES,

@@ -39,7 +39,7 @@ export default createRule<[], MessageId>({
     docs: {
       description: "Disallow scripts that write to the database (directly or through imported functions) unless the contract's mutationScripts lists them",
       recommended: true,
-      specRow: "SPEC §3 group A",
+      group: "A",
     },
     schema: [],
     messages: {

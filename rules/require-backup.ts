@@ -38,7 +38,7 @@ export default createRule<[], MessageId>({
     docs: {
       description: "Require a call of a safety.backup function before every destructive mutation in a mutation script, on every path",
       recommended: true,
-      specRow: "SPEC §3 group D",
+      group: "D",
     },
     schema: [],
     messages: {

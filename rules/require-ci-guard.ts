@@ -42,7 +42,7 @@ export default createRule<[], MessageId>({
     docs: {
       description: "Require mutation scripts to end the process unless CI is exactly \"true\" before their database client can load",
       recommended: true,
-      specRow: "SPEC §3 group A",
+      group: "A",
     },
     schema: [],
     messages: {

@@ -625,7 +625,7 @@ export default createRule<[], MessageId>({
     docs: {
       description: "Require a fingerprint function (fingerprint.functions) to run before a Prisma client is created",
       recommended: true,
-      specRow: "SPEC §3 group C",
+      group: "C",
     },
     schema: [],
     messages: {

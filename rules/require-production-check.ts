@@ -115,7 +115,7 @@ export default createRule<[], MessageId>({
     docs: {
       description: "Require destructive calls in mutation scripts to run only after a production check that excludes the targets failing the safety check",
       recommended: true,
-      specRow: "SPEC §3 group D",
+      group: "D",
     },
     schema: [],
     messages: {

@@ -9,8 +9,8 @@ import { docsBaseUrl } from "./package-info.js";
 export interface ProductionSafetyDocs {
   /** True for every rule in `configs.recommended` (all ESLint rules of the plugin, at `error`). */
   recommended: boolean;
-  /** Where the rule's behaviour is specified: "SPEC §3 group A", ... */
-  specRow: string;
+  /** The rule's group in docs/design.md ("Rule groups"): A the contract itself, B the whole repository, C the environment fingerprint, D the safety layers. */
+  group: "A" | "B" | "C" | "D";
 }
 
 /** `createRule({ name, meta, defaultOptions, create })`, with `meta.docs.url` derived from `name`. */

@@ -401,7 +401,7 @@ const SOURCE_LABEL: Record<NonJsSourceKind, string> = {
 
 /** What a person should weigh before keeping a drafted entry of each kind of non-JavaScript source. */
 const SOURCE_ADVICE: Record<NonJsSourceKind, string> = {
-  workflow: "a release workflow is the place for prisma migrate deploy (SPEC §6.4); keep only the commands its release job needs",
+  workflow: "a release workflow is the place for prisma migrate deploy (docs/design.md#allowlisting-non-code-places); keep only the commands its release job needs",
   dockerfile: "an image that migrates when it is built or started does so on every deploy and every replica; move migrations to the release job, or keep the entry knowingly",
   "package-json": "anyone can run this script with a production DATABASE_URL; keep the entry only if it is meant to run against production",
   shell: "anyone can run this script with a production DATABASE_URL; keep the entry only if it is meant to run against production",
@@ -650,7 +650,7 @@ export async function draftContract(root: string, options: DraftOptions = {}): P
     decide.push(`${where} sets ${ciEnv}=${ciValue} (no-bypass-env reports it): CI-only guards then pass outside CI, and no contract entry can allow that. Take it out and let the CI system set ${ciEnv}.`);
   }
   decide.push(
-    `No "safety" section is drafted, so the destructive-operation layers (SPEC §3 group D) are off. To turn them on, name your functions, e.g. "safety": { "productionCheck": ["isProduction"], "safetyCheck": ["passesSafetyCheck"], "confirm": ["requireConfirmation"], "backup": ["createBackup"], "environment": { "variables": ["ENVIRONMENT"] } }.`,
+    `No "safety" section is drafted, so the destructive-operation layers (group D: require-production-check, dry-run-by-default, require-backup, env-fail-closed) are off. To turn them on, name your functions, e.g. "safety": { "productionCheck": ["isProduction"], "safetyCheck": ["passesSafetyCheck"], "confirm": ["requireConfirmation"], "backup": ["createBackup"], "environment": { "variables": ["ENVIRONMENT"] } }.`,
   );
   decide.push(`No CI guard is drafted: set "ciGuard.functions" / "ciGuard.modules" if your scripts guard through a helper, or require-ci-guard reports every mutation script that loads a client outside CI.`);
 

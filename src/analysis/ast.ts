@@ -247,3 +247,13 @@ export function getCalleeName(callee: TSESTree.Node): string | undefined {
   if (node.type === AST_NODE_TYPES.MemberExpression) return getPropertyName(node);
   return undefined;
 }
+
+/**
+ * The statement or expression a message is about, as the user wrote it: the node's source text with runs
+ * of whitespace collapsed to one space, cut to `max` characters (UTF-16 code units) with "…" when longer.
+ * In: the file's `SourceCode` and a node of it. Out: a one-line string for a message's `data`.
+ */
+export function describeNode(sourceCode: { getText(node: TSESTree.Node): string }, node: TSESTree.Node, max = 60): string {
+  const text = sourceCode.getText(node).replace(/\s+/g, " ").trim();
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

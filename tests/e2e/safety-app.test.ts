@@ -19,8 +19,8 @@ import { rules } from "../../src/rules.js";
 const APP = path.join(PACKAGE_ROOT, "fixtures/safety-app");
 const EXPECTED = path.join(import.meta.dirname, "safety-app.expected.json");
 
-/** The rules of SPEC §3 groups C and D, read from each rule's `specRow`. */
-const GROUP_CD = Object.keys(rules).filter((name) => /group [CD]\b/.test((rules[name]?.meta.docs as { specRow?: string } | undefined)?.specRow ?? ""));
+/** The rules of groups C and D (docs/design.md, "Rule groups"), read from each rule's `meta.docs.group`. */
+const GROUP_CD = Object.keys(rules).filter((name) => ["C", "D"].includes((rules[name]?.meta.docs as { group?: string } | undefined)?.group ?? ""));
 
 /** Scans the fixture with a variant of its contract, written to a temporary file (the fixture stays untouched). */
 function scanWithContract(change: (contract: Record<string, unknown>) => void): JsonReport {

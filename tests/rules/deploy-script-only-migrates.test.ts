@@ -189,6 +189,11 @@ ruleTester.run("deploy-script-only-migrates: what is allowed (§6.9)", rule, {
     invalid('import "dotenv/config";', [moduleNotAllowed("dotenv/config", 1, 1)], DEPLOY_TS, tsDeploy),
     invalid('export * from "./other.js";', [moduleNotAllowed("./other.js", 1, 1)], DEPLOY_TS, tsDeploy),
     invalid('require("dotenv").config();', [notAllowed(1, 1)]),
+    // The message names the statement, collapsed to one line and cut at 60 characters.
+    invalid('require("dotenv").config();', [{ ...notAllowed(1, 1), data: { statement: 'require("dotenv").config();' } }]),
+    invalid(`await fetch("https://hooks.example.com/deploy",\n  { method: "POST", body: JSON.stringify({ status: "started" }) });`, [
+      { ...notAllowed(1, 1), data: { statement: 'await fetch("https://hooks.example.com/deploy", { method: "…' } },
+    ], DEPLOY_TS, tsDeploy),
     invalid('require("dotenv/config");', [moduleNotAllowed("dotenv/config", 1, 1)]),
     invalid('import { promisify } from "node:util";\nimport { exec } from "node:child_process";\nconst run = promisify(exec);', [moduleNotAllowed("node:util", 1, 1), notAllowed(3, 1)], DEPLOY_TS, tsDeploy),
     // Choice: exporting is beyond the list (module.exports, export { }).

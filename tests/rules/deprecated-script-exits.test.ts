@@ -72,9 +72,9 @@ ruleTester.run("deprecated-script-exits: the first statements", rule, {
   ],
   invalid: [
     // Choice: an empty deprecated script exits 0 when run, so it is a finding (at 1:1, no better node).
-    invalid("", [at("mustExitFirst", 1, 1)]),
-    invalid("// retired\n", [at("mustExitFirst", 1, 1)]),
-    invalid('main();\nconsole.error("retired");\nprocess.exit(1);', [at("mustExitFirst", 1, 1)]),
+    invalid("", [at("neverExits", 1, 1)]),
+    invalid("// retired\n", [at("neverExits", 1, 1)]),
+    invalid('main();\nconsole.error("retired");\nprocess.exit(1);', [at("mustExitFirst", 1, 1, { statement: "main();" })]),
     invalid(`const fs = require("fs");\n${EXIT}`, [at("mustExitFirst", 1, 1)], DEPRECATED_CJS),
     invalid(`const dryRun = process.argv.includes("--dry-run");\n${EXIT}`, [at("mustExitFirst", 1, 1)]),
     // A conditional exit is not an exit.
@@ -114,7 +114,7 @@ ruleTester.run("deprecated-script-exits: imports", rule, {
       at("importFound", 2, 1, { module: "./b.js" }),
       at("mustExitFirst", 3, 1),
     ]),
-    invalid('import { a } from "./a.js";', [at("importFound", 1, 1, { module: "./a.js" }), at("mustExitFirst", 1, 1)]),
+    invalid('import { a } from "./a.js";', [at("importFound", 1, 1, { module: "./a.js" }), at("neverExits", 1, 1)]),
   ],
 });
 
