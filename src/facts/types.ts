@@ -3,7 +3,7 @@
  * Rules never walk the file system themselves (STYLE: repository facts behind one interface).
  *
  * Facts never execute scanned code: modules are parsed with `@typescript-eslint/typescript-estree`,
- * resolved with TypeScript's own resolver (`ts.resolveModuleName` through ts-morph) and the Prisma schema
+ * resolved with TypeScript's own resolver (`ts.resolveModuleName` of the `typescript` package) and the Prisma schema
  * is read with `@mrleebo/prisma-ast`. In ESLint they are computed lazily for the contract's root and cached
  * by file content (`getRepoFacts`); `contract-scan` builds them once per run and shares them with every
  * rule (`buildRepoFacts` or `createRepoFacts` over its file list, then `registerScanFacts`). All paths here are absolute, normalized with
