@@ -95,3 +95,34 @@ describe("scanner-only checks (SPEC §6.12)", () => {
     expect([...files, "parse-error"].sort()).toEqual(SCANNER_ONLY_CHECKS.map((c) => c.name).sort());
   });
 });
+
+describe("docs a user reads stand alone", () => {
+  // The project's design is in docs/design.md; users have no internal specification to look things up in.
+  const userFacing = [
+    "README.md",
+    "schema/production-contract.schema.json",
+    ...readdirSync(path.resolve("docs"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".md")).map((f) => path.join("docs", f)),
+  ];
+
+  it.each(userFacing)("%s cites no internal spec section", (file) => {
+    expect(readFileSync(path.resolve(file), "utf8")).not.toMatch(/\bSPEC\b|§/);
+  });
+
+  it("no rule message cites one, and no message points at an unnamed 'this' to move", () => {
+    for (const [name, rule] of Object.entries(rules)) {
+      for (const [id, message] of Object.entries(rule.meta.messages as Record<string, string>)) {
+        expect(message, `${name}.${id}`).not.toMatch(/\bSPEC\b|§/);
+        expect(message, `${name}.${id}`).not.toMatch(/\bMove this\b|\bRemove this one\b/);
+      }
+    }
+  });
+
+  it("every link from a rule page into docs/design.md names an anchor that exists there", () => {
+    const design = readFileSync(path.resolve("docs/design.md"), "utf8");
+    const anchors = new Set([...design.matchAll(/<a id="([^"]+)"><\/a>/g)].map((m) => m[1]));
+    for (const heading of design.matchAll(/^#+ (.+)$/gm)) anchors.add(heading[1]!.toLowerCase().replace(/[^\w\s-]/g, "").replace(/\s+/g, "-"));
+    for (const page of [...pages.map((p) => path.join(docsDir, p)), path.resolve("README.md")]) {
+      for (const link of readFileSync(page, "utf8").matchAll(/design\.md#([\w-]+)/g)) expect(anchors, `${path.basename(page)}: #${link[1]}`).toContain(link[1]);
+    }
+  });
+});
