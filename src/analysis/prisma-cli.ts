@@ -4,11 +4,10 @@
  * (`getPrismaCliCall`) and for command lines in `package.json` scripts, shell scripts, Dockerfiles and
  * workflow `run:` steps (`parsePrismaCommands`).
  *
- * Shell structure comes from `shell-quote` (quotes, escapes, `&&`, `||`, `;`, `|`, `&`, subshell
- * parentheses, redirections); this module only adds what shell-quote leaves out: unquoted newlines end a
- * command (a shell script, a `run: |` block), a backslash-newline continues it, and `#` comments end at
- * the newline. An unquoted `$(...)` is read as a command of its own (shell-quote splits at its
- * parentheses); back quotes, substitutions inside double quotes and heredocs are not read.
+ * Shell structure comes from the project's one shell parser (src/analysis/shell.ts, mvdan/sh): quotes,
+ * escapes, `&&`, `||`, `;`, pipes, subshells, newlines, line continuations, comments, `$(...)` and back
+ * quotes (each a command of its own), redirections and heredocs. A command line that does not parse as
+ * shell runs nothing and yields no commands.
  *
  * Runners (each may be preceded by `VAR=1` assignments, `env [-i] [-u X] VAR=1`, `cross-env`, `dotenv
  * [-e file] --` (or `dotenv-cli`, `dotenv-flow`), `exec`, `time`, `nohup`, `command`, and may be wrapped in `sh -c '...'` / `bash -c`):
@@ -26,7 +25,7 @@
  * help and does not write. An unknown word (a template hole) where a command word belongs fails closed:
  * the command is written with `<unknown>` and counts as a write (`prisma migrate ${step}` may deploy).
  */
-import { parse as shellParse, quote as shellQuote, type ParseEntry } from "shell-quote";
+import { COMMAND_HOLE, parseShell } from "./shell.js";
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
 import { launcherKind } from "./child-process.js";
 import { getCalleeName, getConstInitializer, getStringPieces, skipTypeWrappers } from "./ast.js";
@@ -74,10 +73,8 @@ export function dropsData(command: string, args: readonly string[]): boolean {
   return command === "prisma db push" && args.some((arg) => arg === "--accept-data-loss" || arg === "--force-reset");
 }
 
-/** Text that stands for a template hole inside a command line (a private-use character). */
-const HOLE = "\uE000";
-/** The character that stands for an unknown part of a word (a template hole, a shell expansion). */
-export const COMMAND_HOLE = HOLE;
+/** Text that stands for a template hole inside a command line (src/analysis/shell.ts's COMMAND_HOLE). */
+const HOLE = COMMAND_HOLE;
 /** How a hole is shown in `args`. */
 const HOLE_TEXT = "${…}";
 const UNKNOWN_WORD = "<unknown>";
@@ -99,129 +96,16 @@ function word(text: string, offset?: number): Word {
 // Command lines
 
 /**
- * Prepares a command line for shell-quote, keeping every offset: an unquoted newline becomes `;`, a
- * backslash-newline becomes spaces, a `#` comment (at a word start, unquoted) becomes spaces.
+ * Splits a command line into simple commands (lists of words, program first), with the offsets of the
+ * shell parser (src/analysis/shell.ts, mvdan/sh): `&&`, `;`, pipes, newlines, comments, line
+ * continuations, `$(...)` and redirections are the parser's. `VAR=1` prefixes are left out (the parser
+ * keeps them apart from the words); the first word's offset is the command's start, prefixes included. A line the shell cannot parse runs nothing: no commands.
  */
-function normalizeLines(line: string): string {
-  const out = line.split("");
-  let quote: "'" | '"' | undefined;
-  for (let i = 0; i < out.length; i++) {
-    const char = out[i];
-    if (quote === "'") {
-      if (char === "'") quote = undefined;
-      continue;
-    }
-    if (char === "\\") {
-      if (out[i + 1] === "\n") {
-        out[i] = " ";
-        out[i + 1] = " ";
-      } else if (out[i + 1] === "\r" && out[i + 2] === "\n") {
-        out[i] = " ";
-        out[i + 1] = " ";
-        out[i + 2] = " ";
-      }
-      i += 1;
-      continue;
-    }
-    if (quote === '"') {
-      if (char === '"') quote = undefined;
-      continue;
-    }
-    if (char === "'" || char === '"') quote = char;
-    else if (char === "\n") out[i] = ";";
-    else if (char === "\r") out[i] = " ";
-    else if (char === "#" && (i === 0 || " \t\n;&|()".includes(out[i - 1] ?? ""))) {
-      while (i < out.length && out[i] !== "\n") {
-        out[i] = " ";
-        i += 1;
-      }
-      i -= 1;
-    }
-  }
-  return out.join("");
-}
-
-/** Operators that end a simple command. */
-const COMMAND_SEPARATORS = new Set(["||", "&&", ";;", "|&", "&", ";", "(", ")", "|", "<("]);
-
-/** Characters that end an unquoted word. */
-const WORD_END = " \t;&|()<>";
-
-/**
- * Follows shell-quote's tokens through the text to find where each starts (best effort, for
- * `PrismaCommand.offset`): a word is the run up to unquoted white space or an operator character,
- * quotes and escapes included; an operator is matched as written.
- */
-class OffsetCursor {
-  private at = 0;
-
-  constructor(private readonly text: string) {}
-
-  private skipSpace(): void {
-    while (this.at < this.text.length && " \t".includes(this.text[this.at] ?? "")) this.at += 1;
-  }
-
-  /** The start of the next word, moving past it; undefined when no word starts here. */
-  word(): number | undefined {
-    this.skipSpace();
-    const start = this.at;
-    const text = this.text;
-    while (this.at < text.length) {
-      const char = text[this.at] ?? "";
-      if (WORD_END.includes(char)) break;
-      if (char === "\\") this.at += 2;
-      else if (char === "'") {
-        const close = text.indexOf("'", this.at + 1);
-        this.at = close < 0 ? text.length : close + 1;
-      } else if (char === '"') {
-        let j = this.at + 1;
-        while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
-        this.at = j + 1;
-      } else this.at += 1;
-    }
-    return this.at > start ? start : undefined;
-  }
-
-  /** True when the text right after the last word is a redirection (`2>&1`: the `2` is a descriptor). */
-  redirectionFollows(): boolean {
-    const next = this.text[this.at];
-    return next === ">" || next === "<";
-  }
-
-  /** Moves past an operator when it is next. */
-  operator(op: string): void {
-    this.skipSpace();
-    if (this.text.startsWith(op, this.at)) this.at += op.length;
-  }
-}
-
-/** Splits a command line into simple commands (lists of words), with best-effort offsets. */
 function simpleCommands(line: string): Word[][] {
-  const text = normalizeLines(line);
-  // Keep `$VAR` as written: it is an unknown value, but it is not empty.
-  const entries = shellParse(text, (key: string) => `$${key}`) as ParseEntry[];
-  const commands: Word[][] = [[]];
-  const cursor = new OffsetCursor(text);
-  let skipNext = false;
-  for (const entry of entries) {
-    const current = commands[commands.length - 1] as Word[];
-    if (typeof entry === "string" || ("op" in entry && entry.op === "glob")) {
-      const value = typeof entry === "string" ? entry : (entry as { pattern: string }).pattern;
-      const at = cursor.word();
-      const descriptor = at !== undefined && /^\d+$/.test(value) && cursor.redirectionFollows();
-      if (skipNext) skipNext = false;
-      else if (!descriptor) current.push(word(value, at));
-    } else if ("comment" in entry) {
-      break;
-    } else {
-      cursor.operator(entry.op);
-      skipNext = false;
-      if (COMMAND_SEPARATORS.has(entry.op)) commands.push([]);
-      // A redirection (`>`, `>>`, `<`, `>&`) takes the next word as its target.
-      else skipNext = true;
-    }
-  }
-  return commands.filter((c) => c.length > 0);
+  const parsed = parseShell(line);
+  if ("error" in parsed) return [];
+  // A command's offset is its start, `VAR=1` prefixes included: the first word carries it.
+  return parsed.items.flatMap((item) => (item.kind === "command" ? [item.words.map((w, i) => word(w.text, i === 0 ? item.offset : w.offset))] : []));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -495,7 +379,7 @@ function parseLine(commandLine: string, depth: number): PrismaCommand[] {
   return simpleCommands(commandLine).flatMap((words) => commandsOf(words, depth));
 }
 
-/** One word of a simple command that a shell parser already split (src/sources/shell.ts). */
+/** One word of a simple command that the shell parser already split (src/analysis/shell.ts). */
 export interface CommandWord {
   /** The word without quotes; unknown parts as COMMAND_HOLE. */
   text: string;
@@ -523,11 +407,11 @@ export function prismaCommandsOfWords(words: readonly CommandWord[]): PrismaComm
 
 /**
  * The Prisma CLI commands in a shell command line (a `package.json` script, a shell script, a Dockerfile
- * `RUN`, a workflow `run:` step). Shell structure is read with `shell-quote` (see the module header for
+ * `RUN`, a workflow `run:` step). Shell structure is read with the shell parser (see the module header for
  * operators, runners and wrappers).
  * @param commandLine the command line; may hold several lines (each unquoted newline ends a command).
  * @returns every Prisma invocation in order, writes and read-only ones (`write` says which); `[]` when
- *   there is none. Never throws: text shell-quote cannot read yields what it could read.
+ *   there is none (also when the text is not valid shell). Never throws.
  */
 export function parsePrismaCommands(commandLine: string): PrismaCommand[] {
   try {
@@ -630,7 +514,11 @@ function fileCallCommandsOf(program: TSESTree.Node, argv: TSESTree.Node | undefi
   if (/\s/.test(programText.trim())) {
     // `spawn("npx prisma migrate deploy", { shell: true })`: the program is a command line, and the
     // arguments are appended to it (as Node does with `shell: true`).
-    return parseLine([programText, ...args.map((a) => (a.hole ? a.text : shellQuote([a.text])))].join(" "), 0);
+    const lines = simpleCommands(programText);
+    const last = lines.pop();
+    if (last === undefined) return [];
+    // The arguments are words of the last command (offsets: the line's words only).
+    return [...lines, [...last, ...args.map((a) => word(a.text))]].flatMap((words) => commandsOf(words, 0));
   }
   return commandsOf([word(programText), ...args], 0);
 }

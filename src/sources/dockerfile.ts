@@ -1,14 +1,13 @@
 /**
  * Dockerfiles as a source of the non-JavaScript checks (SPEC §3 `no-bypass-env`, `no-direct-prisma-cli`,
  * §6.4, §6.6): `ENV` and `ARG` set variables for the instructions that follow; `RUN` (and the shell form
- * of `CMD`/`ENTRYPOINT`, which run the container's command) are shell (src/sources/shell.ts, with line
+ * of `CMD`/`ENTRYPOINT`, which run the container's command) are shell (src/analysis/shell.ts, with line
  * continuations; comment lines inside a continued instruction are dropped, as Docker does); the exec form
  * `["prisma", "migrate", "deploy"]` is one command of those words. Parsed with `dockerfile-ast`. The
  * file's `mutationScripts` key is its path (§6.4).
  */
 import { DockerfileParser } from "dockerfile-ast";
-import { COMMAND_HOLE } from "../analysis/prisma-cli.js";
-import { parseShell, type ShellItem } from "./shell.js";
+import { COMMAND_HOLE, parseShell, type ShellItem } from "../analysis/shell.js";
 import type { SourceBlock } from "./findings.js";
 
 /**

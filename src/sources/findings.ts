@@ -21,7 +21,7 @@ import { classifyZone, type Zone } from "../zones.js";
 import { MESSAGES as BYPASS_MESSAGES } from "../../rules/no-bypass-env.js";
 import { MESSAGES as PRISMA_CLI_MESSAGES } from "../../rules/no-direct-prisma-cli.js";
 import { expandScriptRun, scriptGroupsOf, someCommand } from "./npm-scripts.js";
-import { parseShell, type ShellCommand, type ShellItem, type ShellSet } from "./shell.js";
+import { parseShell, type ShellCommand, type ShellItem, type ShellSet } from "../analysis/shell.js";
 
 export const NO_BYPASS_ENV_RULE = `${PLUGIN_NAMESPACE}/no-bypass-env`;
 export const NO_DIRECT_PRISMA_CLI_RULE = `${PLUGIN_NAMESPACE}/no-direct-prisma-cli`;

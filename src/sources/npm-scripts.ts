@@ -15,7 +15,7 @@
  */
 import picomatch from "picomatch";
 import type { CommandWord } from "../analysis/prisma-cli.js";
-import { parseShell, type ShellCommand } from "./shell.js";
+import { parseShell, type ShellCommand } from "../analysis/shell.js";
 
 /** Scripts a command runs: groups in order; the scripts of a `parallel` group run at the same time. */
 export interface ScriptGroup {

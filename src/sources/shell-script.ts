@@ -1,9 +1,9 @@
 /**
  * Shell scripts as a source of the non-JavaScript checks (SPEC §3 `no-bypass-env`, `no-direct-prisma-cli`):
  * `*.sh`, `*.bash`, and files without an extension that start with a shell shebang in a script zone. The
- * whole file is read by the shell parser (src/sources/shell.ts); its `mutationScripts` key is its path.
+ * whole file is read by the shell parser (src/analysis/shell.ts); its `mutationScripts` key is its path.
  */
-import { parseShell } from "./shell.js";
+import { parseShell } from "../analysis/shell.js";
 import type { SourceBlock } from "./findings.js";
 
 /**

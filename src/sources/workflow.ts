@@ -2,7 +2,7 @@
  * GitHub Actions workflows (`.github/workflows/*.yml|yaml`) as a source of the non-JavaScript checks
  * (SPEC §3 `no-bypass-env`, `no-direct-prisma-cli`, §6.4, §6.6): `env:` blocks at workflow, job and step
  * level (each key is a variable set for what follows), and `run:` steps, read as shell
- * (src/sources/shell.ts) unless the step or job names a non-POSIX `shell` (`pwsh`, `powershell`, `cmd`,
+ * (src/analysis/shell.ts) unless the step or job names a non-POSIX `shell` (`pwsh`, `powershell`, `cmd`,
  * `python`). Parsed with `yaml`; a `run:` value's offsets are mapped back to the file line by line for
  * plain, quoted and literal (`|`) scalars; where that cannot be done exactly (a folded `>` scalar, a
  * quoted scalar with escapes) every item of the step is reported at the start of the value. The file's
@@ -10,8 +10,7 @@
  * exempt (§6.6), bypass names are not.
  */
 import { isMap, isScalar, isSeq, parseDocument, type Scalar, type YAMLMap } from "yaml";
-import { COMMAND_HOLE } from "../analysis/prisma-cli.js";
-import { parseShell, type ShellItem } from "./shell.js";
+import { COMMAND_HOLE, parseShell, type ShellItem } from "../analysis/shell.js";
 import type { SourceBlock } from "./findings.js";
 
 const NON_POSIX_SHELLS = /^(pwsh|powershell|cmd|python)\b/;

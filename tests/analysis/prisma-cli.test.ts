@@ -2,7 +2,8 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { describe, expect, it } from "vitest";
 import { callsWithScopes, type VisitedCall } from "../estree.js";
-import { COMMAND_HOLE, dropsData, getPrismaCliCall, parsePrismaCommands, prismaCommandsOfWords, type PrismaCommand } from "../../src/analysis/prisma-cli.js";
+import { dropsData, getPrismaCliCall, parsePrismaCommands, prismaCommandsOfWords, type PrismaCommand } from "../../src/analysis/prisma-cli.js";
+import { COMMAND_HOLE } from "../../src/analysis/shell.js";
 
 type Visited = VisitedCall;
 

@@ -25,9 +25,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import os from "node:os";
 import path from "node:path";
 import type { Log } from "sarif";
-import { parse as parseShell } from "shell-quote";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { parseShell } from "../../src/analysis/shell.js";
 import { sarifSchemaErrors } from "../sarif-schema.js";
 import { copyGitRepo, GIT_ENV, type GitRepo, makeGitRepo } from "./git-repo.js";
 import { PACKAGE_ROOT, requireBuild } from "./helpers.js";
@@ -39,6 +39,13 @@ const EXAMPLE = path.join(PACKAGE_ROOT, "fixtures/example-app");
 const VIOLATION = { file: "scripts/export-usage.ts", text: "const skip = process.env.SKIP_DB_CHECK;\nconsole.log(skip);\n" };
 /** A new module without findings. */
 const CLEAN = { file: "lib/format-date.ts", text: "export const formatDate = (d: Date): string => d.toISOString().slice(0, 10);\n" };
+
+/** The words of a one-command line, as the project's shell parser reads them. */
+function shellWords(line: string): string[] {
+  const parsed = parseShell(line);
+  if ("error" in parsed) throw new Error(`not shell: ${line}`);
+  return parsed.items.flatMap((item) => (item.kind === "command" ? item.words.map((w) => w.text) : []));
+}
 
 const made: string[] = [];
 afterAll(() => {
@@ -223,7 +230,7 @@ function runWorkflow(repo: GitRepo, steps: WorkflowStep[], event: "pull_request"
 function sarifOutput(steps: WorkflowStep[]): string {
   const scan = steps.filter((s) => s.run?.includes("contract-scan") && s.run.includes("--format sarif"));
   expect(scan).toHaveLength(1);
-  const words = parseShell(scan[0]!.run!).filter((w): w is string => typeof w === "string");
+  const words = shellWords(scan[0]!.run!);
   const output = words[words.indexOf("--output") + 1];
   expect(output).toBeTruthy();
   return output!;
@@ -438,7 +445,7 @@ describe("README recipe: the pre-commit framework (.pre-commit-hooks.yaml)", () 
 
   it("its entry, run as pre-commit runs it, fails on a staged violation and passes a clean change", () => {
     const hook = hooks[0]!;
-    const [bin, ...entryArgs] = parseShell(hook.entry as string) as string[];
+    const [bin, ...entryArgs] = shellWords(hook.entry as string);
     const args = [...entryArgs, ...((hook.args as string[] | undefined) ?? [])];
     const repo = projectRepo();
     // pre-commit puts the installed package's bins on PATH.
@@ -542,7 +549,7 @@ describe("README recipe: adopting (init, baseline, then a hook or the CI job)", 
 
   it("the pre-commit framework's entry: passes on the adoption commit, fails on a new violation", () => {
     const hook = (parseYaml(readFileSync(path.join(PACKAGE_ROOT, ".pre-commit-hooks.yaml"), "utf8")) as { entry: string }[])[0]!;
-    const [bin, ...args] = parseShell(hook.entry) as string[];
+    const [bin, ...args] = shellWords(hook.entry);
     const repo = adoptedRepo();
     const env = userEnv({ PATH: `${repo.at("node_modules/.bin")}${path.delimiter}${process.env.PATH ?? ""}` });
     repo.git("add", "-A");

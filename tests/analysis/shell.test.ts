@@ -4,7 +4,7 @@
  * UTF-16 offsets into the parsed text.
  */
 import { describe, expect, it } from "vitest";
-import { parseShell, type ShellItem } from "../../src/sources/shell.js";
+import { parseShell, type ShellItem } from "../../src/analysis/shell.js";
 
 function items(text: string): ShellItem[] {
   const parsed = parseShell(text);

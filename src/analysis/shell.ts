@@ -20,7 +20,12 @@
  * and its unknown parts as COMMAND_HOLE characters.
  */
 import sh from "mvdan-sh";
-import { COMMAND_HOLE } from "../analysis/prisma-cli.js";
+
+/**
+ * Stands for a part of a word that is not known statically (an expansion, a substitution, a template
+ * hole of JavaScript code): a private-use character that no real command contains.
+ */
+export const COMMAND_HOLE = "\uE000";
 
 /** One word of a simple command. */
 export interface ShellWord {
