@@ -1,6 +1,7 @@
 /**
  * The repository's Prisma schema (SPEC §2 `prismaSchema`), located and read with a real Prisma schema
- * parser (`@mrleebo/prisma-ast`), never with regular expressions.
+ * parser (`@mrleebo/prisma-ast`, loaded on the first parse by `prisma-ast.ts` so that it cannot load the
+ * repository's files as code), never with regular expressions.
  *
  * Location, first that applies:
  * 1. the contract's `prismaSchema`: a file, a folder (every `.prisma` file under it), or a glob;
@@ -19,7 +20,8 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { getSchema, type Attribute, type AttributeArgument, type Field, type KeyValue, type Model, type Schema } from "@mrleebo/prisma-ast";
+import type { Attribute, AttributeArgument, Field, KeyValue, Model, Schema } from "@mrleebo/prisma-ast";
+import { prismaAst } from "./prisma-ast.js";
 import { globbySync, isDynamicPattern } from "globby";
 import type { Contract } from "../contract.js";
 import type { FactsProblem, PrismaModelFacts, PrismaSchemaFacts } from "./types.js";
@@ -214,7 +216,7 @@ export function parsePrismaSchema(sources: readonly SchemaSource[]): ParsedPrism
       continue;
     }
     try {
-      parsed.push({ file, schema: getSchema(text) });
+      parsed.push({ file, schema: prismaAst().getSchema(text) });
     } catch (error) {
       errors.push(parseProblem(file, error));
     }
