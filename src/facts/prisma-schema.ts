@@ -21,6 +21,7 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { Attribute, AttributeArgument, Field, KeyValue, Model, Schema } from "@mrleebo/prisma-ast";
+import { readJsonFile } from "../source-text.js";
 import { prismaAst } from "./prisma-ast.js";
 import { globbySync, isDynamicPattern } from "globby";
 import type { Contract } from "../contract.js";
@@ -81,15 +82,16 @@ function withSchemaFolder(file: string): string[] {
   return [file, ...safeGlob(["**/*.prisma"], path.dirname(file))];
 }
 
-/** `package.json#prisma.schema` of the package in `dir`, or undefined. */
+/**
+ * `package.json#prisma.schema` of the package in `dir`, or undefined (also when that package.json cannot
+ * be read or is not JSON: its own `parse-error` finding reports it, and the default locations apply).
+ */
 function packageSchemaSetting(dir: string): string | undefined {
-  try {
-    const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { prisma?: { schema?: unknown } };
-    const schema = manifest.prisma?.schema;
-    return typeof schema === "string" && schema !== "" ? schema : undefined;
-  } catch {
-    return undefined;
-  }
+  const read = readJsonFile(path.join(dir, "package.json"));
+  if (!("value" in read) || read.value === null || typeof read.value !== "object") return undefined;
+  const prisma = (read.value as { prisma?: unknown }).prisma;
+  const schema = prisma !== null && typeof prisma === "object" ? (prisma as { schema?: unknown }).schema : undefined;
+  return typeof schema === "string" && schema !== "" ? schema : undefined;
 }
 
 /**
