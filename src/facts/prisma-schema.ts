@@ -18,7 +18,7 @@
  * taken, as Prisma would read them.
  * All the files found form one schema: models of every file, in sorted file order.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
 import type { Attribute, AttributeArgument, Field, KeyValue, Model, Schema } from "@mrleebo/prisma-ast";
 import { readJsonFile } from "../source-text.js";
