@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { discoverFiles, nonJsSourceKind } from "../../src/discover.js";
+import { draftContract } from "../../src/init.js";
 import { validateContract } from "../../src/contract.js";
 import { cleanRepos, scanRepo } from "./helpers.js";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -194,5 +195,17 @@ describe("discovery of the hook sources", () => {
     }
     const found = await discoverFiles(root, validateContract({ version: 1, ignore: ["vendor/**"] }, null));
     expect(found.map((f) => path.relative(root, f).split(path.sep).join("/"))).toEqual([".githooks/post-merge", ".husky/pre-commit", ".pre-commit-config.yaml", "lefthook.yml"]);
+  });
+
+  it("init drafts a hook's Prisma write with the hook advice, and names a hook that drops data", async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), "ps-hooks-init-"));
+    roots.push(root);
+    mkdirSync(path.join(root, ".husky"));
+    writeFileSync(path.join(root, ".husky/post-merge"), "npx prisma migrate deploy\n");
+    writeFileSync(path.join(root, "lefthook.yml"), "post-checkout:\n  commands:\n    db:\n      run: npx prisma migrate reset --force\n");
+    const draft = await draftContract(root);
+    expect(draft.contract.mutationScripts).toEqual({ ".husky/post-merge": { operations: ["prisma migrate deploy"] } });
+    expect(draft.decide.some((line) => line.startsWith(".husky/post-merge (Git hook) runs prisma migrate deploy") && line.includes("a hook should not write to a database"))).toBe(true);
+    expect(draft.dataLossPlaces).toEqual(["lefthook.yml"]);
   });
 });
