@@ -18,9 +18,15 @@ export const SOURCE_FILE_GLOBS = ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts",
 export const SQL_FILE_GLOB = "**/*.sql";
 
 /** The non-JavaScript sources the scanner reads (src/sources/): their kind by repository path. */
-export type NonJsSourceKind = "package-json" | "workflow" | "shell" | "dockerfile";
+export type NonJsSourceKind = "package-json" | "workflow" | "shell" | "dockerfile" | "git-hook" | "lefthook" | "pre-commit";
 
-/** Globs of the non-JavaScript sources (shell scripts without an extension are found by their shebang, in script zones). */
+/** Lefthook's configuration file names (src/sources/hook-config.ts). */
+const LEFTHOOK_CONFIGS = ["lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.yaml", "lefthook-local.yml", "lefthook-local.yaml", ".lefthook-local.yml", ".lefthook-local.yaml"];
+
+/**
+ * Globs of the non-JavaScript sources (shell scripts without an extension are found by their shebang, in
+ * script zones; Git hooks in `.husky/` and `.githooks/` with or without one).
+ */
 export const NON_JS_SOURCE_GLOBS = [
   "**/package.json",
   ".github/workflows/*.yml",
@@ -31,19 +37,42 @@ export const NON_JS_SOURCE_GLOBS = [
   "**/Dockerfile.*",
   "**/*.Dockerfile",
   "**/*.dockerfile",
+  "**/.husky/*",
+  "**/.githooks/*",
+  ...LEFTHOOK_CONFIGS.map((name) => `**/${name}`),
+  "**/.config/lefthook.yml",
+  "**/.config/lefthook.yaml",
+  "**/.pre-commit-config.yaml",
+  "**/.pre-commit-config.yml",
 ];
 
 /**
- * The kind of a non-JavaScript source, or undefined for other files (JavaScript, SQL). A file without
- * an extension is "shell" here only when `shebang` says it starts with a shell shebang.
+ * True for a Git hook script: a file without an extension directly in a `.husky/` folder (husky; its
+ * generated `.husky/_/` is not) or a `.githooks/` folder (`git config core.hooksPath .githooks`).
  */
-export function nonJsSourceKind(repoPath: string, shebang = false): NonJsSourceKind | undefined {
+export function isGitHookScript(repoPath: string): boolean {
+  return /(?:^|\/)\.(?:husky|githooks)\/[^/.]+$/.test(repoPath);
+}
+
+/** What a file's first line says runs it: a shell (`#!/bin/sh`), another program (`#!/usr/bin/env node`), or nothing. */
+export type Shebang = "shell" | "other" | "none";
+
+/**
+ * The kind of a non-JavaScript source, or undefined for other files (JavaScript, SQL). A file without
+ * an extension is "shell" when `shebang` is "shell"; a Git hook script (`isGitHookScript`) is
+ * "git-hook" (read as shell) also with no shebang (Git runs it with `sh`, and husky 9's hooks have
+ * none), but not with another program's (`#!/usr/bin/env node`).
+ */
+export function nonJsSourceKind(repoPath: string, shebang: Shebang = "none"): NonJsSourceKind | undefined {
   const base = repoPath.slice(repoPath.lastIndexOf("/") + 1);
   if (base === "package.json") return "package-json";
   if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(repoPath)) return "workflow";
   if (/\.(sh|bash)$/.test(base)) return "shell";
   if (base === "Dockerfile" || base.startsWith("Dockerfile.") || /\.dockerfile$/i.test(base)) return "dockerfile";
-  if (shebang && !base.includes(".")) return "shell";
+  if (LEFTHOOK_CONFIGS.includes(base) || /(?:^|\/)\.config\/lefthook\.ya?ml$/.test(repoPath)) return "lefthook";
+  if (base === ".pre-commit-config.yaml" || base === ".pre-commit-config.yml") return "pre-commit";
+  if (isGitHookScript(repoPath)) return shebang === "other" ? undefined : "git-hook";
+  if (shebang === "shell" && !base.includes(".")) return "shell";
   return undefined;
 }
 
@@ -91,7 +120,10 @@ export async function discoverFiles(root: string, contract: Contract, onUnreadab
     });
   };
   const options = { cwd: root, gitignore: true, dot: true, ignore: ALWAYS_IGNORED, followSymbolicLinks: false, onlyFiles: true, fs: { ...fs, readdir } as unknown as typeof fs };
-  const files = await globby([...SOURCE_FILE_GLOBS, SQL_FILE_GLOB, ...NON_JS_SOURCE_GLOBS], options);
+  // The hook folders' other files (`.husky/.gitignore`, `.githooks/README.md`) are not sources.
+  const files = (await globby([...SOURCE_FILE_GLOBS, SQL_FILE_GLOB, ...NON_JS_SOURCE_GLOBS], options)).filter(
+    (f) => !/(?:^|\/)\.(?:husky|githooks)\/[^/]+$/.test(f) || nonJsSourceKind(f, "shell") !== undefined || /\.(?:[cm]?[jt]sx?|sql)$/.test(f),
+  );
   // Extension-less files in script zones that start with a shell shebang are shell scripts.
   const extensionless = (await globby(contract.scripts, options)).filter((f) => !path.posix.basename(f).includes("."));
   for (const candidate of extensionless) if (!files.includes(candidate) && startsWithShellShebang(path.join(root, candidate))) files.push(candidate);
@@ -111,6 +143,12 @@ const SHELL_SHEBANG = /^#!\s*(?:\S*\/)?(?:env\s+(?:-\S+\s+)*)?(?:sh|bash|dash|as
 /** True when the text starts with a shell shebang line. */
 export function hasShellShebang(text: string): boolean {
   return SHELL_SHEBANG.test(text);
+}
+
+/** What the text's shebang names (see `Shebang`). */
+export function shebangOf(text: string): Shebang {
+  if (SHELL_SHEBANG.test(text)) return "shell";
+  return text.startsWith("#!") ? "other" : "none";
 }
 
 /** True when the file's first bytes are a shell shebang (reads at most 128 bytes; false when unreadable). */

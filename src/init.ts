@@ -47,7 +47,7 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { Linter } from "eslint";
 import type { Command } from "commander";
 import { CONTRACT_FILE_NAME, type Contract, defaultContract, lineColumnAt, type MutationScriptEntry, toRepoPath } from "./contract.js";
-import { discoverFiles, hasShellShebang, type NonJsSourceKind, nonJsSourceKind } from "./discover.js";
+import { discoverFiles, type NonJsSourceKind, nonJsSourceKind, shebangOf } from "./discover.js";
 import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import { importedWriteListeners, mergeListeners, repoFactsFor } from "./analysis/imported-writes.js";
 import { EXECUTE_RAW, getDatabaseWrite, PRISMA_WRITE_OPERATIONS } from "./analysis/mutations.js";
@@ -339,7 +339,7 @@ function collectSources(
 ): SourcesCollected {
   const collected: SourcesCollected = { places: new Map(), ciSets: [], unreadable: [] };
   for (const [index, file] of files.entries()) {
-    onProgress?.("reading package.json scripts, workflows, Dockerfiles and shell scripts", index, files.length);
+    onProgress?.("reading package.json scripts, workflows, Dockerfiles, shell scripts and Git hooks", index, files.length);
     const repoPath = toRepoPath(root, file);
     const read = readSourceText(file);
     if ("problem" in read) {
@@ -347,7 +347,7 @@ function collectSources(
       continue;
     }
     const { text } = read;
-    const kind = nonJsSourceKind(repoPath, hasShellShebang(text));
+    const kind = nonJsSourceKind(repoPath, shebangOf(text));
     if (kind === undefined) continue;
     const source = readNonJsSource(kind, text, repoPath, { root, contract, facts });
     for (const error of source.errors) collected.unreadable.push(`${repoPath}:${lineColumnAt(text, error.offset).line}: ${error.message}`);
@@ -397,7 +397,12 @@ const SOURCE_LABEL: Record<NonJsSourceKind, string> = {
   workflow: "workflow",
   shell: "shell script",
   dockerfile: "Dockerfile",
+  "git-hook": "Git hook",
+  lefthook: "lefthook hook",
+  "pre-commit": "pre-commit hook",
 };
+
+const HOOK_ADVICE = "a Git hook runs on every developer's machine at every commit, merge or checkout, against whatever database that machine points at; a hook should not write to a database: remove the command, or keep the entry knowingly";
 
 /** What a person should weigh before keeping a drafted entry of each kind of non-JavaScript source. */
 const SOURCE_ADVICE: Record<NonJsSourceKind, string> = {
@@ -405,6 +410,9 @@ const SOURCE_ADVICE: Record<NonJsSourceKind, string> = {
   dockerfile: "an image that migrates when it is built or started does so on every deploy and every replica; move migrations to the release job, or keep the entry knowingly",
   "package-json": "anyone can run this script with a production DATABASE_URL; keep the entry only if it is meant to run against production",
   shell: "anyone can run this script with a production DATABASE_URL; keep the entry only if it is meant to run against production",
+  "git-hook": HOOK_ADVICE,
+  lefthook: HOOK_ADVICE,
+  "pre-commit": HOOK_ADVICE,
 };
 
 /**
@@ -529,7 +537,7 @@ export async function draftContract(root: string, options: DraftOptions = {}): P
   );
 
   // Database clients imported. The non-JavaScript sources are read by their own readers below, as the scanner does.
-  const sourceFiles = discovered.filter((f) => nonJsSourceKind(toRepoPath(root, f), true) !== undefined);
+  const sourceFiles = discovered.filter((f) => nonJsSourceKind(toRepoPath(root, f), "shell") !== undefined);
   const sourceSet = new Set(sourceFiles);
   const codeFiles = discovered.filter((f) => !f.endsWith(".sql") && !sourceSet.has(f));
   const importFacts = createRepoFacts(root, draftZones, { files: codeFiles });

@@ -18,7 +18,7 @@ import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import type { FactsProblem } from "./facts/types.js";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import plugin, { allRulesAtError } from "./index.js";
-import { discoverFiles, hasShellShebang, nonJsSourceKind, SOURCE_FILE_GLOBS } from "./discover.js";
+import { discoverFiles, nonJsSourceKind, shebangOf, SOURCE_FILE_GLOBS } from "./discover.js";
 import { checkNonJsSource } from "./sources/index.js";
 import { classifyZone, isOutsideRoot, type Zone } from "./zones.js";
 import { fileRole } from "./roles.js";
@@ -171,7 +171,7 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
   if ("problem" in decoded) return [parseError(decoded.problem)];
   const { text } = decoded;
   try {
-    const sourceKind = nonJsSourceKind(repoPath, hasShellShebang(text));
+    const sourceKind = nonJsSourceKind(repoPath, shebangOf(text));
     if (sourceKind !== undefined) {
       const result = timed(options.timings, "non-JS sources", () => checkNonJsSource(sourceKind, text, repoPath, options));
       return [
@@ -253,7 +253,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   timings?.add("discovery", performance.now() - discoveryStarted);
   // The repository facts, built once for the run and shared by every rule (getRepoFacts returns this
   // instance while it is registered); modules are parsed lazily, each file read once.
-  const facts = timed(timings, "repository facts", () => createRepoFacts(options.root, options.contract, { files: files.filter((f) => nonJsSourceKind(toRepoPath(options.root, f), true) === undefined && !f.endsWith(".sql")) }));
+  const facts = timed(timings, "repository facts", () => createRepoFacts(options.root, options.contract, { files: files.filter((f) => nonJsSourceKind(toRepoPath(options.root, f), "shell") === undefined && !f.endsWith(".sql")) }));
   const unregister = registerScanFacts(facts);
   try {
     const linter = new Linter({ configType: "flat", cwd: options.root });

@@ -185,6 +185,32 @@ function baseName(text: string): string {
   return withoutExtension(slash >= 0 ? text.slice(slash + 1) : text);
 }
 
+/**
+ * Where the command line of a POSIX shell run with `-c` is: `sh -c '<line>'`, `/bin/bash -lc`, `bash -e
+ * -o pipefail -c`, `zsh -ec` (`-c` alone or in a cluster of short options; `-o x` takes a value).
+ * @param words the words of one simple command.
+ * @param program index of the shell's program word.
+ * @returns the index of the word after `-c` (it may be past the end: `sh -c` with no line), or
+ *   undefined when `words[program]` is not a shell (sh, bash, zsh, dash, ash, by base name) or is
+ *   not run with `-c` (`sh script.sh`). Used for command lines and for Dockerfile exec forms.
+ */
+export function shellCommandLineIndex(words: readonly { text: string; hole: boolean }[], program = 0): number | undefined {
+  const first = words[program];
+  if (!first || first.hole || !SHELLS.has(baseName(first.text))) return undefined;
+  for (let j = program + 1; j < words.length; j++) {
+    const option = words[j] as { text: string; hole: boolean };
+    if (option.hole || !(option.text.startsWith("-") || option.text.startsWith("+"))) return undefined;
+    // `-o pipefail`: an option with a value.
+    if (option.text === "-o" || option.text === "+o") {
+      j += 1;
+      continue;
+    }
+    // `-c`, `-lc`, `-ec`: the next word is the command line.
+    if (!option.text.startsWith("--") && option.text.includes("c")) return j + 1;
+  }
+  return undefined;
+}
+
 /** Where a simple command's Prisma invocation starts: the index of the `prisma` word, or a nested line. */
 type Located = { kind: "prisma"; index: number } | { kind: "nested"; line: Word } | undefined;
 
@@ -217,21 +243,9 @@ function locatePrisma(words: readonly Word[]): Located {
       continue;
     }
     if (SHELLS.has(program)) {
-      for (let j = i + 1; j < words.length; j++) {
-        const option = words[j] as Word;
-        if (option.hole || !(option.text.startsWith("-") || option.text.startsWith("+"))) return undefined;
-        // `-o pipefail`: an option with a value.
-        if (option.text === "-o" || option.text === "+o") {
-          j += 1;
-          continue;
-        }
-        // `-c`, `-lc`, `-ec`: the next word is the command line.
-        if (!option.text.startsWith("--") && option.text.includes("c")) {
-          const line = words[j + 1];
-          return line ? { kind: "nested", line } : undefined;
-        }
-      }
-      return undefined;
+      const at = shellCommandLineIndex(words, i);
+      const line = at === undefined ? undefined : words[at];
+      return line ? { kind: "nested", line } : undefined;
     }
     if (program === "npx" || program === "pnpx" || program === "bunx") {
       const call = commandOption(words, i + 1, new Set(["-c", "--call"]));

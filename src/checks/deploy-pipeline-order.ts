@@ -76,7 +76,10 @@ export function checkDeployPipelineOrder(root: string, contract: Contract, contr
   } catch {
     return atContract(`deployPipeline.script "${pipeline.script}" cannot be checked: there is no package.json at the repository root. Add the script there, or remove deployPipeline.`);
   }
-  const { scripts } = readPackageJson(text, "package.json");
+  const { scripts, json } = readPackageJson(text, "package.json");
+  if (!json) {
+    return atContract(`deployPipeline.script "${pipeline.script}" cannot be checked: package.json is not valid JSON (its parse-error finding says where). Fix package.json.`);
+  }
   if (!Object.hasOwn(scripts, pipeline.script)) {
     return atContract(`package.json has no script "${pipeline.script}" (deployPipeline.script): the deploy pipeline is not enforced. Add the script that runs ${pipeline.steps.join(" -> ")}, or fix the name.`);
   }

@@ -5,11 +5,12 @@
  * when that package.json or that script is missing. Findings are on the contract file, at the key
  * (§6.3).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { type Contract, contractKeyLocation, toRepoPath } from "../contract.js";
 import { PLUGIN_NAMESPACE } from "../create-rule.js";
 import type { Finding } from "../scanner.js";
+import { readJsonFile } from "../source-text.js";
 
 /** The rule id of this check. */
 export const NO_STALE_ALLOWLIST_RULE = `${PLUGIN_NAMESPACE}/no-stale-allowlist`;
@@ -21,12 +22,13 @@ function staleReason(root: string, entry: string): string | undefined {
   const manifest = entry.slice(0, hash);
   const script = entry.slice(hash + 1);
   if (path.basename(manifest) !== "package.json") return existsSync(path.join(root, manifest)) ? undefined : `the file ${manifest} does not exist`;
-  let scripts: unknown;
-  try {
-    scripts = (JSON.parse(readFileSync(path.join(root, manifest), "utf8")) as { scripts?: unknown }).scripts;
-  } catch {
-    return `${manifest} does not exist or is not JSON`;
-  }
+  const file = path.join(root, manifest);
+  if (!existsSync(file)) return `the file ${manifest} does not exist`;
+  const read = readJsonFile(file);
+  // A manifest that is not JSON cannot show that the script exists: stale (fail closed); its
+  // parse-error finding says where it breaks.
+  if (!("value" in read)) return `${manifest} cannot be read (${read.problem}), so its script "${script}" cannot be found`;
+  const scripts = read.value !== null && typeof read.value === "object" ? (read.value as { scripts?: unknown }).scripts : undefined;
   return scripts !== null && typeof scripts === "object" && Object.hasOwn(scripts, script) ? undefined : `${manifest} has no script "${script}"`;
 }
 

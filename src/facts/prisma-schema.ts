@@ -1,6 +1,7 @@
 /**
  * The repository's Prisma schema (SPEC §2 `prismaSchema`), located and read with a real Prisma schema
- * parser (`@mrleebo/prisma-ast`), never with regular expressions.
+ * parser (`@mrleebo/prisma-ast`, loaded on the first parse by `prisma-ast.ts` so that it cannot load the
+ * repository's files as code), never with regular expressions.
  *
  * Location, first that applies:
  * 1. the contract's `prismaSchema`: a file, a folder (every `.prisma` file under it), or a glob;
@@ -17,9 +18,11 @@
  * taken, as Prisma would read them.
  * All the files found form one schema: models of every file, in sorted file order.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
-import { getSchema, type Attribute, type AttributeArgument, type Field, type KeyValue, type Model, type Schema } from "@mrleebo/prisma-ast";
+import type { Attribute, AttributeArgument, Field, KeyValue, Model, Schema } from "@mrleebo/prisma-ast";
+import { readJsonFile } from "../source-text.js";
+import { prismaAst } from "./prisma-ast.js";
 import { globbySync, isDynamicPattern } from "globby";
 import type { Contract } from "../contract.js";
 import type { FactsProblem, PrismaModelFacts, PrismaSchemaFacts } from "./types.js";
@@ -79,15 +82,16 @@ function withSchemaFolder(file: string): string[] {
   return [file, ...safeGlob(["**/*.prisma"], path.dirname(file))];
 }
 
-/** `package.json#prisma.schema` of the package in `dir`, or undefined. */
+/**
+ * `package.json#prisma.schema` of the package in `dir`, or undefined (also when that package.json cannot
+ * be read or is not JSON: its own `parse-error` finding reports it, and the default locations apply).
+ */
 function packageSchemaSetting(dir: string): string | undefined {
-  try {
-    const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { prisma?: { schema?: unknown } };
-    const schema = manifest.prisma?.schema;
-    return typeof schema === "string" && schema !== "" ? schema : undefined;
-  } catch {
-    return undefined;
-  }
+  const read = readJsonFile(path.join(dir, "package.json"));
+  if (!("value" in read) || read.value === null || typeof read.value !== "object") return undefined;
+  const prisma = (read.value as { prisma?: unknown }).prisma;
+  const schema = prisma !== null && typeof prisma === "object" ? (prisma as { schema?: unknown }).schema : undefined;
+  return typeof schema === "string" && schema !== "" ? schema : undefined;
 }
 
 /**
@@ -214,7 +218,7 @@ export function parsePrismaSchema(sources: readonly SchemaSource[]): ParsedPrism
       continue;
     }
     try {
-      parsed.push({ file, schema: getSchema(text) });
+      parsed.push({ file, schema: prismaAst().getSchema(text) });
     } catch (error) {
       errors.push(parseProblem(file, error));
     }

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { globbySync } from "globby";
 import { parse as parseYaml } from "yaml";
+import { readJsonFile } from "../source-text.js";
 
 /** The workspace packages of a repository. */
 export interface Workspaces {
@@ -20,12 +21,13 @@ export interface Workspaces {
   manifests: string[];
 }
 
+/**
+ * A manifest's data, or undefined when it cannot be read or is not JSON: that file's own `parse-error`
+ * finding reports it (every `package.json` is a scanned source).
+ */
 function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as unknown;
-  } catch {
-    return undefined;
-  }
+  const read = readJsonFile(file);
+  return "value" in read ? read.value : undefined;
 }
 
 function stringsOf(value: unknown): string[] {

@@ -14,6 +14,7 @@ import type { Finding } from "../scanner.js";
 import { readSourceText } from "../source-text.js";
 import { readDockerfile } from "./dockerfile.js";
 import { type SourceBlock, type SourceContext, sourceFindings } from "./findings.js";
+import { readLefthookConfig, readPreCommitConfig } from "./hook-config.js";
 import { readPackageJson } from "./package-json.js";
 import { readShellScript } from "./shell-script.js";
 import { readWorkflow } from "./workflow.js";
@@ -68,7 +69,13 @@ export function readNonJsSource(
   } else if (kind === "dockerfile") {
     ({ blocks, errors } = readDockerfile(text, repoPath));
     scripts = packageScripts(options.root, cwd);
+  } else if (kind === "lefthook" || kind === "pre-commit") {
+    ({ blocks, errors } = kind === "lefthook" ? readLefthookConfig(text, repoPath) : readPreCommitConfig(text, repoPath));
+    // Hook managers run their commands from the repository root.
+    cwd = "";
+    scripts = packageScripts(options.root, "");
   } else {
+    // "shell" and "git-hook": a hook is a shell script that Git runs from the repository root.
     const read = readShellScript(text, repoPath);
     if ("error" in read) errors = [read.error];
     else blocks = read.blocks;

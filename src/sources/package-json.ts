@@ -17,6 +17,8 @@ export interface PackageJsonSource {
   scripts: Record<string, string>;
   /** Problems that make the file or a script unreadable: message and UTF-16 offset in the file. */
   errors: { message: string; offset: number }[];
+  /** False when the file is not JSON (then `blocks` and `scripts` are empty). */
+  json: boolean;
 }
 
 /**
@@ -56,12 +58,13 @@ export function decodeJsonString(raw: string, start: number): { value: string; t
  *   rejects). Never throws.
  */
 export function readPackageJson(text: string, file: string): PackageJsonSource {
-  const result: PackageJsonSource = { blocks: [], scripts: {}, errors: [] };
+  const result: PackageJsonSource = { blocks: [], scripts: {}, errors: [], json: true };
   const parseErrors: ParseError[] = [];
   const tree = parseTree(text, parseErrors, { disallowComments: true, allowTrailingComma: false });
   const first = parseErrors[0];
   if (first || !tree) {
     result.errors.push({ message: `invalid JSON: ${first ? printParseErrorCode(first.error) : "empty file"}`, offset: first?.offset ?? 0 });
+    result.json = false;
     return result;
   }
   if (tree.type !== "object") return result;

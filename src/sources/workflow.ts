@@ -16,7 +16,7 @@ import type { SourceBlock } from "./findings.js";
 const NON_POSIX_SHELLS = /^(pwsh|powershell|cmd|python)\b/;
 
 /** Maps the offsets of a scalar's value to the file, exactly where the value's text can be found there. */
-function scalarOffsets(text: string, node: Scalar): (offset: number) => number {
+export function scalarOffsets(text: string, node: Scalar): (offset: number) => number {
   const [start] = node.range ?? [0];
   const value = String(node.value);
   const fallback = (): number => start;

@@ -1,5 +1,5 @@
 /**
- * The shell reader of the non-JavaScript sources (src/sources/shell.ts, mvdan/sh): simple commands with
+ * The shell reader of the non-JavaScript sources (src/analysis/shell.ts, mvdan/sh): simple commands with
  * their words and per-command env, variables set for the rest of the text, and expansions read, with
  * UTF-16 offsets into the parsed text.
  */

@@ -97,6 +97,17 @@ describe("deploy-pipeline-order", () => {
     expect(check(undefined)[0]).toMatch(/^production-contract\.json:4:5 deployPipeline\.script "deploy" cannot be checked: there is no package\.json/);
   });
 
+  it("says it cannot check a package.json that is not JSON (a trailing comma), instead of a missing script", () => {
+    root = mkdtempSync(path.join(os.tmpdir(), "ps-pipeline-"));
+    writeFileSync(path.join(root, "package.json"), '{\n  "scripts": {\n    "deploy": "npm run deploy:db",\n  }\n}\n');
+    const contractFile = path.join(root, "production-contract.json");
+    const text = contractText();
+    writeFileSync(contractFile, text);
+    expect(checkDeployPipelineOrder(root, parseContract(text, contractFile), contractFile, text).map((f) => `${f.file}:${f.line}:${f.column} ${f.message}`)).toEqual([
+      `production-contract.json:4:5 deployPipeline.script "deploy" cannot be checked: package.json is not valid JSON (its parse-error finding says where). Fix package.json.`,
+    ]);
+  });
+
   it("is silent without deployPipeline, and runs in contract-scan", async () => {
     const text = `${JSON.stringify({ version: 1 })}\n`;
     expect(check({ deploy: "npm run deploy:db" }, text)).toEqual([]);

@@ -39,6 +39,12 @@ describe("no-stale-allowlist", () => {
     expect(await stale(files, contract)).toEqual(['production-contract.json:9:5 mutationScripts["package.json#db:seed"]']);
   });
 
+  it("reports a package.json#<script> entry whose package.json is not JSON: the script cannot be shown to exist (fail closed)", async () => {
+    const contract = { version: 1, mutationScripts: { "package.json#db:seed": { operations: ["prisma db seed"] } } };
+    const files = { "package.json": '{ "scripts": { "db:seed": "prisma db seed", } }\n' };
+    expect(await stale(files, contract)).toEqual(['production-contract.json:4:5 mutationScripts["package.json#db:seed"]']);
+  });
+
   it("reports an explicit deployScript that does not exist, and is silent when everything exists", async () => {
     expect(await stale({}, { version: 1, deployScript: "scripts/deploy-db.js" })).toEqual(["production-contract.json:3:3 deployScript"]);
     expect(
