@@ -16,6 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
+import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 
 const root = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, "../.."));
