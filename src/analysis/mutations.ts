@@ -53,7 +53,7 @@
  */
 import { pgParser } from "./pg-parser.js";
 import { withPositionalPlaceholders } from "./sql.js";
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "../ts-ast.js";
 import type { PrismaSchemaFacts } from "../facts/types.js";
 import { getCalleeName, getConstInitializer, getKeyName, getPropertyName, getStaticString, getStringPieces, skipTypeWrappers } from "./ast.js";
 import { getCallSink, getTaggedTemplateSink } from "./sinks.js";

@@ -27,7 +27,7 @@
  * the command is written with `<unknown>` and counts as a write (`prisma migrate ${step}` may deploy).
  */
 import { parse as shellParse, quote as shellQuote, type ParseEntry } from "shell-quote";
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "../ts-ast.js";
 import { launcherKind } from "./child-process.js";
 import { getCalleeName, getConstInitializer, getStringPieces, skipTypeWrappers } from "./ast.js";
 

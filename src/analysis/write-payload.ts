@@ -26,7 +26,7 @@
  * MERGE, COPY, SELECT INTO, DDL, ...) writes columns that are not known: `columns` undefined.
  */
 import { pgParser } from "./pg-parser.js";
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "../ts-ast.js";
 import type { PrismaModelFacts } from "../facts/types.js";
 import { getCalleeName, getConstInitializer, getKeyName, getPropertyName, getStringPieces, skipTypeWrappers } from "./ast.js";
 import { type DatabaseWrite, EXECUTE_RAW, PRISMA_RAW_WRITE_METHODS, sqlFragmentText } from "./mutations.js";

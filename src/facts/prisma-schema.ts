@@ -19,10 +19,16 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { getSchema, type Attribute, type AttributeArgument, type Field, type KeyValue, type Model, type Schema } from "@mrleebo/prisma-ast";
-import { globbySync, isDynamicPattern } from "globby";
+import type * as PrismaAst from "@mrleebo/prisma-ast";
+import type { Attribute, AttributeArgument, Field, KeyValue, Model, Schema } from "@mrleebo/prisma-ast";
+import type * as Globby from "globby";
+import { lazyRequire } from "../lazy-require.js";
 import type { Contract } from "../contract.js";
 import type { FactsProblem, PrismaModelFacts, PrismaSchemaFacts } from "./types.js";
+
+// The schema parser and the glob library load when the first schema is looked for.
+const prismaAst = lazyRequire<typeof PrismaAst>("@mrleebo/prisma-ast");
+const globby = lazyRequire<typeof Globby>("globby");
 
 /** Generator providers whose `output` folder holds a database client. */
 const CLIENT_GENERATORS = new Set(["prisma-client-js", "prisma-client"]);
@@ -54,6 +60,7 @@ function isFile(file: string): boolean {
 }
 
 function safeGlob(patterns: string[], cwd: string): string[] {
+  const { globbySync } = globby();
   try {
     return globbySync(patterns, { ...GLOB_OPTIONS, cwd });
   } catch {
@@ -63,7 +70,7 @@ function safeGlob(patterns: string[], cwd: string): string[] {
 
 /** The files a configured location names: a file, a folder's `.prisma` files, or a glob's matches. */
 function filesAt(location: string, base: string): string[] {
-  if (isDynamicPattern(location)) return safeGlob([location], base);
+  if (globby().isDynamicPattern(location)) return safeGlob([location], base);
   const target = path.resolve(base, location);
   if (isDirectory(target)) return safeGlob(["**/*.prisma"], target);
   if (isFile(target)) return [target];
@@ -214,7 +221,7 @@ export function parsePrismaSchema(sources: readonly SchemaSource[]): ParsedPrism
       continue;
     }
     try {
-      parsed.push({ file, schema: getSchema(text) });
+      parsed.push({ file, schema: prismaAst().getSchema(text) });
     } catch (error) {
       errors.push(parseProblem(file, error));
     }
