@@ -24,7 +24,7 @@
  * that is itself reported.
  */
 import path from "node:path";
-import { AST_NODE_TYPES, ASTUtils, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, ASTUtils, type TSESTree } from "../src/ts-ast.js";
 import { createRule } from "../src/create-rule.js";
 import { describeNode, getCalleeName, getPropertyName, getStaticString, skipTypeWrappers } from "../src/analysis/ast.js";
 import { analyzeGuards, guardModuleTester } from "../src/analysis/guard.js";

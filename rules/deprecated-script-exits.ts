@@ -9,7 +9,7 @@
  * may stand before the exit. The rule also owns every database write and Prisma CLI call in a deprecated
  * file (§6.3: one problem, one finding, at its node), wherever it stands.
  */
-import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, type TSESTree } from "../src/ts-ast.js";
 import { createRule } from "../src/create-rule.js";
 import { describeNode, getCalleeName, skipTypeWrappers } from "../src/analysis/ast.js";
 import { repoFactsFor } from "../src/analysis/imported-writes.js";

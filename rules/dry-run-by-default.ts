@@ -27,7 +27,7 @@
  * parameter or destructuring default `dryRun = false`, `process.env.DRY_RUN` (unset: not a dry run). With no such read, once, at the first ungated
  * destructive call: nothing makes the script a dry run (Choice, pinned by a test).
  */
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "../src/ts-ast.js";
 import { createRule } from "../src/create-rule.js";
 import { getCalleeName, getKeyName, getPropertyName, getStaticString } from "../src/analysis/ast.js";
 import { createCodePathView } from "../src/analysis/code-path.js";

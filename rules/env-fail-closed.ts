@@ -26,7 +26,7 @@
  * prefix. Only complete names are read (a computed `process.env[name]` is silent). Not read: a `switch`
  * on the value, values passed through other modules, and fields of a parsed schema object compared later.
  */
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "../src/ts-ast.js";
 import { createRule } from "../src/create-rule.js";
 import { getCalleeName, getKeyName, getPropertyName, getStaticString, skipTypeWrappers } from "../src/analysis/ast.js";
 import { createCodePathView, isProcessExit } from "../src/analysis/code-path.js";

@@ -20,7 +20,8 @@
  * (`// eslint-disable-line production-safety/no-contract-disable`) hides this rule's finding in the
  * editor, as `"off"` in a configuration comment stops it from running; contract-scan still reports both.
  */
-import { ConfigCommentParser } from "@eslint/plugin-kit";
+import type * as PluginKit from "@eslint/plugin-kit";
+import { lazyRequire } from "../src/lazy-require.js";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule, PLUGIN_NAMESPACE } from "../src/create-rule.js";
 import type { FileRole } from "../src/roles.js";
@@ -38,7 +39,12 @@ const ROLE_DESCRIPTION: Readonly<Record<Exclude<FileRole, "other">, string>> = {
   script: "a script zone",
 };
 
-const parser = new ConfigCommentParser();
+/** ESLint's comment parser (@eslint/plugin-kit), made when the first comment is read. */
+const pluginKit = lazyRequire<typeof PluginKit>("@eslint/plugin-kit");
+let commentParser: PluginKit.ConfigCommentParser | undefined;
+function parser(): PluginKit.ConfigCommentParser {
+  return (commentParser ??= new (pluginKit().ConfigCommentParser)());
+}
 
 /** The namespaces whose rule ids are this plugin's: `production-safety`, and the one `ruleId` is configured under. */
 function ownNamespaces(ruleId: string): string[] {
@@ -82,7 +88,7 @@ export default createRule<[], MessageId>({
 
     function checkDisable(comment: TSESTree.Comment, directive: string, value: string): void {
       // ESLint reads rule lists with the same parser (linter.js createDisableDirectives).
-      const ruleIds = Object.keys(parser.parseListConfig(value));
+      const ruleIds = Object.keys(parser().parseListConfig(value));
       if (ruleIds.length === 0) {
         if (blanketWhere !== undefined) context.report({ loc: comment.loc, messageId: "blanketDisable", data: { directive, where: blanketWhere } });
         return;
@@ -92,7 +98,7 @@ export default createRule<[], MessageId>({
     }
 
     function checkInlineConfig(comment: TSESTree.Comment, value: string): void {
-      const parsed = parser.parseJSONLikeConfig(value);
+      const parsed = parser().parseJSONLikeConfig(value);
       // A comment ESLint cannot parse configures nothing (ESLint reports it itself).
       if (!parsed.ok) return;
       for (const [rule, setting] of Object.entries(parsed.config)) {
@@ -103,7 +109,7 @@ export default createRule<[], MessageId>({
     return {
       Program() {
         for (const comment of context.sourceCode.getAllComments()) {
-          const parsed = parser.parseDirective(comment.value);
+          const parsed = parser().parseDirective(comment.value);
           if (parsed === undefined) continue;
           const { label, value } = parsed;
           // As ESLint's SourceCode#getInlineConfigNodes: line comments carry only the -line directives.

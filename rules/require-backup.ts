@@ -13,7 +13,7 @@
  * or `backup().then(...)`): an un-awaited promise lets the deletion start before the dump is written. A
  * backup function imported from elsewhere is taken as written (its return type is not known here).
  */
-import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, type TSESTree } from "../src/ts-ast.js";
 import { createRule } from "../src/create-rule.js";
 import { getCalleeName } from "../src/analysis/ast.js";
 import { createCodePathView, resolveLocalFunction } from "../src/analysis/code-path.js";

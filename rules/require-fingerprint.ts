@@ -34,7 +34,7 @@
  * shared control-flow module that it should move onto.
  */
 import path from "node:path";
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "../src/ts-ast.js";
 import { createRule } from "../src/create-rule.js";
 import { getCalleeName, getPropertyName, getStaticString, skipTypeWrappers } from "../src/analysis/ast.js";
 import { repoFactsFor } from "../src/analysis/imported-writes.js";

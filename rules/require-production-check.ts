@@ -41,7 +41,7 @@
  * the collection rules do not follow the order of assignments (an array filtered anywhere in the function
  * counts as filtered).
  */
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "../src/ts-ast.js";
 import { createRule } from "../src/create-rule.js";
 import { getCalleeName, getPropertyName, getStaticString } from "../src/analysis/ast.js";
 import { createCodePathView, type FunctionLike, resolveLocalFunction } from "../src/analysis/code-path.js";

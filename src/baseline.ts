@@ -20,8 +20,10 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { Ajv } from "ajv";
-import { PLUGIN_NAMESPACE } from "./create-rule.js";
+import type * as AjvModule from "ajv";
+import type { ValidateFunction } from "ajv";
+import { PLUGIN_NAMESPACE } from "./package-info.js";
+import { lazyRequire } from "./lazy-require.js";
 import type { Finding } from "./scanner.js";
 
 /**
@@ -56,19 +58,25 @@ export class BaselineError extends Error {
   override name = "BaselineError";
 }
 
-const ajv = new Ajv({ allErrors: false });
-const validateBaseline = ajv.compile<Baseline>({
-  type: "object",
-  additionalProperties: {
+/** Ajv, loaded when the first baseline is read (not when the CLI starts). */
+const ajvModule = lazyRequire<typeof AjvModule>("ajv");
+let baselineValidator: ValidateFunction<Baseline> | undefined;
+
+/** The baseline's shape check, compiled on first use (its `errors` say what failed). */
+function baselineValidation(): ValidateFunction<Baseline> {
+  return (baselineValidator ??= new (ajvModule().Ajv)({ allErrors: false }).compile<Baseline>({
     type: "object",
     additionalProperties: {
       type: "object",
-      properties: { count: { type: "integer", minimum: 1 } },
-      required: ["count"],
-      additionalProperties: false,
+      additionalProperties: {
+        type: "object",
+        properties: { count: { type: "integer", minimum: 1 } },
+        required: ["count"],
+        additionalProperties: false,
+      },
     },
-  },
-});
+  }));
+}
 
 /** Whether an entry's rule is one of ours (others are kept, not applied). */
 function isOurRule(ruleId: string): boolean {
@@ -88,6 +96,7 @@ export function loadBaseline(file: string): Baseline {
   } catch (error) {
     throw new BaselineError(`baseline file ${file} is not valid JSON: ${(error as Error).message}`);
   }
+  const validateBaseline = baselineValidation();
   if (!validateBaseline(data)) {
     const problem = validateBaseline.errors?.[0];
     throw new BaselineError(

@@ -10,9 +10,14 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type * as AjvModule from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { findNodeAtLocation, type JSONPath, parse as parseJsonc, type ParseError, parseTree, printParseErrorCode, visit } from "jsonc-parser";
 import { packageFile } from "./package-info.js";
+import { lazyRequire } from "./lazy-require.js";
+
+/** Ajv, loaded when the first contract is validated (not when the plugin or the CLI starts). */
+const ajvModule = lazyRequire<typeof AjvModule>("ajv");
 
 /** File name looked up at a repository root (SPEC §2). */
 export const CONTRACT_FILE_NAME = "production-contract.json";
@@ -81,7 +86,7 @@ function getValidator(): ValidateFunction {
   if (!validator) {
     const schema = JSON.parse(readFileSync(packageFile("schema/production-contract.schema.json"), "utf8")) as object;
     // verbose: errors carry their parentSchema, so an unknown key's message can list the known ones.
-    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true });
+    const ajv = new (ajvModule().Ajv)({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true });
     validator = ajv.compile(schema);
   }
   return validator;

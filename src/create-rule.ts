@@ -2,8 +2,10 @@
  * The rule factory (typescript-eslint's `RuleCreator`): the docs URL and the rule id come from the rule
  * name once, as `${docsBaseUrl}/<name>.md` and `production-safety/<name>`.
  */
-import { ESLintUtils } from "@typescript-eslint/utils";
+import { RuleCreator } from "@typescript-eslint/utils/eslint-utils";
 import { docsBaseUrl } from "./package-info.js";
+
+export { PLUGIN_NAMESPACE } from "./package-info.js";
 
 /** Extra `meta.docs` fields of this plugin's rules. */
 export interface ProductionSafetyDocs {
@@ -14,7 +16,4 @@ export interface ProductionSafetyDocs {
 }
 
 /** `createRule({ name, meta, defaultOptions, create })`, with `meta.docs.url` derived from `name`. */
-export const createRule = ESLintUtils.RuleCreator<ProductionSafetyDocs>((name) => `${docsBaseUrl}/${name}.md`);
-
-/** The plugin's namespace in rule ids: `production-safety/<rule>`. */
-export const PLUGIN_NAMESPACE = "production-safety";
+export const createRule = RuleCreator<ProductionSafetyDocs>((name) => `${docsBaseUrl}/${name}.md`);

@@ -7,7 +7,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { closeSync, openSync, readSync } from "node:fs";
-import { globby } from "globby";
 import type { Contract } from "./contract.js";
 import { classifyZone } from "./zones.js";
 
@@ -108,6 +107,8 @@ export const ALWAYS_IGNORED = [
  * @returns absolute paths, sorted by their repository-relative path.
  */
 export async function discoverFiles(root: string, contract: Contract, onUnreadableDirectory?: (relative: string, error: NodeJS.ErrnoException) => void): Promise<string[]> {
+  // globby loads here, not when the plugin (which only needs the globs above) is imported.
+  const { globby } = await import("globby");
   const unreadable = new Map<string, NodeJS.ErrnoException>();
   // A directory that cannot be listed (EACCES, EPERM) would make the walk throw and the scan crash:
   // it is recorded and walked as empty, and the caller reports it (SPEC §4: never a crash, never a skip).

@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { stripVTControlCharacters } from "node:util";
 import { createColors } from "picocolors";
 import { SCANNER_ONLY_CHECKS, type ScannerOnlyCheck } from "./checks/index.js";
-import { PLUGIN_NAMESPACE } from "./create-rule.js";
+import { PLUGIN_NAMESPACE } from "./package-info.js";
 import { packageFile } from "./package-info.js";
 
 /** The folder of the docs pages inside the package. */

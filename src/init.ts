@@ -45,7 +45,6 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { Linter } from "eslint";
-import type { Command } from "commander";
 import { CONTRACT_FILE_NAME, type Contract, defaultContract, lineColumnAt, type MutationScriptEntry, toRepoPath } from "./contract.js";
 import { discoverFiles, type NonJsSourceKind, nonJsSourceKind, shebangOf } from "./discover.js";
 import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
@@ -754,18 +753,4 @@ function nextSteps(dir: string, draft: InitDraft, printed: boolean): string[] {
     `Accept today's findings: npx contract-scan${target} --update-baseline (writes ${DEFAULT_BASELINE_FILE}, which later runs read; commit it with the contract).`,
     `Install the pre-commit hook and the CI job: "Running it in pre-commit and CI" in the eslint-plugin-production-safety README. From then on, only new findings fail.`,
   ];
-}
-
-/**
- * Adds the `init [dir]` subcommand to the CLI's program.
- * @param onInit receives the pending run (the CLI awaits it and returns its exit code).
- */
-export function addInitCommand(program: Command, io: CliIo, onInit: (run: Promise<number>) => void): void {
-  program
-    .command("init")
-    .description(`draft ${CONTRACT_FILE_NAME} from the repository as it is (lists what it found and what a person must decide)`)
-    .argument("[dir]", "repository to draft the contract for", ".")
-    .option("--force", `replace an existing ${CONTRACT_FILE_NAME}`)
-    .option("--stdout", "print the draft to stdout instead of writing it (the notes go to stderr)")
-    .action((dir: string, flags: InitFlags) => onInit(runInit(dir, flags, io)));
 }

@@ -27,6 +27,9 @@ export const packageName: string = pkg.name;
 /** `version` from package.json (semver string). */
 export const packageVersion: string = pkg.version;
 
+/** The plugin's namespace in rule ids: `production-safety/<rule>`. */
+export const PLUGIN_NAMESPACE = "production-safety";
+
 /** Base of the documentation URLs: `${docsBaseUrl}/<rule>.md`. */
 export const docsBaseUrl = "https://github.com/production-safety/eslint-plugin-production-safety/blob/main/docs/rules";
 

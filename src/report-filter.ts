@@ -8,7 +8,7 @@
  * - `--max-warnings <n>`: exit 1 when more than n warnings are found (after the baseline and `--rule`),
  *   saying so on stderr when there is no error to explain the exit code.
  */
-import { PLUGIN_NAMESPACE } from "./create-rule.js";
+import { PLUGIN_NAMESPACE } from "./package-info.js";
 import type { Finding } from "./scanner.js";
 
 /** A `--rule` or `--max-warnings` value that cannot be used (a usage error). */

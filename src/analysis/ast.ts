@@ -2,7 +2,7 @@
  * Small AST predicates and static evaluation shared by every rule (STYLE: shared analysis lives once).
  * Nodes are typescript-estree nodes (ESTree plus TypeScript); ranges are UTF-16 offsets in the source.
  */
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "../ts-ast.js";
 
 type Scope = TSESLint.Scope.Scope;
 

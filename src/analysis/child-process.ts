@@ -4,7 +4,7 @@
  * name, directly or through `promisify(launcher)` (`const run = promisify(exec)`,
  * `util.promisify(execFile)(...)`).
  */
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "../ts-ast.js";
 import { getCalleeName, getConstInitializer, skipTypeWrappers } from "./ast.js";
 
 /**

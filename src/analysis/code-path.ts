@@ -31,7 +31,7 @@
  * that threw into a catch that carries on did not happen. For the same reason an event inside a `try`
  * block never counts for a node in that statement's `finally` block.
  */
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "../ts-ast.js";
 import { getPropertyName } from "./ast.js";
 
 type Segment = TSESLint.CodePathSegment;

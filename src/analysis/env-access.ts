@@ -13,7 +13,7 @@
  * Identifiers are resolved through scopes: a local `process`, `env` or `globalThis` that shadows the
  * global one is not the environment.
  */
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "../ts-ast.js";
 import { launcherKind } from "./child-process.js";
 import { getConstInitializer, getKeyName, getPropertyName, getStaticPrefix, getStaticString, skipTypeWrappers } from "./ast.js";
 

@@ -39,12 +39,16 @@
  */
 import { builtinModules } from "node:module";
 import path from "node:path";
-import { parseForESLint } from "@typescript-eslint/parser";
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import type * as TsParser from "@typescript-eslint/parser";
+import { lazyRequire } from "../lazy-require.js";
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "../ts-ast.js";
 import type { Contract } from "../contract.js";
 import { getCalleeName, getConstInitializer, getKeyName, getPropertyName, getStaticString, skipTypeWrappers } from "./ast.js";
 import { isEnvObject } from "./env-access.js";
 import { scopeAt } from "../facts/module-analysis.js";
+
+/** `@typescript-eslint/parser`, loaded when the first guard module is parsed. */
+const tsParser = lazyRequire<typeof TsParser>("@typescript-eslint/parser");
 
 type Scope = TSESLint.Scope.Scope;
 type ScopeManager = TSESLint.Scope.ScopeManager;
@@ -1077,7 +1081,7 @@ export interface ParsedModule {
  */
 export function parseModule(text: string, filePath = "module.ts"): ParsedModule {
   const jsx = /\.[jt]sx$/.test(filePath);
-  const { ast, scopeManager, visitorKeys } = parseForESLint(text, { range: true, loc: true, sourceType: "module", ecmaFeatures: { jsx }, filePath });
+  const { ast, scopeManager, visitorKeys } = tsParser().parseForESLint(text, { range: true, loc: true, sourceType: "module", ecmaFeatures: { jsx }, filePath });
   const program = ast as TSESTree.Program;
   setParents(program, undefined, visitorKeys as Record<string, readonly string[] | undefined>);
   const manager = scopeManager as unknown as ScopeManager;

@@ -17,7 +17,7 @@
  *   as writing.
  */
 import path from "node:path";
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "../ts-ast.js";
 import type { FileContext } from "../settings.js";
 import type { ImportKind, MutationFact, RepoFacts } from "../facts/types.js";
 import { getRepoFacts } from "../facts/repo-facts.js";

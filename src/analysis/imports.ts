@@ -7,7 +7,7 @@
  * and Export", and the `verbatimModuleSyntax` option docs): `import { Mode } from "./types"` used only in
  * `x: Mode` loads nothing. `verbatimModuleSyntax` turns that off, and JavaScript files never elide.
  */
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "../ts-ast.js";
 
 const TYPESCRIPT_FILE = /\.(?:[cm]?ts|tsx)$/;
 

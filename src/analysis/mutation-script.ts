@@ -7,7 +7,7 @@
  * Deprecated scripts are left to `deprecated-script-exits` (§6.3), so they are never mutation scripts here.
  */
 import path from "node:path";
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "../ts-ast.js";
 import { getStaticString } from "./ast.js";
 import { repoFactsFor } from "./imported-writes.js";
 import { isElidedImport } from "./imports.js";

@@ -51,9 +51,9 @@
  * The "does this SQL write" predicate (`getSqlWrite`, `isWritingSql`) lives here for now because
  * `sql.ts` was being rewritten at the same time; it belongs beside `findDestructiveStatements`.
  */
-import { parseSync, scanSync } from "libpg-query";
+import { pgParser } from "./pg-parser.js";
 import { withPositionalPlaceholders } from "./sql.js";
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "../ts-ast.js";
 import type { PrismaSchemaFacts } from "../facts/types.js";
 import { getCalleeName, getConstInitializer, getKeyName, getPropertyName, getStaticString, getStringPieces, skipTypeWrappers } from "./ast.js";
 import { getCallSink, getTaggedTemplateSink } from "./sinks.js";
@@ -240,6 +240,7 @@ function collectWrites(value: unknown, found: { kinds: string[]; tables: string[
 
 /** The statements of a text as libpg-query parses it, or undefined when it does not parse. */
 function tryParse(text: string): unknown[] | undefined {
+  const { parseSync } = pgParser();
   const attempt = (input: string): unknown[] | undefined => {
     try {
       return (parseSync(input) as { stmts?: unknown[] }).stmts ?? [];
@@ -255,6 +256,7 @@ function tryParse(text: string): unknown[] | undefined {
 
 /** Fallback for a text that does not parse: each `;`-separated statement by its first keyword. */
 function unparsedWrite(text: string): SqlWrite | undefined {
+  const { scanSync } = pgParser();
   let tokens: { text: string; tokenName: string; keywordKind: number }[];
   try {
     tokens = scanSync(text).tokens.filter((t) => t.tokenName !== "SQL_COMMENT" && t.tokenName !== "C_COMMENT");

@@ -26,7 +26,7 @@
  * the command is written with `<unknown>` and counts as a write (`prisma migrate ${step}` may deploy).
  */
 import { COMMAND_HOLE, parseShell } from "./shell.js";
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "../ts-ast.js";
 import { launcherKind } from "./child-process.js";
 import { getCalleeName, getConstInitializer, getStringPieces, skipTypeWrappers } from "./ast.js";
 

@@ -11,7 +11,7 @@
  * A name in the contract matches a call by its callee: `isProduction` matches `isProduction()` and
  * `env.isProduction()`; a dotted name (`env.isProduction`) matches only that member path.
  */
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "../ts-ast.js";
 import type { PrismaSchemaFacts } from "../facts/types.js";
 import { getCalleeName, getPropertyName, getStringPieces, skipTypeWrappers } from "./ast.js";
 import { getDatabaseWrite } from "./mutations.js";

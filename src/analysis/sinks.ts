@@ -7,7 +7,7 @@
  * A call's SQL is its first argument, or that argument's `text` (pg's `QueryConfig`) or `sql` (mysql2's
  * options) property when it is an object literal. Only the text that reaches a sink is read as SQL (§6.5).
  */
-import { AST_NODE_TYPES, type TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES, type TSESTree } from "../ts-ast.js";
 import { getCalleeName, getPropertyName, skipTypeWrappers } from "./ast.js";
 
 const CALL_SINK_METHODS = new Set(["$executeRaw", "$executeRawUnsafe", "$queryRaw", "$queryRawUnsafe", "raw", "query", "execute"]);

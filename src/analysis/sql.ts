@@ -16,12 +16,11 @@
  * not `SET WITHOUT CLUSTER`, `NO INHERIT`, `NOT OF`), and those inside `DO $$ ... $$` bodies, parsed
  * with the PL/pgSQL parser, including `EXECUTE` of a literal, a `||` concatenation or a `format()`.
  *
- * libpg-query is WebAssembly and needs `loadModule()` once; this module awaits it at top level, so any
- * importer (ESLint loads plugins asynchronously) can call the synchronous parsers.
+ * libpg-query is WebAssembly; it is loaded synchronously on the first text analysed (./pg-parser.ts). A
+ * parser that cannot be loaded throws (outside the `try`s below, which only mean "this text does not parse").
  */
-import { loadModule, parsePlPgSQLSync, parseSync, scanSync, type ScanToken } from "libpg-query";
-
-await loadModule();
+import type { ScanToken } from "libpg-query";
+import { pgParser } from "./pg-parser.js";
 
 /** One destructive statement found in a SQL text. Positions are UTF-16 offsets inside the input parts. */
 export interface DestructiveStatement {
@@ -272,6 +271,7 @@ function expressionParts(node: JsonNode | undefined): string[] {
 
 /** The text parts of a PL/pgSQL expression that computes SQL (`EXECUTE <expression>`). */
 function dynamicSqlParts(expression: string): string[] {
+  const { parseSync } = pgParser();
   try {
     const tree = parseSync(`SELECT ${expression}`) as { stmts?: RawStatement[] };
     const select = tree.stmts?.[0]?.stmt?.SelectStmt as JsonNode | undefined;
@@ -325,6 +325,7 @@ function doBlockKind(node: JsonNode, statementText: string): string | undefined 
     const language = ((element?.arg as JsonNode | undefined)?.String as JsonNode | undefined)?.sval;
     if (element?.defname === "language" && typeof language === "string" && language.toLowerCase() !== "plpgsql") return undefined;
   }
+  const { parsePlPgSQLSync } = pgParser();
   try {
     return plpgsqlKind(parsePlPgSQLSync(statementText));
   } catch {
@@ -393,6 +394,7 @@ function statementAt(joined: Joined, kind: string, start: number, end: number, u
 type ParseOutcome = { ok: true; stmts: RawStatement[] } | { ok: false; cursor: number | undefined };
 
 function parse(text: string): ParseOutcome {
+  const { parseSync } = pgParser();
   try {
     return { ok: true, stmts: (parseSync(text) as { stmts?: RawStatement[] }).stmts ?? [] };
   } catch (error) {
@@ -425,6 +427,7 @@ function analyzeParsed(joined: Joined, stmts: RawStatement[], text: string, base
  * or identifier; then the tokens before the parser's error position are returned.
  */
 function tokensOf(text: string, errorCursor: number | undefined): ScanToken[] {
+  const { scanSync } = pgParser();
   const scan = (input: string): ScanToken[] | undefined => {
     try {
       return scanSync(input).tokens.filter((t) => t.tokenName !== "SQL_COMMENT" && t.tokenName !== "C_COMMENT");
@@ -482,6 +485,7 @@ function analyzeUnparsed(joined: Joined, errorCursor: number | undefined): Destr
  * identifier or comment is left alone, and `::` casts are a token of their own.
  */
 export function withPositionalPlaceholders(text: string): string | undefined {
+  const { scanSync } = pgParser();
   let tokens: ScanToken[];
   try {
     tokens = scanSync(text).tokens;
@@ -555,6 +559,7 @@ export function findDestructiveStatements(parts: readonly string[]): readonly De
  */
 export function blankPsqlMetaCommands(text: string): string {
   if (!text.includes("\\") && !text.includes(":")) return text;
+  const { scanSync } = pgParser();
   let tokens: ScanToken[];
   try {
     tokens = scanSync(text).tokens;

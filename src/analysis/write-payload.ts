@@ -25,9 +25,8 @@
  * DELETE and TRUNCATE write no column. Every other writing statement (INSERT without a column list,
  * MERGE, COPY, SELECT INTO, DDL, ...) writes columns that are not known: `columns` undefined.
  */
-import "./sql.js";
-import { parseSync } from "libpg-query";
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
+import { pgParser } from "./pg-parser.js";
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "../ts-ast.js";
 import type { PrismaModelFacts } from "../facts/types.js";
 import { getCalleeName, getConstInitializer, getKeyName, getPropertyName, getStringPieces, skipTypeWrappers } from "./ast.js";
 import { type DatabaseWrite, EXECUTE_RAW, PRISMA_RAW_WRITE_METHODS, sqlFragmentText } from "./mutations.js";
@@ -462,6 +461,7 @@ function rawSqlExpression(write: DatabaseWrite): TSESTree.Node | undefined {
 }
 
 function tryParse(text: string): unknown[] | undefined {
+  const { parseSync } = pgParser();
   try {
     return (parseSync(text) as { stmts?: unknown[] }).stmts ?? [];
   } catch {

@@ -19,7 +19,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { findNodeAtLocation, parseTree } from "jsonc-parser";
 import { type Contract, contractKeyLocation, lineColumnAt, toRepoPath } from "../contract.js";
-import { PLUGIN_NAMESPACE } from "../create-rule.js";
+import { PLUGIN_NAMESPACE } from "../package-info.js";
 import type { Finding } from "../scanner.js";
 import { expandScriptRun, type ScriptRun } from "../sources/npm-scripts.js";
 import { readPackageJson } from "../sources/package-json.js";

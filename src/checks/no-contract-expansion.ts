@@ -28,7 +28,7 @@ import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { findNodeAtLocation, parseTree } from "jsonc-parser";
 import { type Contract, ContractError, contractKeyLocation, defaultContract, parseContract, toRepoPath } from "../contract.js";
-import { PLUGIN_NAMESPACE } from "../create-rule.js";
+import { PLUGIN_NAMESPACE } from "../package-info.js";
 import { resolveDeployScript } from "../roles.js";
 import type { Finding } from "../scanner.js";
 import { tryGit } from "../git.js";

@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { type Contract, contractKeyLocation, toRepoPath } from "../contract.js";
-import { PLUGIN_NAMESPACE } from "../create-rule.js";
+import { PLUGIN_NAMESPACE } from "../package-info.js";
 import type { Finding } from "../scanner.js";
 import { readJsonFile } from "../source-text.js";
 

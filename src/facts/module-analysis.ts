@@ -34,15 +34,21 @@
  *   a whole (everything the function returns) when it is handed on. `new X()` runs X's constructor, not
  *   its methods; the instance's members are reached where they are used.
  */
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "@typescript-eslint/utils";
-import { parse } from "@typescript-eslint/typescript-estree";
-import { analyze, type ScopeManager } from "@typescript-eslint/scope-manager";
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "../ts-ast.js";
+import type * as TypescriptEstree from "@typescript-eslint/typescript-estree";
+import type * as ScopeManagerModule from "@typescript-eslint/scope-manager";
+import type { ScopeManager } from "@typescript-eslint/scope-manager";
+import { lazyRequire } from "../lazy-require.js";
 import { visitorKeys } from "@typescript-eslint/visitor-keys";
 import { getPropertyName, skipTypeWrappers } from "../analysis/ast.js";
 import { getDatabaseWrite, PRISMA_RAW_WRITE_METHODS } from "../analysis/mutations.js";
 import { getPrismaCliCall } from "../analysis/prisma-cli.js";
 import { isElidedImport } from "../analysis/imports.js";
 import type { ImportKind, PrismaSchemaFacts } from "./types.js";
+
+// TypeScript (through typescript-estree) and the scope analyser load when the first module is parsed.
+const typescriptEstree = lazyRequire<typeof TypescriptEstree>("@typescript-eslint/typescript-estree");
+const scopeManager = lazyRequire<typeof ScopeManagerModule>("@typescript-eslint/scope-manager");
 
 type Scope = TSESLint.Scope.Scope;
 type Variable = TSESLint.Scope.Variable;
@@ -75,6 +81,7 @@ function isCommonJsFile(file: string): boolean {
  * @throws ModuleParseError on a syntax error.
  */
 export function parseModule(text: string, file: string): TSESTree.Program {
+  const { parse } = typescriptEstree();
   let ast: TSESTree.Program;
   try {
     ast = parse(text, { range: true, loc: true, comment: false, tokens: false, filePath: file, jsx: /\.[jt]sx$/.test(file), loggerFn: false });
@@ -604,7 +611,7 @@ function importUseOfVariable(variable: Variable, reference: Node | undefined): I
  */
 /** The scopes of a parsed module (`@typescript-eslint/scope-manager`), CommonJS files as scripts. */
 export function analyzeScopes(ast: TSESTree.Program, file: string): ScopeManager {
-  return analyze(ast, { sourceType: isCommonJsFile(file) ? "script" : "module" });
+  return scopeManager().analyze(ast, { sourceType: isCommonJsFile(file) ? "script" : "module" });
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
- * Module resolution with TypeScript's own resolver (SPEC §6.16): `ts.resolveModuleName` of the `typescript` package that typescript-eslint loads anyway (not ts-morph, whose bundled second copy of TypeScript cost 1.2 s and 60 MiB per process for this one function),
+ * Module resolution with TypeScript's own resolver (SPEC §6.16): `typescript().resolveModuleName` of the `typescript` package that typescript-eslint loads anyway (not ts-morph, whose bundled second copy of TypeScript cost 1.2 s and 60 MiB per process for this one function),
  * with the compiler options of the nearest `tsconfig.json` (or `jsconfig.json`) above the importing file,
- * parsed by `ts.readConfigFile` + `ts.parseJsonConfigFileContent` so `extends`, `paths` and `baseUrl`
+ * parsed by `typescript().readConfigFile` + `typescript().parseJsonConfigFileContent` so `extends`, `paths` and `baseUrl`
  * work as the repository's own compiler sees them. No path is joined by hand to resolve a specifier.
  *
  * The scanned repository has no node_modules installed, so the file system TypeScript sees is a view
@@ -24,7 +24,11 @@
  */
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
-import ts from "typescript";
+import type ts from "typescript";
+import { lazyRequire } from "../lazy-require.js";
+
+/** TypeScript's API, loaded when the first module is resolved (typescript-estree loads the same copy). */
+const typescript = lazyRequire<typeof ts>("typescript");
 
 /** How a module is loaded: `require` resolves with CommonJS conditions, `import` with ESM ones. */
 export type ResolutionMode = "import" | "require";
@@ -74,9 +78,9 @@ const DTS = /\.d\.[cm]?ts$/;
  * public typings).
  */
 function resolutionKindOf(options: ts.CompilerOptions): ts.ModuleResolutionKind {
-  const helper = (ts as unknown as { getEmitModuleResolutionKind?: (o: ts.CompilerOptions) => ts.ModuleResolutionKind }).getEmitModuleResolutionKind;
+  const helper = (typescript() as unknown as { getEmitModuleResolutionKind?: (o: ts.CompilerOptions) => ts.ModuleResolutionKind }).getEmitModuleResolutionKind;
   if (helper) return helper(options);
-  return options.moduleResolution ?? ts.ModuleResolutionKind.Bundler;
+  return options.moduleResolution ?? typescript().ModuleResolutionKind.Bundler;
 }
 const CONFIG_NAMES = ["tsconfig.json", "jsconfig.json"];
 
@@ -97,7 +101,7 @@ export function packageNameOf(specifier: string): string | undefined {
  * module header). Probes are cached; `clear()` drops the caches.
  */
 export class FileSystemView implements ts.ModuleResolutionHost {
-  readonly useCaseSensitiveFileNames = ts.sys.useCaseSensitiveFileNames;
+  readonly useCaseSensitiveFileNames = typescript().sys.useCaseSensitiveFileNames;
   private readonly nodeModules: string;
   private readonly scopes = new Set<string>();
   private readonly fileCache = new Map<string, boolean>();
@@ -269,25 +273,25 @@ export class ModuleResolver {
         directoryExists: (p) => this.view.directoryExists(p),
         realpath: (p) => this.view.realpath(p),
       };
-      const read = ts.readConfigFile(file, (p) => this.view.readFile(p));
-      if (read.error) errors.push(ts.flattenDiagnosticMessageText(read.error.messageText, "\n"));
-      const parsed = ts.parseJsonConfigFileContent(read.config ?? {}, host, path.dirname(file), undefined, file);
+      const read = typescript().readConfigFile(file, (p) => this.view.readFile(p));
+      if (read.error) errors.push(typescript().flattenDiagnosticMessageText(read.error.messageText, "\n"));
+      const parsed = typescript().parseJsonConfigFileContent(read.config ?? {}, host, path.dirname(file), undefined, file);
       options = parsed.options;
       for (const diagnostic of parsed.errors) {
         // "No inputs were found": the file list is deliberately not read.
         if (diagnostic.code === 18003) continue;
-        errors.push(ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
+        errors.push(typescript().flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
       }
     }
     const base: ts.CompilerOptions = { ...options, allowJs: true, noEmit: true };
     const kind = resolutionKindOf(base);
-    if (kind === ts.ModuleResolutionKind.Classic) {
-      base.moduleResolution = ts.ModuleResolutionKind.Bundler;
-      base.module = ts.ModuleKind.ESNext;
+    if (kind === typescript().ModuleResolutionKind.Classic) {
+      base.moduleResolution = typescript().ModuleResolutionKind.Bundler;
+      base.module = typescript().ModuleKind.ESNext;
     }
     const attempts = [base];
-    if (resolutionKindOf(base) !== ts.ModuleResolutionKind.Bundler) {
-      attempts.push({ ...base, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext });
+    if (resolutionKindOf(base) !== typescript().ModuleResolutionKind.Bundler) {
+      attempts.push({ ...base, moduleResolution: typescript().ModuleResolutionKind.Bundler, module: typescript().ModuleKind.ESNext });
     }
     let workspaceAttempt: ts.CompilerOptions | undefined;
     if (this.workspaces.size > 0) {
@@ -329,7 +333,7 @@ export class ModuleResolver {
     const cached = this.results.get(key);
     if (cached !== undefined) return cached ?? undefined;
     const config = this.parseConfig(this.configFileFor(dir));
-    const resolutionMode = mode === "require" ? ts.ModuleKind.CommonJS : ts.ModuleKind.ESNext;
+    const resolutionMode = mode === "require" ? typescript().ModuleKind.CommonJS : typescript().ModuleKind.ESNext;
     const attempts = [...config.attempts];
     const name = packageNameOf(specifier);
     if (config.workspaceAttempt && name !== undefined && this.workspaces.has(name)) attempts.push(config.workspaceAttempt);
@@ -337,7 +341,7 @@ export class ModuleResolver {
     for (const options of attempts) {
       let result: ts.ResolvedModuleWithFailedLookupLocations;
       try {
-        result = ts.resolveModuleName(specifier, from, options, this.view, undefined, undefined, resolutionMode);
+        result = typescript().resolveModuleName(specifier, from, options, this.view, undefined, undefined, resolutionMode);
       } catch {
         continue;
       }

@@ -21,11 +21,15 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import type { Attribute, AttributeArgument, Field, KeyValue, Model, Schema } from "@mrleebo/prisma-ast";
+import type * as Globby from "globby";
+import { lazyRequire } from "../lazy-require.js";
 import { readJsonFile } from "../source-text.js";
 import { prismaAst } from "./prisma-ast.js";
-import { globbySync, isDynamicPattern } from "globby";
 import type { Contract } from "../contract.js";
 import type { FactsProblem, PrismaModelFacts, PrismaSchemaFacts } from "./types.js";
+
+// The glob library loads when the first schema is looked for (the schema parser: ./prisma-ast.ts).
+const globby = lazyRequire<typeof Globby>("globby");
 
 /** Generator providers whose `output` folder holds a database client. */
 const CLIENT_GENERATORS = new Set(["prisma-client-js", "prisma-client"]);
@@ -57,6 +61,7 @@ function isFile(file: string): boolean {
 }
 
 function safeGlob(patterns: string[], cwd: string): string[] {
+  const { globbySync } = globby();
   try {
     return globbySync(patterns, { ...GLOB_OPTIONS, cwd });
   } catch {
@@ -66,7 +71,7 @@ function safeGlob(patterns: string[], cwd: string): string[] {
 
 /** The files a configured location names: a file, a folder's `.prisma` files, or a glob's matches. */
 function filesAt(location: string, base: string): string[] {
-  if (isDynamicPattern(location)) return safeGlob([location], base);
+  if (globby().isDynamicPattern(location)) return safeGlob([location], base);
   const target = path.resolve(base, location);
   if (isDirectory(target)) return safeGlob(["**/*.prisma"], target);
   if (isFile(target)) return [target];

@@ -16,12 +16,13 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
-import { isGitIgnoredSync } from "globby";
+import type * as Globby from "globby";
 import picomatch from "picomatch";
 import { ALWAYS_IGNORED, discoverFiles } from "../discover.js";
 import { type Contract, toRepoPath } from "../contract.js";
 import { classifyZone } from "../zones.js";
 import { type ContentRecord, FileStore } from "./cache.js";
+import { lazyRequire } from "../lazy-require.js";
 import {
   CALL,
   type Edge,
@@ -43,6 +44,9 @@ import { ModuleResolver, type ResolutionMode } from "./module-resolution.js";
 import { locatePrismaSchema, parsePrismaSchema, type SchemaLocation } from "./prisma-schema.js";
 import type { FactsProblem, ImportKind, ModuleImport, MutationFact, ParsedModule, PrismaSchemaFacts, RepoFacts } from "./types.js";
 import { readWorkspaces, type Workspaces } from "./workspaces.js";
+
+/** globby (its .gitignore reader), loaded when the first repository is read. */
+const globby = lazyRequire<typeof Globby>("globby");
 
 /** How to build facts. */
 export interface RepoFactsOptions {
@@ -283,7 +287,7 @@ class RepoFactsImpl implements RepoFacts {
     if (isAlwaysIgnored(repoPath) || classifyZone(repoPath, this.contract) === "ignore") return false;
     if (!this.gitignored) {
       try {
-        this.gitignored = isGitIgnoredSync({ cwd: this.root });
+        this.gitignored = globby().isGitIgnoredSync({ cwd: this.root });
       } catch {
         this.gitignored = () => false;
       }

@@ -7,9 +7,14 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { globbySync } from "globby";
-import { parse as parseYaml } from "yaml";
+import type * as Globby from "globby";
+import type * as Yaml from "yaml";
+import { lazyRequire } from "../lazy-require.js";
 import { readJsonFile } from "../source-text.js";
+
+// The YAML parser and the glob library load when the first workspace manifest is read.
+const yaml = lazyRequire<typeof Yaml>("yaml");
+const globby = lazyRequire<typeof Globby>("globby");
 
 /** The workspace packages of a repository. */
 export interface Workspaces {
@@ -50,6 +55,7 @@ function workspaceGlobs(root: string): string[] | undefined {
     yamlText = undefined;
   }
   if (yamlText !== undefined) {
+    const parseYaml = yaml().parse;
     let parsed: unknown;
     try {
       parsed = parseYaml(yamlText);
@@ -77,6 +83,7 @@ export function readWorkspaces(root: string): Workspaces {
     const body = (negated ? glob.slice(1) : glob).replace(/^\.\//, "").replace(/\/+$/, "");
     return `${negated ? "!" : ""}${body === "" ? "" : `${body}/`}package.json`;
   });
+  const { globbySync } = globby();
   let manifests: string[];
   try {
     manifests = globbySync(patterns, { cwd: root, ignore: ["**/node_modules/**"], followSymbolicLinks: false, onlyFiles: true, absolute: false }).sort();

@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { SCANNER_ONLY_CHECKS } from "../checks/index.js";
-import { PLUGIN_NAMESPACE } from "../create-rule.js";
+import { PLUGIN_NAMESPACE } from "../package-info.js";
 import { docsBaseUrl, packageFile, repositoryUrl } from "../package-info.js";
 import { rules } from "../rules.js";
 

@@ -1,8 +1,8 @@
 /**
  * The plugin as a user runs it: the real `eslint` binary and the `ESLint` class, each in a fresh process,
  * with the README's `eslint.config.js` (the ESLint-only recipe for editors: it imports the package by name
- * and uses `configs.recommended`); once more with `--concurrency 2`, so the plugin is known to load and work in ESLint's worker threads. This is also the
- * test that libpg-query's top-level `await loadModule()` works when ESLint imports the plugin (SPEC §6.5).
+ * and uses `configs.recommended`); once more with `--concurrency 2`, so the plugin is known to load and work in ESLint's worker threads.
+ * Configs in `.cjs` and `.ts` are tests/e2e/config-loading.test.ts.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";

@@ -1,0 +1,271 @@
+/**
+ * The scan of `contract-scan` (the default command): loads the contract, scans, applies the baseline and
+ * the report filters, formats and writes the report. Imported by ./cli.ts only when a scan starts, so
+ * `--version`, `--help` and `explain` load none of this (ESLint, TypeScript, the rules, the parsers).
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { CONTRACT_FILE_NAME, type Contract, defaultContract, findContractAbove, loadContractFile, toRepoPath } from "./contract.js";
+import { applyBaseline, type Baseline, BaselineError, baselineFromFindings, DEFAULT_BASELINE_FILE, loadBaseline, writeBaseline } from "./baseline.js";
+import { createProgress } from "./progress.js";
+import { buildReport, type Report } from "./report.js";
+import { type BaseContract, BaseRefError, readBaseContract } from "./checks/no-contract-expansion.js";
+import formatGithub from "./reporters/github.js";
+import formatJson from "./reporters/json.js";
+import formatMarkdown from "./reporters/markdown.js";
+import formatSarif from "./reporters/sarif.js";
+import formatText from "./reporters/text.js";
+import { scan } from "./scanner.js";
+import type { ScanResult } from "./scanner.js";
+import { type ChangedPaths, changedPaths, GitError } from "./git.js";
+import { filterFindings, ReportFilterError, selectRules } from "./report-filter.js";
+import { timed, Timings } from "./timings.js";
+import { type CliIo, EXIT, type Format, reportColor, type ScanFlags, UsageError } from "./cli.js";
+
+/**
+ * The contract and the repository root of a scan of `target` (the rule the ESLint rules follow too):
+ * `--contract` (relative to the working directory) with `target` as the root; else the nearest
+ * production-contract.json in `target` or a folder above it, whose folder is the root (a `target` below it
+ * is then the part of the repository that is scanned, as `eslint src/` lints src/ with paths relative to
+ * the config's folder); else the defaults, with `target` as the root.
+ * @throws ContractError when the contract cannot be read or is invalid.
+ */
+function loadContract(target: string, flags: ScanFlags, io: CliIo): { contract: Contract; contractFile: string | undefined; root: string } {
+  if (flags.contract !== undefined) {
+    const file = path.resolve(io.cwd, flags.contract);
+    return { contract: loadContractFile(file), contractFile: file, root: target };
+  }
+  const found = findContractAbove(target);
+  if (found === undefined) {
+    io.stderr(
+      `contract-scan: no ${CONTRACT_FILE_NAME} in ${target} or a folder above it; scanning with the defaults (every mutation script is unlisted).\n` +
+        `  Draft one from what the repository does today with \`contract-scan init\`, or write one at the repository root: {"$schema": "./node_modules/eslint-plugin-production-safety/schema/production-contract.schema.json", "version": 1, ...}\n` +
+        `  (see "The contract" in the eslint-plugin-production-safety README).\n`,
+    );
+    return { contract: defaultContract(), contractFile: undefined, root: target };
+  }
+  return { contract: loadContractFile(found), contractFile: found, root: path.dirname(found) };
+}
+
+/** `--base` / `--allow-expansion`: the contract at the base ref, read before anything is scanned. */
+async function readBase(root: string, flags: ScanFlags, io: CliIo): Promise<{ contract: BaseContract; allowExpansion: boolean } | undefined> {
+  if (flags.base === undefined) {
+    if (flags.allowExpansion === true) throw new UsageError("--allow-expansion needs --base <git-ref>");
+    return undefined;
+  }
+  const contractFile = flags.contract !== undefined ? path.resolve(io.cwd, flags.contract) : path.join(root, CONTRACT_FILE_NAME);
+  try {
+    return { contract: await readBaseContract(contractFile, flags.base), allowExpansion: flags.allowExpansion === true };
+  } catch (error) {
+    if (error instanceof BaseRefError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** `--changed` (SPEC §6.15): the changed files from git; git failures are usage errors (exit 2). */
+async function changedFiles(root: string, changed: string | true): Promise<ChangedPaths> {
+  try {
+    return await changedPaths(root, changed === true ? undefined : changed);
+  } catch (error) {
+    if (error instanceof GitError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Runs a scan (the default command) with the parsed flags and writes the report.
+ * @returns the exit code: 0 no error finding (and not too many warnings), 1 otherwise.
+ * @throws UsageError (exit 2) for bad flags, a missing directory or baseline, a git failure; ContractError
+ *   (exit 2) for an invalid contract. `run` in ./cli.ts prints both.
+ */
+export async function runScan(dir: string, given: ScanFlags, io: CliIo): Promise<number> {
+  const target = path.resolve(io.cwd, dir);
+  if (!existsSync(target) || !statSync(target).isDirectory()) throw new UsageError(`not a directory: ${dir}`);
+  const output = given.output !== undefined ? path.resolve(io.cwd, given.output) : undefined;
+  if (output !== undefined && !(existsSync(path.dirname(output)) && statSync(path.dirname(output)).isDirectory())) {
+    throw new UsageError(`cannot write the report to ${given.output}: directory ${path.dirname(output)} does not exist`);
+  }
+  const timings = given.debug === true ? new Timings() : undefined;
+  const ruleIds = await selectReportedRules(given.rule);
+  const { contract, contractFile, root } = timed(timings, "contract", () => loadContract(target, given, io));
+  if (given.printContract === true) {
+    io.stdout(`${JSON.stringify(contract, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  // The default baseline sits at the root (the contract's folder), as the contract does.
+  const flags: ScanFlags = { ...given, baseline: defaultBaseline(given, root, io) };
+  const baselineFile = checkBaselineFlags(flags, io);
+  // Relative to the root even when outside it (`../shared/contract.json`): the report must not depend
+  // on where the repository is checked out (SPEC §4: the same input gives a byte-identical report).
+  const contractPath = contractFile === undefined ? null : toRepoPath(root, contractFile);
+  const base = await readBase(root, flags, io);
+  const started = performance.now();
+  const changed = flags.changed === undefined ? undefined : await changedFiles(root, flags.changed);
+  const progress = io.stderrIsTTY === true ? createProgress(io.stderr, io.now) : undefined;
+  let result: Awaited<ReturnType<typeof scan>>;
+  try {
+    result = await scan({
+      root,
+      contract,
+      ...(contractFile === undefined ? {} : { contractFile }),
+      ...(target === root ? {} : { within: target }),
+      ...(base === undefined ? {} : { base }),
+      ...(changed === undefined ? {} : { changed }),
+      ...(progress === undefined ? {} : { onProgress: (done: number, total: number) => progress.update(done, total) }),
+      ...(timings === undefined ? {} : { timings }),
+    });
+  } finally {
+    progress?.finish();
+  }
+  const reportStarted = performance.now();
+  const baseline = baselineFile === undefined ? undefined : await useBaseline(baselineFile, root, flags, result, io);
+  const shown = filterFindings(baseline?.findings ?? result.findings, { rules: ruleIds, quiet: flags.quiet, maxWarnings: flags.maxWarnings });
+  const report: Report = buildReport(shown.findings, result.files, contractPath, performance.now() - started);
+  if (baseline !== undefined) report.baseline = baseline.summary;
+  const text = formatReport(flags.format, report, root, reportColor(flags.color, output !== undefined, io), io);
+  if (output === undefined) io.stdout(text);
+  else {
+    try {
+      await writeFile(output, text);
+    } catch (error) {
+      throw new UsageError(`cannot write the report to ${flags.output}: ${(error as Error).message}`);
+    }
+  }
+  if (timings !== undefined) {
+    timings.add("baseline, filters and report", performance.now() - reportStarted);
+    io.stderr(timings.format());
+  }
+  // As ESLint: too many warnings fail the run, and are named when no error explains the exit code.
+  if (shown.tooManyWarnings && report.summary.errors === 0) {
+    io.stderr(`contract-scan: too many warnings (${shown.warnings} found, maximum ${flags.maxWarnings}).\n`);
+  }
+  return report.summary.errors > 0 || shown.tooManyWarnings ? EXIT.findings : EXIT.ok;
+}
+
+/**
+ * The rule ids of `--rule` (undefined: every rule); an unknown id is a usage error that lists the known
+ * ones. The rule catalogue (every rule module) is loaded only when `--rule` is given.
+ */
+async function selectReportedRules(values: string[] | undefined): Promise<ReadonlySet<string> | undefined> {
+  if (values === undefined) return undefined;
+  const { ruleCatalogue } = await import("./reporters/rule-catalogue.js");
+  try {
+    return selectRules(values, ruleCatalogue().map((r) => r.id));
+  } catch (error) {
+    if (error instanceof ReportFilterError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * The baseline file in force: `--baseline`, else `<dir>/contract-scan-baseline.json` when it exists or
+ * `--update-baseline` is given (as ESLint reads `eslint-suppressions.json` when it exists), shown
+ * relative to the working directory; undefined for none.
+ */
+function defaultBaseline(flags: ScanFlags, root: string, io: CliIo): string | undefined {
+  if (flags.baseline !== undefined) return flags.baseline;
+  const file = path.join(root, DEFAULT_BASELINE_FILE);
+  return flags.updateBaseline === true || existsSync(file) ? path.relative(io.cwd, file) : undefined;
+}
+
+/** Formats the report in the chosen format (SPEC §4). */
+function formatReport(format: Format, report: Report, root: string, color: boolean, io: CliIo): string {
+  const env = io.env ?? process.env;
+  // Report paths are relative to the scanned root; GitHub resolves annotation paths and blob links
+  // against the workspace, so a scan of a subfolder prefixes them with that subfolder.
+  const fromWorkspace = path.relative(env.GITHUB_WORKSPACE ?? io.cwd, root);
+  const prefix = fromWorkspace === "" || fromWorkspace.startsWith("..") || path.isAbsolute(fromWorkspace) ? "" : `${fromWorkspace.split(path.sep).join("/")}/`;
+  switch (format) {
+    case "json":
+      return formatJson(report);
+    case "sarif":
+      return formatSarif(report, {
+        sourceText: (file) => {
+          try {
+            return readFileSync(path.join(root, file), "utf8");
+          } catch {
+            return undefined;
+          }
+        },
+      });
+    case "github":
+      return formatGithub(report, { pathPrefix: prefix });
+    case "markdown": {
+      const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha } = env;
+      return formatMarkdown(report, server && repo && sha ? { fileLinkBase: `${server}/${repo}/blob/${sha}/${prefix}` } : {});
+    }
+    case "text": {
+      const fromCwd = path.relative(io.cwd, root);
+      return formatText(report, { color, ...(fromCwd === "" ? {} : { root: fromCwd.startsWith("..") || path.isAbsolute(fromCwd) ? root : fromCwd }) });
+    }
+  }
+}
+
+/**
+ * Checks the baseline flags before anything is scanned.
+ * @param flags with `baseline` already defaulted (`defaultBaseline`).
+ * @returns the absolute baseline path, or undefined when no baseline is in force.
+ * @throws UsageError for --force-update without --update-baseline, for --update-baseline when CI=true
+ *   without --force-update, and for a --baseline file that does not exist (without --update-baseline).
+ */
+function checkBaselineFlags(flags: ScanFlags, io: CliIo): string | undefined {
+  if (flags.forceUpdate && !flags.updateBaseline) throw new UsageError("--force-update needs --update-baseline");
+  if (flags.baseline === undefined) return undefined;
+  const file = path.resolve(io.cwd, flags.baseline);
+  if (flags.updateBaseline && (io.env ?? process.env).CI === "true" && !flags.forceUpdate) {
+    throw new UsageError(
+      `refusing to write the baseline ${flags.baseline} in CI (CI=true): a baseline must not grow unreviewed. ` +
+        "Update it locally and commit it, or pass --force-update to write it anyway.",
+    );
+  }
+  if (!flags.updateBaseline && !existsSync(file)) {
+    throw new UsageError(`baseline file ${flags.baseline} does not exist; create it with --update-baseline`);
+  }
+  return file;
+}
+
+/**
+ * Writes the baseline (with --update-baseline), then applies it. Says on stderr what was written and
+ * how many entries are stale. Entries of files the scan did not cover (`--changed`, a folder below the
+ * root) are kept and never stale (src/baseline.ts).
+ */
+async function useBaseline(
+  file: string,
+  root: string,
+  flags: ScanFlags,
+  { findings, covers }: Pick<ScanResult, "findings" | "covers">,
+  io: CliIo,
+): Promise<{ findings: Report["findings"]; summary: NonNullable<Report["baseline"]> }> {
+  let baseline: Baseline;
+  try {
+    if (flags.updateBaseline) {
+      baseline = baselineFromFindings(findings, existsSync(file) ? loadBaseline(file) : {}, covers);
+      await writeBaseline(file, baseline);
+      const accepted = Object.values(baseline).flatMap((byRule) => Object.values(byRule)).reduce((n, e) => n + e.count, 0);
+      const files = Object.keys(baseline).length;
+      const unchecked = Object.keys(baseline).filter((f) => !covers(f)).length;
+      io.stderr(
+        `contract-scan: wrote the baseline ${flags.baseline}: ${accepted} error finding${accepted === 1 ? "" : "s"} accepted in ${files} file${files === 1 ? "" : "s"}` +
+          (unchecked === 0 ? ".\n" : ` (the entries of ${unchecked} file${unchecked === 1 ? "" : "s"} this run did not check are kept as they were).\n`),
+      );
+    } else {
+      baseline = loadBaseline(file);
+    }
+  } catch (error) {
+    if (error instanceof BaselineError) throw new UsageError(error.message);
+    throw error;
+  }
+  const outcome = applyBaseline(findings, baseline, covers);
+  const staleFindings = outcome.stale.reduce((n, e) => n + e.count, 0);
+  if (outcome.stale.length > 0) {
+    io.stderr(
+      `contract-scan: ${outcome.stale.length} baseline entr${outcome.stale.length === 1 ? "y is" : "ies are"} stale (${staleFindings} accepted finding${staleFindings === 1 ? "" : "s"} no longer found); ` +
+        "run with --update-baseline to shrink the baseline.\n",
+    );
+  }
+  return {
+    findings: outcome.findings,
+    summary: { file: toRepoPath(root, file), suppressed: outcome.suppressed, stale: outcome.stale.length, staleEntries: outcome.stale },
+  };
+}
