@@ -6,8 +6,9 @@
  * Exit codes: 0 no error findings; 1 at least one error finding; 2 usage or contract error (nothing
  * scanned).
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { CONTRACT_FILE_NAME, type Contract, ContractError, defaultContract, findContractAbove, loadContractFile, toRepoPath } from "./contract.js";
@@ -29,6 +30,8 @@ import { type ChangedPaths, changedPaths, GitError } from "./git.js";
 import { colorEnabled } from "./color.js";
 import { filterFindings, ReportFilterError, selectRules } from "./report-filter.js";
 import { timed, Timings } from "./timings.js";
+import { parseShard, ShardError, type ShardMeta, type ShardSpec } from "./shard.js";
+import { MergeError, mergeShardReports } from "./merge.js";
 
 /** Where the CLI writes; the bin passes the process's streams, tests pass buffers. */
 export interface CliIo {
@@ -70,6 +73,10 @@ interface ScanFlags {
   rule?: string[];
   printContract?: boolean;
   debug?: boolean;
+  /** `--shard <k>/<n>`. */
+  shard?: ShardSpec;
+  /** Whether `--format` was given on the command line (not its default). */
+  formatGiven?: boolean;
 }
 
 class UsageError extends Error {}
@@ -78,6 +85,16 @@ class UsageError extends Error {}
 function parseWarningLimit(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected a whole number of warnings, 0 or more.");
   return Number(value);
+}
+
+/** `--shard <k>/<n>`. */
+function parseShardFlag(value: string): ShardSpec {
+  try {
+    return parseShard(value);
+  } catch (error) {
+    if (error instanceof ShardError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
 }
 
 /** `--rule <id>`, repeatable. */
@@ -111,6 +128,7 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
     )
     .option("--print-contract", "print the contract in force (defaults filled in) as JSON and exit without scanning")
     .option("--debug", "print the time of each phase and of each rule on stderr")
+    .option("--shard <k>/<n>", "check shard k of n deterministic slices of the files (CI matrix) and write its JSON report; join the n reports with `contract-scan merge`", parseShardFlag)
     .addHelpText(
       "after",
       "\nExit codes: 0 no error findings, 1 at least one error finding, 2 usage or contract error (nothing scanned).",
@@ -118,7 +136,7 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action((dir: string, flags: ScanFlags) => onScan(dir, flags));
+    .action((dir: string, flags: ScanFlags, command: Command) => onScan(dir, { ...flags, formatGiven: command.getOptionValueSource("format") === "cli" }));
   return program;
 }
 
@@ -179,6 +197,7 @@ async function runScan(dir: string, given: ScanFlags, io: CliIo): Promise<number
   if (output !== undefined && !(existsSync(path.dirname(output)) && statSync(path.dirname(output)).isDirectory())) {
     throw new UsageError(`cannot write the report to ${given.output}: directory ${path.dirname(output)} does not exist`);
   }
+  if (given.shard !== undefined) checkShardFlags(given);
   const timings = given.debug === true ? new Timings() : undefined;
   const ruleIds = await selectReportedRules(given.rule);
   const { contract, contractFile, root } = timed(timings, "contract", () => loadContract(target, given, io));
@@ -186,8 +205,9 @@ async function runScan(dir: string, given: ScanFlags, io: CliIo): Promise<number
     io.stdout(`${JSON.stringify(contract, null, 2)}\n`);
     return EXIT.ok;
   }
-  // The default baseline sits at the root (the contract's folder), as the contract does.
-  const flags: ScanFlags = { ...given, baseline: defaultBaseline(given, root, io) };
+  // The default baseline sits at the root (the contract's folder), as the contract does. A shard applies
+  // none: `contract-scan merge` applies it to the whole run's findings.
+  const flags: ScanFlags = { ...given, baseline: given.shard === undefined ? defaultBaseline(given, root, io) : undefined };
   const baselineFile = checkBaselineFlags(flags, io);
   // Relative to the root even when outside it (`../shared/contract.json`): the report must not depend
   // on where the repository is checked out (SPEC §4: the same input gives a byte-identical report).
@@ -207,33 +227,95 @@ async function runScan(dir: string, given: ScanFlags, io: CliIo): Promise<number
       ...(changed === undefined ? {} : { changed }),
       ...(progress === undefined ? {} : { onProgress: (done: number, total: number) => progress.update(done, total) }),
       ...(timings === undefined ? {} : { timings }),
+      ...(flags.shard === undefined ? {} : { shard: flags.shard }),
     });
   } finally {
     progress?.finish();
   }
+  if (flags.shard !== undefined) {
+    const report: Report & { shard: ShardMeta } = {
+      ...buildReport(result.findings, result.files, contractPath, performance.now() - started),
+      shard: {
+        index: flags.shard.index,
+        count: flags.shard.count,
+        tool: packageVersion,
+        contractDigest: createHash("sha256").update(JSON.stringify(contract)).digest("hex"),
+        base: flags.base === undefined ? null : { ref: flags.base, allowExpansion: flags.allowExpansion === true },
+        files: result.shard?.files ?? [],
+        run: result.shard?.run ?? { files: result.files, digest: "" },
+        coverage: result.coverage,
+      },
+    };
+    await writeReport(formatJson(report), output, flags, io);
+    if (timings !== undefined) io.stderr(timings.format());
+    // Choice: a shard's exit code says only whether it ran; the baseline and the verdict are the merge's.
+    return EXIT.ok;
+  }
   const reportStarted = performance.now();
   const baseline = baselineFile === undefined ? undefined : await useBaseline(baselineFile, root, flags, result, io);
-  const shown = filterFindings(baseline?.findings ?? result.findings, { rules: ruleIds, quiet: flags.quiet, maxWarnings: flags.maxWarnings });
-  const report: Report = buildReport(shown.findings, result.files, contractPath, performance.now() - started);
-  if (baseline !== undefined) report.baseline = baseline.summary;
-  const text = formatReport(flags.format, report, root, reportColor(flags.color, output !== undefined, io), io);
-  if (output === undefined) io.stdout(text);
-  else {
-    try {
-      await writeFile(output, text);
-    } catch (error) {
-      throw new UsageError(`cannot write the report to ${flags.output}: ${(error as Error).message}`);
-    }
-  }
+  const exit = await finishReport({ findings: baseline?.findings ?? result.findings, files: result.files, contract: contractPath, durationMs: performance.now() - started, baseline: baseline?.summary }, ruleIds, root, output, flags, io);
   if (timings !== undefined) {
     timings.add("baseline, filters and report", performance.now() - reportStarted);
     io.stderr(timings.format());
   }
+  return exit;
+}
+
+/**
+ * The end of a scan or a merge: applies `--rule`, `--quiet` and `--max-warnings` to the findings (after
+ * the baseline), formats the report, writes it, and returns the exit code (1 for an error finding or too
+ * many warnings, else 0).
+ */
+async function finishReport(
+  run: { findings: Report["findings"]; files: number; contract: string | null; durationMs: number; baseline: Report["baseline"] | undefined },
+  ruleIds: ReadonlySet<string> | undefined,
+  root: string,
+  output: string | undefined,
+  flags: ScanFlags,
+  io: CliIo,
+): Promise<number> {
+  const shown = filterFindings(run.findings, { rules: ruleIds, quiet: flags.quiet, maxWarnings: flags.maxWarnings });
+  const report: Report = buildReport(shown.findings, run.files, run.contract, run.durationMs);
+  if (run.baseline !== undefined) report.baseline = run.baseline;
+  await writeReport(formatReport(flags.format, report, root, reportColor(flags.color, output !== undefined, io), io), output, flags, io);
   // As ESLint: too many warnings fail the run, and are named when no error explains the exit code.
   if (shown.tooManyWarnings && report.summary.errors === 0) {
     io.stderr(`contract-scan: too many warnings (${shown.warnings} found, maximum ${flags.maxWarnings}).\n`);
   }
   return report.summary.errors > 0 || shown.tooManyWarnings ? EXIT.findings : EXIT.ok;
+}
+
+/** Writes a report to `output` (absolute), or to stdout when undefined. */
+async function writeReport(text: string, output: string | undefined, flags: { output?: string | undefined }, io: CliIo): Promise<void> {
+  if (output === undefined) {
+    io.stdout(text);
+    return;
+  }
+  try {
+    await writeFile(output, text);
+  } catch (error) {
+    throw new UsageError(`cannot write the report to ${flags.output}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * `--shard`: the options that shape the whole run's report belong to `contract-scan merge`.
+ * @throws UsageError for `--format` other than json, `--baseline`, `--update-baseline`, `--quiet`,
+ *   `--max-warnings` and `--rule`.
+ */
+function checkShardFlags(flags: ScanFlags): void {
+  if (flags.formatGiven === true && flags.format !== "json") {
+    throw new UsageError(`--shard writes the JSON report that \`contract-scan merge\` reads; give --format ${flags.format} to merge instead.`);
+  }
+  if (flags.updateBaseline === true) throw new UsageError("--update-baseline needs the findings of the whole repository: run it without --shard.");
+  const merged: [string, unknown][] = [
+    ["--baseline", flags.baseline],
+    ["--quiet", flags.quiet],
+    ["--max-warnings", flags.maxWarnings],
+    ["--rule", flags.rule],
+  ];
+  const given = merged.find(([, value]) => value !== undefined);
+  if (given !== undefined) throw new UsageError(`${given[0]} applies to the whole run's report: give it to \`contract-scan merge\`, not to a shard.`);
 }
 
 /**
@@ -398,6 +480,87 @@ function addExplainCommand(program: Command, io: CliIo, onRun: (pending: Promise
     });
 }
 
+/** The flags of `contract-scan merge`. */
+interface MergeFlags {
+  root: string;
+  format: Format;
+  output?: string;
+  color?: boolean;
+  baseline?: string;
+  quiet?: boolean;
+  maxWarnings?: number;
+  rule?: string[];
+}
+
+/**
+ * Adds `contract-scan merge <reports...>`: joins the JSON reports of `--shard 1/n` .. `--shard n/n` into
+ * one run's report (src/merge.ts), then applies the baseline and the report options and formats it as a
+ * scan does. Reports that are not every shard of one run are a usage error (exit 2).
+ */
+function addMergeCommand(program: Command, io: CliIo, onRun: (pending: Promise<number>) => void): void {
+  program
+    .command("merge")
+    .description("join the JSON reports of `contract-scan --shard k/n` (k = 1..n) into one report")
+    .argument("<reports...>", "the shard reports (any order)")
+    .option("--root <dir>", "the folder the shards scanned (the baseline's folder; SARIF reads code snippets there)", ".")
+    .addHelpText(
+      "after",
+      "\nThe report options of a scan apply to the merged report: --format, --output, --color/--no-color, --quiet, --max-warnings, --rule, and\n" +
+        `--baseline (default: <root>/${DEFAULT_BASELINE_FILE} when it exists).\n` +
+        "\nExit codes: 0 no error findings, 1 at least one error finding, 2 usage error (reports that are not every shard of one run).",
+    )
+    .action((files: string[], _flags: unknown, command: Command) => {
+      // A block, not an arrow returning the promise: commander would chain a returned promise that
+      // parse() (synchronous) leaves unhandled when it rejects. optsWithGlobals: the root program's
+      // report options (--format, --output, --baseline, ...) are parsed wherever they appear.
+      onRun(runMerge(files, mergeFlags(command), io));
+    });
+}
+
+/**
+ * The flags of `merge`: its own (`--root`) and the root program's report options, which commander
+ * parses wherever they appear. A scan option given to merge is a usage error (it would do nothing).
+ * @throws UsageError naming a scan-only option given to merge.
+ */
+function mergeFlags(command: Command): MergeFlags {
+  const parent = command.parent as Command;
+  const reportOptions = new Set(["format", "output", "color", "baseline", "quiet", "maxWarnings", "rule"]);
+  for (const option of parent.options) {
+    const name = option.attributeName();
+    if (parent.getOptionValueSource(name) === "cli" && !reportOptions.has(name)) {
+      throw new UsageError(`${option.long ?? option.flags} is an option of a scan, not of merge: give it to the shards (contract-scan --shard <k>/<n> ${option.long ?? ""}).`);
+    }
+  }
+  return command.optsWithGlobals<MergeFlags>();
+}
+
+async function runMerge(files: string[], given: MergeFlags, io: CliIo): Promise<number> {
+  const root = path.resolve(io.cwd, given.root);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--root: not a directory: ${given.root}`);
+  const output = given.output !== undefined ? path.resolve(io.cwd, given.output) : undefined;
+  const ruleIds = await selectReportedRules(given.rule);
+  const inputs = await Promise.all(
+    files.map(async (name) => {
+      try {
+        return { name, text: await readFile(path.resolve(io.cwd, name), "utf8") };
+      } catch (error) {
+        throw new UsageError(`cannot read the report ${name}: ${(error as Error).message}`);
+      }
+    }),
+  );
+  let merged: ReturnType<typeof mergeShardReports>;
+  try {
+    merged = mergeShardReports(inputs);
+  } catch (error) {
+    if (error instanceof MergeError) throw new UsageError(error.message);
+    throw error;
+  }
+  const flags: ScanFlags = { ...given, baseline: defaultBaseline(given, root, io) };
+  const baselineFile = checkBaselineFlags(flags, io);
+  const baseline = baselineFile === undefined ? undefined : await useBaseline(baselineFile, root, flags, merged, io);
+  return finishReport({ ...merged, findings: baseline?.findings ?? merged.findings, baseline: baseline?.summary }, ruleIds, root, output, flags, io);
+}
+
 /**
  * Runs the CLI.
  * @param argv the arguments after the program name (`process.argv.slice(2)`).
@@ -412,6 +575,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     pending = init;
   });
   addExplainCommand(program, io, (p) => (pending = p));
+  addMergeCommand(program, io, (p) => (pending = p));
   try {
     program.parse(argv, { from: "user" });
     return pending === undefined ? EXIT.ok : await pending;
