@@ -77,6 +77,9 @@ interface ScanFlags {
   shard?: ShardSpec;
   /** Whether `--format` was given on the command line (not its default). */
   formatGiven?: boolean;
+  /** `--cache` / `--no-cache`; undefined: on with `--changed`, else off. */
+  cache?: boolean;
+  cacheLocation?: string;
 }
 
 class UsageError extends Error {}
@@ -128,6 +131,9 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
     )
     .option("--print-contract", "print the contract in force (defaults filled in) as JSON and exit without scanning")
     .option("--debug", "print the time of each phase and of each rule on stderr")
+    .option("--cache", "reuse the findings of files whose content and imports did not change since the last run with the cache (default with --changed)")
+    .option("--no-cache", "no cache, also with --changed")
+    .option("--cache-location <dir>", "the cache folder (default: <root>/node_modules/.cache/contract-scan)")
     .option("--shard <k>/<n>", "check shard k of n deterministic slices of the files (CI matrix) and write its JSON report; join the n reports with `contract-scan merge`", parseShardFlag)
     .addHelpText(
       "after",
@@ -215,6 +221,10 @@ async function runScan(dir: string, given: ScanFlags, io: CliIo): Promise<number
   const base = await readBase(root, flags, io);
   const started = performance.now();
   const changed = flags.changed === undefined ? undefined : await changedFiles(root, flags.changed);
+  const cache = (flags.cache ?? flags.changed !== undefined) ? { ...(flags.cacheLocation === undefined ? {} : { location: path.resolve(io.cwd, flags.cacheLocation) }) } : undefined;
+  if (cache?.location !== undefined && existsSync(cache.location) && !statSync(cache.location).isDirectory()) {
+    throw new UsageError(`--cache-location ${flags.cacheLocation} is a file; give a folder (the cache writes its files there)`);
+  }
   const progress = io.stderrIsTTY === true ? createProgress(io.stderr, io.now) : undefined;
   let result: Awaited<ReturnType<typeof scan>>;
   try {
@@ -228,9 +238,16 @@ async function runScan(dir: string, given: ScanFlags, io: CliIo): Promise<number
       ...(progress === undefined ? {} : { onProgress: (done: number, total: number) => progress.update(done, total) }),
       ...(timings === undefined ? {} : { timings }),
       ...(flags.shard === undefined ? {} : { shard: flags.shard }),
+      ...(cache === undefined ? {} : { cache }),
     });
   } finally {
     progress?.finish();
+  }
+  if (result.cache?.writeError !== undefined) {
+    io.stderr(`contract-scan: could not write the cache ${result.cache.file}: ${result.cache.writeError.message} (the report is complete; the next run checks every file again).\n`);
+  }
+  if (timings !== undefined && result.cache !== undefined) {
+    io.stderr(`cache ${result.cache.file}: ${result.cache.reused} file${result.cache.reused === 1 ? "" : "s"} reused, ${result.cache.checked.length} checked\n`);
   }
   if (flags.shard !== undefined) {
     const report: Report & { shard: ShardMeta } = {

@@ -31,6 +31,7 @@ import { checkDeployPipelineOrder } from "./checks/deploy-pipeline-order.js";
 import { timed, type Timings } from "./timings.js";
 import { compareFindings } from "./report.js";
 import { type Coverage, filesDigest, shardFiles, type ShardSpec, type SizedFile } from "./shard.js";
+import { CachedRun, type CacheStats, DEFAULT_CACHE_LOCATION, ScanCache } from "./scan-cache.js";
 
 /** One finding, as in the JSON report of SPEC §4. Lines and columns are 1-based; columns in UTF-16 code units. */
 export interface Finding {
@@ -82,6 +83,12 @@ export interface ScanOptions {
    * and reported, and the whole-repository findings only by shard 1. Absent: every file.
    */
   shard?: ShardSpec;
+  /**
+   * `--cache` (src/scan-cache.ts): the cache folder (absolute; default `<root>/node_modules/.cache/contract-scan`).
+   * A file whose findings the cache holds and whose inputs are unchanged is not checked again; the cache
+   * is written at the end. Absent: no cache.
+   */
+  cache?: { location?: string };
 }
 
 /** What a scan found. */
@@ -102,6 +109,11 @@ export interface ScanResult {
    * (how many, and their `filesDigest`).
    */
   shard?: { files: string[]; run: { files: number; digest: string } };
+  /**
+   * With `cache`: how many files' findings were reused and which files were checked, the cache file
+   * (absolute), and the error that kept it from being written, if any.
+   */
+  cache?: CacheStats & { file: string; writeError: Error | undefined };
 }
 
 /** Files over this size are not parsed and get a `parse-error` finding ("too large"), SPEC §6.13. */
@@ -258,14 +270,21 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   timings?.add("discovery", performance.now() - discoveryStarted);
   // The repository facts, built once for the run and shared by every rule (getRepoFacts returns this
   // instance while it is registered); modules are parsed lazily, each file read once.
-  const facts = timed(timings, "repository facts", () => createRepoFacts(options.root, options.contract, { files: files.filter((f) => nonJsSourceKind(toRepoPath(options.root, f), true) === undefined && !f.endsWith(".sql")) }));
-  const unregister = registerScanFacts(facts);
+  const modules = files.filter((f) => nonJsSourceKind(toRepoPath(options.root, f), true) === undefined && !f.endsWith(".sql"));
+  const contractPath = options.contractFile === undefined ? null : toRepoPath(options.root, options.contractFile);
+  const cache = options.cache === undefined ? undefined : await ScanCache.open(options.cache.location ?? path.join(options.root, DEFAULT_CACHE_LOCATION), options.root, contractPath);
+  const facts = timed(timings, "repository facts", () => createRepoFacts(options.root, options.contract, { files: modules, ...(cache === undefined ? {} : { moduleCache: cache }) }));
+  const cacheStarted = performance.now();
+  const cached = cache === undefined ? undefined : await CachedRun.start({ root: options.root, contract: options.contract, contractPath, files, modules, facts, cache });
+  if (cached !== undefined) timings?.add("cache", performance.now() - cacheStarted);
+  // With the cache, the rules get a view of the facts that records what they ask (src/scan-cache.ts).
+  const unregister = registerScanFacts(cached?.facts ?? facts);
   try {
     const linter = new Linter({ configType: "flat", cwd: options.root });
     const config = scannerConfig(options);
     const findings: Finding[] = [...unreadableDirectories];
     // --changed and `within`: the facts above still cover the whole repository; only the files checked shrink.
-    const scope = options.changed === undefined ? undefined : timed(timings, "--changed scope", () => changedScope({ root: options.root, contract: options.contract, contractFile: options.contractFile, files, facts, changed: options.changed! }));
+    const scope = options.changed === undefined ? undefined : timed(timings, "--changed scope", () => changedScope({ root: options.root, contract: options.contract, contractFile: options.contractFile, files, facts, changed: options.changed!, ...(cached === undefined ? {} : { dependents: (targets: string[], among: string[]) => cached.dependents(targets, among) }) }));
     const within = options.within;
     const covered = (file: string): boolean => (within === undefined || !isOutsideRoot(toRepoPath(within, file))) && (scope === undefined || scope.has(file));
     const inRun = files.filter(covered);
@@ -275,7 +294,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const wholeRepository = options.shard === undefined || options.shard.index === 1;
     if (!wholeRepository) findings.length = 0;
     for (const [index, file] of checked.entries()) {
-      findings.push(...(await scanFile(file, options, linter, config)));
+      const reused = cached?.reuse(file);
+      if (reused !== undefined) findings.push(...reused);
+      else if (cached !== undefined) findings.push(...(await cached.check(file, () => scanFile(file, options, linter, config))));
+      else findings.push(...(await scanFile(file, options, linter, config)));
       options.onProgress?.(index + 1, checked.length);
     }
     const checksStarted = performance.now();
@@ -295,6 +317,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     }
     timings?.add("scanner-only checks", performance.now() - checksStarted);
     kept.sort(compareFindings);
+    const saveStarted = performance.now();
+    const writeError = cache === undefined ? undefined : await cache.save();
+    if (cache !== undefined) timings?.add("cache", performance.now() - saveStarted);
     const coverage: Coverage = {
       within: within === undefined ? null : toRepoPath(options.root, within),
       changed: scope === undefined ? null : [...scope].map((f) => toRepoPath(options.root, f)).sort(),
@@ -305,6 +330,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       covers: (repoPath) => covered(path.resolve(options.root, repoPath)),
       coverage,
       ...(sharded === undefined ? {} : { shard: { files: checked.map((f) => toRepoPath(options.root, f)).sort(), run: sharded.run } }),
+      ...(cache === undefined ? {} : { cache: { reused: cache.stats.reused, checked: [...cache.stats.checked].sort(), file: cache.file, writeError } }),
     };
   } finally {
     unregister();
