@@ -50,6 +50,11 @@ export interface ChangedScopeInput {
   /** The scan's repository facts (over the whole repository). */
   facts: RepoFacts;
   changed: ChangedFiles;
+  /**
+   * Which of `among` import a target (default `facts.dependents`); `contract-scan --cache` answers from
+   * its stored import closures where they are still valid (src/scan-cache.ts).
+   */
+  dependents?: (targets: string[], among: string[]) => ReadonlySet<string>;
 }
 
 const SOURCE_EXTENSION = /\.(?:[cm]?[jt]s|[jt]sx)$/;
@@ -72,6 +77,16 @@ function namedByContract(contract: Contract): Set<string> {
 }
 
 /**
+ * True for a file whose findings may depend on other modules (see the module header): a
+ * JavaScript/TypeScript file in a script zone, or an allowlisted, deploy or deprecated script.
+ * @param file absolute path under `root`.
+ */
+export function isMutationScriptCandidate(root: string, contract: Contract, file: string): boolean {
+  const repoPath = toRepoPath(root, file);
+  return SOURCE_EXTENSION.test(file) && fileRole(repoPath, classifyZone(repoPath, contract), contract, root) !== "other";
+}
+
+/**
  * The files `--changed` covers (see the module header).
  * @returns absolute paths of every covered file (scanned or not: a changed `README.md` or a deleted file is
  *   covered and has no findings), or undefined for a full scan (the contract changed).
@@ -89,15 +104,13 @@ export function changedScope(input: ChangedScopeInput): ReadonlySet<string> | un
   const covered = new Set(all);
   const repoPaths = all.map((f) => toRepoPath(root, f));
   const global = repoPaths.some((p) => GLOBAL_INPUT.test(p)) || deleted.some((f) => SOURCE_EXTENSION.test(f) && !DECLARATION_FILE.test(f));
-  const candidates = input.files.filter((file) => {
-    const repoPath = toRepoPath(root, file);
-    return SOURCE_EXTENSION.test(file) && fileRole(repoPath, classifyZone(repoPath, input.contract), input.contract, root) !== "other";
-  });
+  const candidates = input.files.filter((file) => isMutationScriptCandidate(root, input.contract, file));
   if (global) {
     for (const file of candidates) covered.add(file);
   } else {
     const changedModules = existing.filter((f) => input.facts.isRepoModule(f));
-    if (changedModules.length > 0) for (const file of input.facts.dependents(changedModules, candidates)) covered.add(file);
+    const dependents = input.dependents ?? ((targets, among) => input.facts.dependents(targets, among));
+    if (changedModules.length > 0) for (const file of dependents(changedModules, candidates)) covered.add(file);
   }
   if (input.contractFile !== undefined) {
     const named = namedByContract(input.contract);

@@ -18,6 +18,7 @@ import { DEFAULT_BASELINE_FILE } from "./baseline.js";
 import { explainableRules, renderForTerminal, ruleDocs } from "./explain.js";
 import type { InitFlags } from "./init.js";
 import { colorEnabled } from "./color.js";
+import { parseShard, ShardError, type ShardSpec } from "./shard.js";
 
 /** Where the CLI writes; the bin passes the process's streams, tests pass buffers. */
 export interface CliIo {
@@ -59,6 +60,13 @@ export interface ScanFlags {
   rule?: string[];
   printContract?: boolean;
   debug?: boolean;
+  /** `--shard <k>/<n>`. */
+  shard?: ShardSpec;
+  /** Whether `--format` was given on the command line (not its default). */
+  formatGiven?: boolean;
+  /** `--cache` / `--no-cache`; undefined: on with `--changed`, else off. */
+  cache?: boolean;
+  cacheLocation?: string;
 }
 
 /** A usage error: printed as `contract-scan: <message>`, exit 2. */
@@ -68,6 +76,16 @@ export class UsageError extends Error {}
 function parseWarningLimit(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected a whole number of warnings, 0 or more.");
   return Number(value);
+}
+
+/** `--shard <k>/<n>`. */
+function parseShardFlag(value: string): ShardSpec {
+  try {
+    return parseShard(value);
+  } catch (error) {
+    if (error instanceof ShardError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
 }
 
 /** `--rule <id>`, repeatable. */
@@ -101,6 +119,10 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
     )
     .option("--print-contract", "print the contract in force (defaults filled in) as JSON and exit without scanning")
     .option("--debug", "print the time of each phase and of each rule on stderr")
+    .option("--cache", "reuse the findings of files whose content and imports did not change since the last run with the cache (default with --changed)")
+    .option("--no-cache", "no cache, also with --changed")
+    .option("--cache-location <dir>", "the cache folder (default: <root>/node_modules/.cache/contract-scan)")
+    .option("--shard <k>/<n>", "check shard k of n deterministic slices of the files (CI matrix) and write its JSON report; join the n reports with `contract-scan merge`", parseShardFlag)
     .addHelpText(
       "after",
       "\nExit codes: 0 no error findings, 1 at least one error finding, 2 usage or contract error (nothing scanned).",
@@ -108,7 +130,7 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .action((dir: string, flags: ScanFlags) => onScan(dir, flags));
+    .action((dir: string, flags: ScanFlags, command: Command) => onScan(dir, { ...flags, formatGiven: command.getOptionValueSource("format") === "cli" }));
   return program;
 }
 
@@ -161,6 +183,60 @@ function addInitCommand(program: Command, io: CliIo, onInit: (run: Promise<numbe
     .action((dir: string, flags: InitFlags) => onInit(import("./init.js").then(({ runInit }) => runInit(dir, flags, io))));
 }
 
+/** The flags of `contract-scan merge`. */
+export interface MergeFlags {
+  root: string;
+  format: Format;
+  output?: string;
+  color?: boolean;
+  baseline?: string;
+  quiet?: boolean;
+  maxWarnings?: number;
+  rule?: string[];
+}
+
+/**
+ * Adds `contract-scan merge <reports...>`: joins the JSON reports of `--shard 1/n` .. `--shard n/n` into
+ * one run's report (src/merge.ts), then applies the baseline and the report options and formats it as a
+ * scan does. Reports that are not every shard of one run are a usage error (exit 2).
+ */
+function addMergeCommand(program: Command, io: CliIo, onRun: (pending: Promise<number>) => void): void {
+  program
+    .command("merge")
+    .description("join the JSON reports of `contract-scan --shard k/n` (k = 1..n) into one report")
+    .argument("<reports...>", "the shard reports (any order)")
+    .option("--root <dir>", "the folder the shards scanned (the baseline's folder; SARIF reads code snippets there)", ".")
+    .addHelpText(
+      "after",
+      "\nThe report options of a scan apply to the merged report: --format, --output, --color/--no-color, --quiet, --max-warnings, --rule, and\n" +
+        `--baseline (default: <root>/${DEFAULT_BASELINE_FILE} when it exists).\n` +
+        "\nExit codes: 0 no error findings, 1 at least one error finding, 2 usage error (reports that are not every shard of one run).",
+    )
+    .action((files: string[], _flags: unknown, command: Command) => {
+      // A block, not an arrow returning the promise: commander would chain a returned promise that
+      // parse() (synchronous) leaves unhandled when it rejects. optsWithGlobals: the root program's
+      // report options (--format, --output, --baseline, ...) are parsed wherever they appear.
+      onRun(import("./scan-command.js").then(({ runMerge }) => runMerge(files, mergeFlags(command), io)));
+    });
+}
+
+/**
+ * The flags of `merge`: its own (`--root`) and the root program's report options, which commander
+ * parses wherever they appear. A scan option given to merge is a usage error (it would do nothing).
+ * @throws UsageError naming a scan-only option given to merge.
+ */
+function mergeFlags(command: Command): MergeFlags {
+  const parent = command.parent as Command;
+  const reportOptions = new Set(["format", "output", "color", "baseline", "quiet", "maxWarnings", "rule"]);
+  for (const option of parent.options) {
+    const name = option.attributeName();
+    if (parent.getOptionValueSource(name) === "cli" && !reportOptions.has(name)) {
+      throw new UsageError(`${option.long ?? option.flags} is an option of a scan, not of merge: give it to the shards (contract-scan --shard <k>/<n> ${option.long ?? ""}).`);
+    }
+  }
+  return command.optsWithGlobals<MergeFlags>();
+}
+
 /**
  * Runs the CLI.
  * @param argv the arguments after the program name (`process.argv.slice(2)`).
@@ -175,6 +251,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     pending = init;
   });
   addExplainCommand(program, io, (p) => (pending = p));
+  addMergeCommand(program, io, (p) => (pending = p));
   try {
     program.parse(argv, { from: "user" });
     return pending === undefined ? EXIT.ok : await pending;

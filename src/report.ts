@@ -39,3 +39,14 @@ export function buildReport(findings: Finding[], files: number, contract: string
     summary: { files, errors, warnings: findings.length - errors, durationMs: Math.round(durationMs) },
   };
 }
+
+/** Sort order of SPEC §4: file, line, column, rule (then message, so reruns are byte-identical). */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}

@@ -3,8 +3,9 @@
  * the report filters, formats and writes the report. Imported by ./cli.ts only when a scan starts, so
  * `--version`, `--help` and `explain` load none of this (ESLint, TypeScript, the rules, the parsers).
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CONTRACT_FILE_NAME, type Contract, defaultContract, findContractAbove, loadContractFile, toRepoPath } from "./contract.js";
 import { applyBaseline, type Baseline, BaselineError, baselineFromFindings, DEFAULT_BASELINE_FILE, loadBaseline, writeBaseline } from "./baseline.js";
@@ -21,7 +22,10 @@ import type { ScanResult } from "./scanner.js";
 import { type ChangedPaths, changedPaths, GitError } from "./git.js";
 import { filterFindings, ReportFilterError, selectRules } from "./report-filter.js";
 import { timed, Timings } from "./timings.js";
-import { type CliIo, EXIT, type Format, reportColor, type ScanFlags, UsageError } from "./cli.js";
+import { type ShardMeta } from "./shard.js";
+import { MergeError, mergeShardReports } from "./merge.js";
+import { packageVersion } from "./package-info.js";
+import { type CliIo, EXIT, type Format, type MergeFlags, reportColor, type ScanFlags, UsageError } from "./cli.js";
 
 /**
  * The contract and the repository root of a scan of `target` (the rule the ESLint rules follow too):
@@ -73,12 +77,6 @@ async function changedFiles(root: string, changed: string | true): Promise<Chang
   }
 }
 
-/**
- * Runs a scan (the default command) with the parsed flags and writes the report.
- * @returns the exit code: 0 no error finding (and not too many warnings), 1 otherwise.
- * @throws UsageError (exit 2) for bad flags, a missing directory or baseline, a git failure; ContractError
- *   (exit 2) for an invalid contract. `run` in ./cli.ts prints both.
- */
 export async function runScan(dir: string, given: ScanFlags, io: CliIo): Promise<number> {
   const target = path.resolve(io.cwd, dir);
   if (!existsSync(target) || !statSync(target).isDirectory()) throw new UsageError(`not a directory: ${dir}`);
@@ -86,6 +84,7 @@ export async function runScan(dir: string, given: ScanFlags, io: CliIo): Promise
   if (output !== undefined && !(existsSync(path.dirname(output)) && statSync(path.dirname(output)).isDirectory())) {
     throw new UsageError(`cannot write the report to ${given.output}: directory ${path.dirname(output)} does not exist`);
   }
+  if (given.shard !== undefined) checkShardFlags(given);
   const timings = given.debug === true ? new Timings() : undefined;
   const ruleIds = await selectReportedRules(given.rule);
   const { contract, contractFile, root } = timed(timings, "contract", () => loadContract(target, given, io));
@@ -93,8 +92,9 @@ export async function runScan(dir: string, given: ScanFlags, io: CliIo): Promise
     io.stdout(`${JSON.stringify(contract, null, 2)}\n`);
     return EXIT.ok;
   }
-  // The default baseline sits at the root (the contract's folder), as the contract does.
-  const flags: ScanFlags = { ...given, baseline: defaultBaseline(given, root, io) };
+  // The default baseline sits at the root (the contract's folder), as the contract does. A shard applies
+  // none: `contract-scan merge` applies it to the whole run's findings.
+  const flags: ScanFlags = { ...given, baseline: given.shard === undefined ? defaultBaseline(given, root, io) : undefined };
   const baselineFile = checkBaselineFlags(flags, io);
   // Relative to the root even when outside it (`../shared/contract.json`): the report must not depend
   // on where the repository is checked out (SPEC §4: the same input gives a byte-identical report).
@@ -102,6 +102,10 @@ export async function runScan(dir: string, given: ScanFlags, io: CliIo): Promise
   const base = await readBase(root, flags, io);
   const started = performance.now();
   const changed = flags.changed === undefined ? undefined : await changedFiles(root, flags.changed);
+  const cache = (flags.cache ?? flags.changed !== undefined) ? { ...(flags.cacheLocation === undefined ? {} : { location: path.resolve(io.cwd, flags.cacheLocation) }) } : undefined;
+  if (cache?.location !== undefined && existsSync(cache.location) && !statSync(cache.location).isDirectory()) {
+    throw new UsageError(`--cache-location ${flags.cacheLocation} is a file; give a folder (the cache writes its files there)`);
+  }
   const progress = io.stderrIsTTY === true ? createProgress(io.stderr, io.now) : undefined;
   let result: Awaited<ReturnType<typeof scan>>;
   try {
@@ -114,33 +118,129 @@ export async function runScan(dir: string, given: ScanFlags, io: CliIo): Promise
       ...(changed === undefined ? {} : { changed }),
       ...(progress === undefined ? {} : { onProgress: (done: number, total: number) => progress.update(done, total) }),
       ...(timings === undefined ? {} : { timings }),
+      ...(flags.shard === undefined ? {} : { shard: flags.shard }),
+      ...(cache === undefined ? {} : { cache }),
     });
   } finally {
     progress?.finish();
   }
+  if (result.cache?.writeError !== undefined) {
+    io.stderr(`contract-scan: could not write the cache ${result.cache.file}: ${result.cache.writeError.message} (the report is complete; the next run checks every file again).\n`);
+  }
+  if (timings !== undefined && result.cache !== undefined) {
+    io.stderr(`cache ${result.cache.file}: ${result.cache.reused} file${result.cache.reused === 1 ? "" : "s"} reused, ${result.cache.checked.length} checked\n`);
+  }
+  if (flags.shard !== undefined) {
+    const report: Report & { shard: ShardMeta } = {
+      ...buildReport(result.findings, result.files, contractPath, performance.now() - started),
+      shard: {
+        index: flags.shard.index,
+        count: flags.shard.count,
+        tool: packageVersion,
+        contractDigest: createHash("sha256").update(JSON.stringify(contract)).digest("hex"),
+        base: flags.base === undefined ? null : { ref: flags.base, allowExpansion: flags.allowExpansion === true },
+        files: result.shard?.files ?? [],
+        run: result.shard?.run ?? { files: result.files, digest: "" },
+        coverage: result.coverage,
+      },
+    };
+    await writeReport(formatJson(report), output, flags, io);
+    if (timings !== undefined) io.stderr(timings.format());
+    // Choice: a shard's exit code says only whether it ran; the baseline and the verdict are the merge's.
+    return EXIT.ok;
+  }
   const reportStarted = performance.now();
   const baseline = baselineFile === undefined ? undefined : await useBaseline(baselineFile, root, flags, result, io);
-  const shown = filterFindings(baseline?.findings ?? result.findings, { rules: ruleIds, quiet: flags.quiet, maxWarnings: flags.maxWarnings });
-  const report: Report = buildReport(shown.findings, result.files, contractPath, performance.now() - started);
-  if (baseline !== undefined) report.baseline = baseline.summary;
-  const text = formatReport(flags.format, report, root, reportColor(flags.color, output !== undefined, io), io);
-  if (output === undefined) io.stdout(text);
-  else {
-    try {
-      await writeFile(output, text);
-    } catch (error) {
-      throw new UsageError(`cannot write the report to ${flags.output}: ${(error as Error).message}`);
-    }
-  }
+  const exit = await finishReport({ findings: baseline?.findings ?? result.findings, files: result.files, contract: contractPath, durationMs: performance.now() - started, baseline: baseline?.summary }, ruleIds, root, output, flags, io);
   if (timings !== undefined) {
     timings.add("baseline, filters and report", performance.now() - reportStarted);
     io.stderr(timings.format());
   }
+  return exit;
+}
+
+/**
+ * The end of a scan or a merge: applies `--rule`, `--quiet` and `--max-warnings` to the findings (after
+ * the baseline), formats the report, writes it, and returns the exit code (1 for an error finding or too
+ * many warnings, else 0).
+ */
+async function finishReport(
+  run: { findings: Report["findings"]; files: number; contract: string | null; durationMs: number; baseline: Report["baseline"] | undefined },
+  ruleIds: ReadonlySet<string> | undefined,
+  root: string,
+  output: string | undefined,
+  flags: ScanFlags,
+  io: CliIo,
+): Promise<number> {
+  const shown = filterFindings(run.findings, { rules: ruleIds, quiet: flags.quiet, maxWarnings: flags.maxWarnings });
+  const report: Report = buildReport(shown.findings, run.files, run.contract, run.durationMs);
+  if (run.baseline !== undefined) report.baseline = run.baseline;
+  await writeReport(formatReport(flags.format, report, root, reportColor(flags.color, output !== undefined, io), io), output, flags, io);
   // As ESLint: too many warnings fail the run, and are named when no error explains the exit code.
   if (shown.tooManyWarnings && report.summary.errors === 0) {
     io.stderr(`contract-scan: too many warnings (${shown.warnings} found, maximum ${flags.maxWarnings}).\n`);
   }
   return report.summary.errors > 0 || shown.tooManyWarnings ? EXIT.findings : EXIT.ok;
+}
+
+/** Writes a report to `output` (absolute), or to stdout when undefined. */
+async function writeReport(text: string, output: string | undefined, flags: { output?: string | undefined }, io: CliIo): Promise<void> {
+  if (output === undefined) {
+    io.stdout(text);
+    return;
+  }
+  try {
+    await writeFile(output, text);
+  } catch (error) {
+    throw new UsageError(`cannot write the report to ${flags.output}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * `--shard`: the options that shape the whole run's report belong to `contract-scan merge`.
+ * @throws UsageError for `--format` other than json, `--baseline`, `--update-baseline`, `--quiet`,
+ *   `--max-warnings` and `--rule`.
+ */
+function checkShardFlags(flags: ScanFlags): void {
+  if (flags.formatGiven === true && flags.format !== "json") {
+    throw new UsageError(`--shard writes the JSON report that \`contract-scan merge\` reads; give --format ${flags.format} to merge instead.`);
+  }
+  if (flags.updateBaseline === true) throw new UsageError("--update-baseline needs the findings of the whole repository: run it without --shard.");
+  const merged: [string, unknown][] = [
+    ["--baseline", flags.baseline],
+    ["--quiet", flags.quiet],
+    ["--max-warnings", flags.maxWarnings],
+    ["--rule", flags.rule],
+  ];
+  const given = merged.find(([, value]) => value !== undefined);
+  if (given !== undefined) throw new UsageError(`${given[0]} applies to the whole run's report: give it to \`contract-scan merge\`, not to a shard.`);
+}
+
+export async function runMerge(files: string[], given: MergeFlags, io: CliIo): Promise<number> {
+  const root = path.resolve(io.cwd, given.root);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--root: not a directory: ${given.root}`);
+  const output = given.output !== undefined ? path.resolve(io.cwd, given.output) : undefined;
+  const ruleIds = await selectReportedRules(given.rule);
+  const inputs = await Promise.all(
+    files.map(async (name) => {
+      try {
+        return { name, text: await readFile(path.resolve(io.cwd, name), "utf8") };
+      } catch (error) {
+        throw new UsageError(`cannot read the report ${name}: ${(error as Error).message}`);
+      }
+    }),
+  );
+  let merged: ReturnType<typeof mergeShardReports>;
+  try {
+    merged = mergeShardReports(inputs);
+  } catch (error) {
+    if (error instanceof MergeError) throw new UsageError(error.message);
+    throw error;
+  }
+  const flags: ScanFlags = { ...given, baseline: defaultBaseline(given, root, io) };
+  const baselineFile = checkBaselineFlags(flags, io);
+  const baseline = baselineFile === undefined ? undefined : await useBaseline(baselineFile, root, flags, merged, io);
+  return finishReport({ ...merged, findings: baseline?.findings ?? merged.findings, baseline: baseline?.summary }, ruleIds, root, output, flags, io);
 }
 
 /**

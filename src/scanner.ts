@@ -9,7 +9,7 @@
  * `eslint-disable` comments (`noInlineConfig`). Every file-level failure becomes a `parse-error`
  * finding and the scan goes on.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import * as tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint";
@@ -29,6 +29,9 @@ import { type BaseContract, checkContractExpansion } from "./checks/no-contract-
 import { type ChangedFiles, changedScope } from "./changed.js";
 import { checkDeployPipelineOrder } from "./checks/deploy-pipeline-order.js";
 import { timed, type Timings } from "./timings.js";
+import { compareFindings } from "./report.js";
+import { type Coverage, filesDigest, shardFiles, type ShardSpec, type SizedFile } from "./shard.js";
+import { CachedRun, type CacheStats, DEFAULT_CACHE_LOCATION, ScanCache } from "./scan-cache.js";
 
 /** One finding, as in the JSON report of SPEC §4. Lines and columns are 1-based; columns in UTF-16 code units. */
 export interface Finding {
@@ -75,6 +78,17 @@ export interface ScanOptions {
   within?: string;
   /** `--debug`: the scan adds its phase times and ESLint's per-rule times here. */
   timings?: Timings;
+  /**
+   * `--shard <k>/<n>` (src/shard.ts): only shard k's part of the files the run would check is checked
+   * and reported, and the whole-repository findings only by shard 1. Absent: every file.
+   */
+  shard?: ShardSpec;
+  /**
+   * `--cache` (src/scan-cache.ts): the cache folder (absolute; default `<root>/node_modules/.cache/contract-scan`).
+   * A file whose findings the cache holds and whose inputs are unchanged is not checked again; the cache
+   * is written at the end. Absent: no cache.
+   */
+  cache?: { location?: string };
 }
 
 /** What a scan found. */
@@ -88,6 +102,18 @@ export interface ScanResult {
    * that folder; `changed` the paths it selects (deleted files included: they have no findings).
    */
   covers: (repoPath: string) => boolean;
+  /** `covers` as data (repository paths), for a shard report. */
+  coverage: Coverage;
+  /**
+   * With `shard`: the repository paths this shard checked (sorted), and the whole run's checked files
+   * (how many, and their `filesDigest`).
+   */
+  shard?: { files: string[]; run: { files: number; digest: string } };
+  /**
+   * With `cache`: how many files' findings were reused and which files were checked, the cache file
+   * (absolute), and the error that kept it from being written, if any.
+   */
+  cache?: CacheStats & { file: string; writeError: Error | undefined };
 }
 
 /** Files over this size are not parsed and get a `parse-error` finding ("too large"), SPEC §6.13. */
@@ -226,16 +252,7 @@ function verifyWithStats(linter: Linter, text: string, config: Linter.Config[], 
   return messages;
 }
 
-/** Sort order of SPEC §4: file, line, column, rule (then message, so reruns are byte-identical). */
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-    a.line - b.line ||
-    a.column - b.column ||
-    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
-    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
-  );
-}
+export { compareFindings } from "./report.js";
 
 /**
  * Scans a repository against its contract.
@@ -253,42 +270,85 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   timings?.add("discovery", performance.now() - discoveryStarted);
   // The repository facts, built once for the run and shared by every rule (getRepoFacts returns this
   // instance while it is registered); modules are parsed lazily, each file read once.
-  const facts = timed(timings, "repository facts", () => createRepoFacts(options.root, options.contract, { files: files.filter((f) => nonJsSourceKind(toRepoPath(options.root, f), "shell") === undefined && !f.endsWith(".sql")) }));
-  const unregister = registerScanFacts(facts);
+  const modules = files.filter((f) => nonJsSourceKind(toRepoPath(options.root, f), "shell") === undefined && !f.endsWith(".sql"));
+  const contractPath = options.contractFile === undefined ? null : toRepoPath(options.root, options.contractFile);
+  const cache = options.cache === undefined ? undefined : await ScanCache.open(options.cache.location ?? path.join(options.root, DEFAULT_CACHE_LOCATION), options.root, contractPath);
+  const facts = timed(timings, "repository facts", () => createRepoFacts(options.root, options.contract, { files: modules, ...(cache === undefined ? {} : { moduleCache: cache }) }));
+  const cacheStarted = performance.now();
+  const cached = cache === undefined ? undefined : await CachedRun.start({ root: options.root, contract: options.contract, contractPath, files, modules, facts, cache });
+  if (cached !== undefined) timings?.add("cache", performance.now() - cacheStarted);
+  // With the cache, the rules get a view of the facts that records what they ask (src/scan-cache.ts).
+  const unregister = registerScanFacts(cached?.facts ?? facts);
   try {
     const linter = new Linter({ configType: "flat", cwd: options.root });
     const config = scannerConfig(options);
     const findings: Finding[] = [...unreadableDirectories];
     // --changed and `within`: the facts above still cover the whole repository; only the files checked shrink.
-    const scope = options.changed === undefined ? undefined : timed(timings, "--changed scope", () => changedScope({ root: options.root, contract: options.contract, contractFile: options.contractFile, files, facts, changed: options.changed! }));
+    const scope = options.changed === undefined ? undefined : timed(timings, "--changed scope", () => changedScope({ root: options.root, contract: options.contract, contractFile: options.contractFile, files, facts, changed: options.changed!, ...(cached === undefined ? {} : { dependents: (targets: string[], among: string[]) => cached.dependents(targets, among) }) }));
     const within = options.within;
     const covered = (file: string): boolean => (within === undefined || !isOutsideRoot(toRepoPath(within, file))) && (scope === undefined || scope.has(file));
-    const checked = files.filter(covered);
+    const inRun = files.filter(covered);
+    const sharded = options.shard === undefined ? undefined : await splitShard(options.root, inRun, options.shard);
+    const checked = sharded === undefined ? inRun : inRun.filter((f) => sharded.mine.has(f));
+    // A shard other than the first reports no whole-repository findings: shard 1 does (src/shard.ts).
+    const wholeRepository = options.shard === undefined || options.shard.index === 1;
+    if (!wholeRepository) findings.length = 0;
     for (const [index, file] of checked.entries()) {
-      findings.push(...(await scanFile(file, options, linter, config)));
+      const reused = cached?.reuse(file);
+      if (reused !== undefined) findings.push(...reused);
+      else if (cached !== undefined) findings.push(...(await cached.check(file, () => scanFile(file, options, linter, config))));
+      else findings.push(...(await scanFile(file, options, linter, config)));
       options.onProgress?.(index + 1, checked.length);
     }
     const checksStarted = performance.now();
     // The contract's text, read once, to place findings about the contract at their keys.
     const contractText = options.contractFile === undefined ? "" : await readFile(options.contractFile, "utf8").catch(() => "");
-    findings.push(...schemaFindings(facts.schemaErrors, options, contractText));
-    if (options.contractFile !== undefined) {
+    if (wholeRepository) findings.push(...schemaFindings(facts.schemaErrors, options, contractText));
+    if (wholeRepository && options.contractFile !== undefined) {
       findings.push(...checkStaleAllowlist(options.root, options.contract, options.contractFile, contractText));
       findings.push(...checkDeployPipelineOrder(options.root, options.contract, options.contractFile, contractText));
     }
     // Whole-repository checks run as in a full scan; with --changed or `within` only their findings on covered files are kept.
     const kept = findings.filter((f) => covered(path.resolve(options.root, f.file)));
     // --base compares the contract with the base ref's: its findings are kept whatever --changed covers.
-    if (options.base !== undefined) {
+    if (options.base !== undefined && wholeRepository) {
       const contractFile = options.contractFile ?? path.join(options.root, CONTRACT_FILE_NAME);
       kept.push(...checkContractExpansion(options.root, options.contract, contractFile, contractText, options.base.contract, options.base.allowExpansion));
     }
     timings?.add("scanner-only checks", performance.now() - checksStarted);
     kept.sort(compareFindings);
-    return { findings: kept, files: checked.length, covers: (repoPath) => covered(path.resolve(options.root, repoPath)) };
+    const saveStarted = performance.now();
+    const writeError = cache === undefined ? undefined : await cache.save();
+    if (cache !== undefined) timings?.add("cache", performance.now() - saveStarted);
+    const coverage: Coverage = {
+      within: within === undefined ? null : toRepoPath(options.root, within),
+      changed: scope === undefined ? null : [...scope].map((f) => toRepoPath(options.root, f)).sort(),
+    };
+    return {
+      findings: kept,
+      files: checked.length,
+      covers: (repoPath) => covered(path.resolve(options.root, repoPath)),
+      coverage,
+      ...(sharded === undefined ? {} : { shard: { files: checked.map((f) => toRepoPath(options.root, f)).sort(), run: sharded.run } }),
+      ...(cache === undefined ? {} : { cache: { reused: cache.stats.reused, checked: [...cache.stats.checked].sort(), file: cache.file, writeError } }),
+    };
   } finally {
     unregister();
   }
+}
+
+/**
+ * `--shard`: the files of one shard among the files a run checks, split by size (src/shard.ts), and the
+ * whole run's count and digest. A file that cannot be stat'ed counts 0 bytes (its read fails in the scan).
+ * @param files absolute paths.
+ */
+async function splitShard(root: string, files: readonly string[], spec: ShardSpec): Promise<{ mine: Set<string>; run: { files: number; digest: string } }> {
+  const sized: SizedFile[] = await Promise.all(files.map(async (file) => ({ file, size: await stat(file).then((s) => s.size, () => 0) })));
+  const byRepoPath = sized.map((f) => ({ file: toRepoPath(root, f.file), size: f.size }));
+  // Split by repository path, so that every checkout (wherever it is) splits alike.
+  const mineByRepoPath = shardFiles(byRepoPath, spec);
+  const mine = new Set(files.filter((f) => mineByRepoPath.has(toRepoPath(root, f))));
+  return { mine, run: { files: files.length, digest: filesDigest(byRepoPath) } };
 }
 
 /**

@@ -12,6 +12,7 @@ const PHASE_ORDER = [
   "contract",
   "discovery",
   "repository facts",
+  "cache",
   "--changed scope",
   "read files",
   "lint (ESLint Linter)",

@@ -60,6 +60,46 @@ export interface RepoFactsOptions {
   snapshot?: boolean;
   /** Live mode: how long file-system probes and resolutions are trusted (default 2000 ms). */
   ttlMs?: number;
+  /**
+   * A persistent store of per-module facts (`contract-scan --cache`, src/scan-cache.ts): a module whose
+   * content (hash) and `verbatimModuleSyntax` it holds is not parsed again. The store must be dropped
+   * whenever the Prisma schema, the contract or this package's version changes (the facts depend on them).
+   */
+  moduleCache?: ModuleFactsCache;
+}
+
+/**
+ * One module's parse results in JSON form (what `ModuleFactsCache` keeps): its imports, the parse problem
+ * (message, 1-based line and column) or null, and its summary with every `Map` written as
+ * `{ "$map": [[key, value], ...] }` (null when the summary could not be built).
+ */
+export interface StoredModuleFacts {
+  imports: RawImport[];
+  problem: { message: string; line: number; column: number } | null;
+  summary: unknown;
+}
+
+/** A persistent store of `StoredModuleFacts` by module, content hash and `verbatimModuleSyntax`. */
+export interface ModuleFactsCache {
+  /** @param file absolute path. @param hash the content hash (`ContentRecord.hash`). */
+  get(file: string, hash: string, verbatim: boolean): StoredModuleFacts | undefined;
+  set(file: string, hash: string, verbatim: boolean, facts: StoredModuleFacts): void;
+}
+
+/** JSON with `Map`s as `{ "$map": entries }` (see `StoredModuleFacts`). */
+function mapsToJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (v instanceof Map ? { $map: [...(v as Map<unknown, unknown>)] } : v)));
+}
+
+/** The reverse of `mapsToJson`. */
+function mapsFromJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(mapsFromJson);
+  if (typeof value !== "object" || value === null) return value;
+  const record = value as Record<string, unknown>;
+  if (Array.isArray(record.$map) && Object.keys(record).length === 1) {
+    return new Map((record.$map as [unknown, unknown][]).map(([k, v]) => [k, mapsFromJson(v)]));
+  }
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, mapsFromJson(v)]));
 }
 
 const DECLARATION_FILE = /\.d\.[cm]?ts$/;
@@ -133,6 +173,7 @@ class RepoFactsImpl implements RepoFacts {
   private memoStamp = "";
   private clientEntries: { specifiers: string[]; paths: string[] } | undefined;
   private readonly parsedCache = new Map<ContentRecord, ParsedModule>();
+  private readonly moduleCache: ModuleFactsCache | undefined;
 
   constructor(root: string, contract: Contract, options: RepoFactsOptions) {
     this.root = path.resolve(root);
@@ -140,6 +181,7 @@ class RepoFactsImpl implements RepoFacts {
     this.files = options.files ? new Set(options.files.map((f) => path.resolve(f))) : undefined;
     this.store = new FileStore(options.snapshot ?? options.files !== undefined);
     this.ttlMs = options.ttlMs ?? 2000;
+    this.moduleCache = options.moduleCache;
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -314,6 +356,15 @@ class RepoFactsImpl implements RepoFacts {
     const verbatim = this.verbatimModuleSyntax(record.file);
     const schema = this.schemaState();
     if (cached && cached.verbatim === verbatim && cached.schemaVersion === schema.version) return cached;
+    const stored = this.moduleCache?.get(record.file, record.hash, verbatim);
+    if (stored !== undefined) {
+      const summary = stored.summary === null ? undefined : (mapsFromJson(stored.summary) as ModuleSummary);
+      const unitWrites = summary ? summary.units.map((unit) => unit.writes.map((write) => ({ ...write, file: record.file }))) : [];
+      const problem = stored.problem === null ? undefined : { file: record.file, ...stored.problem };
+      const restored: ModuleFacts = { imports: stored.imports, verbatim, schemaVersion: schema.version, problem, summary, unitWrites };
+      record.derived.set("module", restored);
+      return restored;
+    }
     let facts: ModuleFacts;
     try {
       const ast = parseModule(record.text, record.file);
@@ -332,6 +383,11 @@ class RepoFactsImpl implements RepoFacts {
       facts = { imports: [], verbatim, schemaVersion: schema.version, problem: { file: record.file, message: e.message, line: e.line, column: e.column }, summary: undefined, unitWrites: [] };
     }
     record.derived.set("module", facts);
+    this.moduleCache?.set(record.file, record.hash, verbatim, {
+      imports: facts.imports,
+      problem: facts.problem === undefined ? null : { message: facts.problem.message, line: facts.problem.line, column: facts.problem.column },
+      summary: facts.summary === undefined ? null : mapsToJson(facts.summary),
+    });
     return facts;
   }
 

@@ -21,7 +21,7 @@
  * The ESLint-only recipe (editors) is run by tests/e2e/eslint-plugin.test.ts, from the README's snippet.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Log } from "sarif";
@@ -176,7 +176,12 @@ function condition(expression: string | undefined, event: string, failed: boolea
  * pipefail`, `${{ github.* }}` expressions expanded, `$GITHUB_ENV` lines exported to later steps,
  * `$GITHUB_STEP_SUMMARY` a file, `CI=true`. `npm ci` is skipped (the package is installed already).
  */
-function runWorkflow(repo: GitRepo, steps: WorkflowStep[], event: "pull_request" | "push"): ActionsRun {
+function runWorkflow(
+  repo: GitRepo,
+  steps: WorkflowStep[],
+  event: "pull_request" | "push",
+  extra: { context?: Record<string, string>; uses?: (step: WorkflowStep) => void } = {},
+): ActionsRun {
   const runner = mkdtempSync(path.join(os.tmpdir(), "contract-scan-runner-"));
   made.push(runner);
   const githubEnv = path.join(runner, "github_env");
@@ -186,17 +191,19 @@ function runWorkflow(repo: GitRepo, steps: WorkflowStep[], event: "pull_request"
   const context: Record<string, string> = {
     "github.event_name": event,
     "github.base_ref": event === "pull_request" ? "main" : "",
+    ...extra.context,
   };
   const exported: Record<string, string> = {};
   const result: ActionsRun = { steps: [], failed: false, summary: "" };
   for (const step of steps) {
+    if (step.uses !== undefined && !result.failed) extra.uses?.(step);
     if (step.run === undefined || step.run.trim() === "npm ci") continue;
     const name = step.name ?? step.run;
     if (!condition(step.if, event, result.failed)) {
       result.steps.push({ name, ran: false, status: null, output: "" });
       continue;
     }
-    const script = step.run.replace(/\$\{\{\s*([\w.]+)\s*\}\}/g, (whole, key: string) => {
+    const script = step.run.replace(/\$\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key: string) => {
       if (!(key in context)) throw new Error(`the test's workflow runner does not know ${whole}`);
       return context[key]!;
     });
@@ -334,6 +341,92 @@ describe("README recipe: GitHub Actions", () => {
     expect(sarifFindings(log)).toEqual(golden.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`).sort());
     for (const rule of new Set(golden.findings.map((f) => f.ruleId))) expect(run.summary).toContain(rule);
   });
+});
+
+// ---------------------------------------------------------------------------------------------------
+
+interface MatrixWorkflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  jobs: Record<string, { "runs-on": string; needs?: string; strategy?: { matrix: Record<string, unknown[]> }; steps: WorkflowStep[] }>;
+}
+
+const shardBlocks = readmeCodeBlocks("GitHub Actions: a matrix of shards", "yaml");
+
+describe("README recipe: GitHub Actions, a matrix of shards", () => {
+  function readmeShardWorkflow(): MatrixWorkflow {
+    expect(shardBlocks).toHaveLength(1);
+    return parseYaml(shardBlocks[0]!) as MatrixWorkflow;
+  }
+
+  it("shard jobs upload their reports; the merge job downloads every one and uploads the SARIF log", () => {
+    const workflow = readmeShardWorkflow();
+    expect(workflow.permissions).toEqual({ contents: "read", "security-events": "write", actions: "read" });
+    const { shard, merge } = workflow.jobs;
+    expect(Object.keys(workflow.jobs)).toEqual(["shard", "merge"]);
+    expect(merge!.needs).toBe("shard");
+    expect(shard!.strategy!.matrix.shard).toEqual([1, 2, 3, 4]);
+    const uses = (steps: WorkflowStep[]): string[] => steps.filter((s) => s.uses).map((s) => s.uses!);
+    expect(uses(shard!.steps)).toEqual(["actions/checkout@v6", "actions/setup-node@v6", "actions/upload-artifact@v6"]);
+    expect(uses(merge!.steps)).toEqual(["actions/checkout@v6", "actions/setup-node@v6", "actions/download-artifact@v6", "github/codeql-action/upload-sarif@v4"]);
+    // Every shard's report is uploaded under its own name, and the download takes them all into one folder.
+    const upload = shard!.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!;
+    const scan = shard!.steps.find((s) => s.run?.includes("--shard"))!;
+    expect(scan.run).toContain(`--output ${String(upload.with?.path)}`);
+    expect(String(upload.with?.name)).toContain("${{ matrix.shard }}");
+    const download = merge!.steps.find((s) => s.uses?.startsWith("actions/download-artifact@"))!;
+    expect(download.with?.["merge-multiple"]).toBe(true);
+    expect(String(upload.with?.name)).toMatch(new RegExp(`^${String(download.with?.pattern).replace("*", ".*")}$`));
+    const sarifUpload = merge!.steps.find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@"))!;
+    expect(sarifUpload.if).toBe("always()");
+    expect(sarifUpload.with?.sarif_file).toBe(sarifOutput(merge!.steps));
+  });
+
+  it("push: the matrix and the merge job give the full scan's findings in SARIF and the summary", () => {
+    const workflow = readmeShardWorkflow();
+    const repo = projectRepo();
+    const { shard, merge } = workflow.jobs;
+    const artifacts = mkdtempSync(path.join(os.tmpdir(), "contract-scan-artifacts-"));
+    made.push(artifacts);
+    const values = shard!.strategy!.matrix.shard!.map(String);
+    for (const value of values) {
+      const context = { "matrix.shard": value, "strategy.job-total": String(values.length) };
+      const expand = (text: string): string => text.replace(/\$\{\{\s*([\w.-]+)\s*\}\}/g, (_, key: string) => context[key as keyof typeof context]);
+      const run = runWorkflow(repo, shard!.steps, "push", {
+        context,
+        // actions/upload-artifact: the file, kept under the artifact's name.
+        uses: (step) => {
+          if (!step.uses!.startsWith("actions/upload-artifact@")) return;
+          const name = expand(String(step.with?.name));
+          mkdirSync(path.join(artifacts, name));
+          cpSync(repo.at(expand(String(step.with?.path))), path.join(artifacts, name, path.basename(expand(String(step.with?.path)))));
+        },
+      });
+      expect(run.steps.map((s) => [s.name, s.status])).toEqual([["contract-scan shard", 0]]);
+    }
+    const run = runWorkflow(repo, merge!.steps, "push", {
+      // actions/download-artifact with a pattern and merge-multiple: every matching artifact's files in one folder.
+      uses: (step) => {
+        if (!step.uses!.startsWith("actions/download-artifact@")) return;
+        const pattern = new RegExp(`^${String(step.with?.pattern).replace("*", ".*")}$`);
+        const into = repo.at(String(step.with?.path));
+        mkdirSync(into, { recursive: true });
+        for (const name of readdirSync(artifacts).filter((n) => pattern.test(n))) cpSync(path.join(artifacts, name), into, { recursive: true });
+      },
+    });
+    expect(run.steps.map((s) => [s.name, s.ran, s.status])).toEqual([
+      ["merge", true, 1],
+      ["summary", true, 1],
+    ]);
+    const log = JSON.parse(readFileSync(repo.at(sarifOutput(merge!.steps)), "utf8")) as Log;
+    expect(sarifSchemaErrors(log)).toEqual([]);
+    const golden = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, "tests/e2e/example-app.expected.json"), "utf8")) as {
+      findings: { ruleId: string; file: string; line: number; column: number }[];
+    };
+    expect(sarifFindings(log)).toEqual(golden.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`).sort());
+    for (const rule of new Set(golden.findings.map((f) => f.ruleId))) expect(run.summary).toContain(rule);
+    // Six runs of the CLI (four shards, two merges): about 15 s on an idle 2-core machine.
+  }, 180_000);
 });
 
 // ---------------------------------------------------------------------------------------------------

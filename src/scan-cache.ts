@@ -1,0 +1,414 @@
+/**
+ * The persistent cache of `contract-scan --cache` (on by default with `--changed`), modelled on ESLint's
+ * `--cache` but keyed for a whole-repository analysis. One JSON file per (root, contract) in the cache
+ * location (default `<root>/node_modules/.cache/contract-scan/`), written atomically
+ * (`write-file-atomic`: a temporary file in the same folder, then a rename). Nothing is written anywhere
+ * else.
+ *
+ * What it keeps:
+ * - `hashes`: the SHA-1 of every scanned file's bytes at the last run;
+ * - `files`: per scanned file, its findings, whether checking it asked the repository facts, and `deps`:
+ *   the repository modules in the import closure (non-type imports, transitively: what the facts walk) of
+ *   every module the facts were asked about while it was checked. A file that asked nothing depends on its
+ *   own bytes only. A non-JavaScript source that asked the facts also depends on every non-JavaScript
+ *   source (it reads `package.json` scripts and shell scripts itself);
+ * - `modules`: the repository facts of each module (imports, exports, writes, client loads: the parse
+ *   results of src/facts/repo-facts.ts) by content hash, so a module is not parsed again, by a full scan
+ *   or by `--changed`.
+ *
+ * A file's findings are reused only when, since they were stored: its bytes, the bytes of every module in
+ * `deps` (when it asked the facts), and the run's key are unchanged. The key is the cache format, this
+ * package's version, the Node.js version, the root, the contract (path and content, defaults filled in)
+ * and the Prisma schema (every schema file's bytes, and its problems); a different key drops everything.
+ * A file that asked the facts also needs the same module resolution: the list of repository modules and
+ * the bytes of every `package.json`, `tsconfig*.json`, `jsconfig*.json` and `pnpm-workspace.yaml` (a
+ * tsconfig `extends` outside the repository is not part of it).
+ *
+ * A cache file that cannot be read, is not JSON, or has another format is ignored and rewritten; one that
+ * cannot be written leaves the scan's result unchanged (`ScanCache.save` returns the error).
+ */
+import { createHash } from "node:crypto";
+import { mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { globby } from "globby";
+import writeFileAtomic from "write-file-atomic";
+import { isMutationScriptCandidate } from "./changed.js";
+import { type Contract, toRepoPath } from "./contract.js";
+import { ALWAYS_IGNORED, nonJsSourceKind } from "./discover.js";
+import type { ModuleFactsCache, StoredModuleFacts } from "./facts/repo-facts.js";
+import type { RepoFacts } from "./facts/types.js";
+import { packageVersion } from "./package-info.js";
+import type { Finding } from "./scanner.js";
+
+/** Written into every cache file; a file with another value is ignored. */
+export const CACHE_FORMAT = "contract-scan-cache/1";
+
+/** The default cache location under the root (SPEC: the scanner writes nothing else in the repository). */
+export const DEFAULT_CACHE_LOCATION = path.join("node_modules", ".cache", "contract-scan");
+
+/** What the cache keeps for one scanned file (see the module header). */
+export interface CacheEntry {
+  /** Whether checking the file asked the repository facts anything. */
+  facts: boolean;
+  /** Repository paths of the modules its findings may depend on (without the file itself); [] when `facts` is false. */
+  deps: string[];
+  /** For `--changed`: the file's own import closure (`RepoFacts.dependencies`, repository paths), when it is a repository module that may be a mutation script. */
+  loads?: string[];
+  findings: Finding[];
+}
+
+interface CacheFile {
+  format: string;
+  key: string;
+  resolution: string;
+  hashes: Record<string, string>;
+  files: Record<string, CacheEntry>;
+  /** Per module: `hash` (the facts' own content hash), `bytes` (`hashBytes` when stored), the facts. */
+  modules: Record<string, StoredModule>;
+}
+
+interface StoredModule {
+  hash: string;
+  bytes: string | undefined;
+  verbatim: boolean;
+  facts: StoredModuleFacts;
+}
+
+/** SHA-1 (base64) of a file's bytes, the unit of `hashes`. */
+export function hashBytes(bytes: Buffer | string): string {
+  return createHash("sha1").update(bytes).digest("base64");
+}
+
+/** SHA-256 (hex) of parts, for keys. */
+export function digest(parts: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(`${part.length}:${part}`);
+  return hash.digest("hex");
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** A parsed cache file, or undefined when it is not one of this format (see the module header). */
+function asCacheFile(value: unknown): CacheFile | undefined {
+  if (!isObject(value) || value.format !== CACHE_FORMAT) return undefined;
+  if (typeof value.key !== "string" || typeof value.resolution !== "string") return undefined;
+  if (!isObject(value.hashes) || !isObject(value.files) || !isObject(value.modules)) return undefined;
+  for (const entry of Object.values(value.files)) {
+    if (!isObject(entry) || typeof entry.facts !== "boolean" || !Array.isArray(entry.deps) || !Array.isArray(entry.findings)) return undefined;
+  }
+  return value as unknown as CacheFile;
+}
+
+/** Counts of one run, for `--debug` and the tests. */
+export interface CacheStats {
+  /** Files whose findings came from the cache. */
+  reused: number;
+  /** Repository paths of the files checked (not reused), sorted. */
+  checked: string[];
+}
+
+/**
+ * One run's view of the cache file: the previous run's entries (checked against this run's hashes and
+ * key) and this run's new entries, saved together at the end.
+ */
+export class ScanCache implements ModuleFactsCache {
+  private previous: CacheFile | undefined;
+  private key = "";
+  private resolution = "";
+  private hashes = new Map<string, string>();
+  private readonly entries = new Map<string, CacheEntry>();
+  private readonly modules = new Map<string, StoredModule>();
+  private readonly validity = new Map<string, boolean>();
+  readonly stats: CacheStats = { reused: 0, checked: [] };
+
+  private constructor(
+    /** Absolute path of the cache file. */
+    readonly file: string,
+    /** Absolute repository root (entries are keyed by repository path). */
+    private readonly root: string,
+    previous: CacheFile | undefined,
+  ) {
+    this.previous = previous;
+  }
+
+  /**
+   * Opens the cache file for a root and contract in `location` (a folder). A missing, unreadable or
+   * foreign file gives an empty cache. Never throws.
+   * @param location absolute folder.
+   * @param contractFile the contract's repository path, or null for the defaults (one file per contract).
+   */
+  static async open(location: string, root: string, contractFile: string | null): Promise<ScanCache> {
+    const name = `cache-${digest([path.resolve(root), contractFile ?? ""]).slice(0, 16)}.json`;
+    const file = path.join(location, name);
+    let previous: CacheFile | undefined;
+    try {
+      previous = asCacheFile(JSON.parse(await readFile(file, "utf8")));
+    } catch {
+      previous = undefined;
+    }
+    return new ScanCache(file, root, previous);
+  }
+
+  /** Whether the file this cache was opened from held a usable cache (false: missing, corrupt or foreign). */
+  get loaded(): boolean {
+    return this.previous !== undefined;
+  }
+
+  /**
+   * Starts the run: this run's key, resolution digest and file hashes. A previous cache with another key
+   * is dropped whole.
+   * @param hashes repository path -> `hashBytes` of every scanned file that could be read.
+   */
+  begin(key: string, resolution: string, hashes: ReadonlyMap<string, string>): void {
+    this.key = key;
+    this.resolution = resolution;
+    this.hashes = new Map(hashes);
+    if (this.previous !== undefined && this.previous.key !== key) this.previous = undefined;
+  }
+
+  private unchanged(repoPath: string): boolean {
+    const now = this.hashes.get(repoPath);
+    return now !== undefined && this.previous?.hashes[repoPath] === now;
+  }
+
+  /** The previous entry of a file when it is still valid (see the module header). */
+  private validEntry(repoPath: string): CacheEntry | undefined {
+    const entry = this.previous?.files[repoPath];
+    if (entry === undefined) return undefined;
+    let valid = this.validity.get(repoPath);
+    if (valid === undefined) {
+      valid = this.unchanged(repoPath) && (!entry.facts || (this.previous!.resolution === this.resolution && entry.deps.every((d) => this.unchanged(d))));
+      this.validity.set(repoPath, valid);
+    }
+    return valid ? entry : undefined;
+  }
+
+  /** The stored findings of a file when they can be reused, counted in `stats`; else undefined. */
+  findings(repoPath: string): Finding[] | undefined {
+    const entry = this.validEntry(repoPath);
+    if (entry === undefined) return undefined;
+    this.stats.reused += 1;
+    return entry.findings;
+  }
+
+  /** Stores what checking a file found (counted in `stats.checked`). */
+  store(repoPath: string, entry: CacheEntry): void {
+    this.stats.checked.push(repoPath);
+    if (this.hashes.has(repoPath)) this.entries.set(repoPath, entry);
+  }
+
+  /**
+   * For `--changed`: the candidates among `among` whose import closure reaches a target, as far as valid
+   * entries tell (see the module header of src/changed.ts); the others are returned in `unknown` for the
+   * repository facts to answer. A candidate whose stored closure and own bytes are unchanged, apart from
+   * targets, reaches a target now exactly when its stored closure holds one: every module on the way is
+   * unchanged up to the first target.
+   * @param targets repository paths of the changed modules.
+   * @param among repository paths of the candidates.
+   */
+  dependents(targets: ReadonlySet<string>, among: readonly string[]): { reached: string[]; unknown: string[] } {
+    const reached: string[] = [];
+    const unknown: string[] = [];
+    const resolutionSame = this.previous !== undefined && this.previous.resolution === this.resolution;
+    for (const candidate of among) {
+      if (targets.has(candidate)) continue; // a changed file is covered anyway
+      const entry = this.previous?.files[candidate];
+      const loads = entry?.loads;
+      if (!resolutionSame || loads === undefined || !this.unchanged(candidate) || !loads.every((m) => targets.has(m) || this.unchanged(m))) {
+        unknown.push(candidate);
+        continue;
+      }
+      if (loads.some((m) => targets.has(m))) reached.push(candidate);
+    }
+    return { reached, unknown };
+  }
+
+  get(file: string, hash: string, verbatim: boolean): StoredModuleFacts | undefined {
+    const repoPath = this.repoPath(file);
+    const current = this.modules.get(repoPath);
+    if (current !== undefined && current.hash === hash && current.verbatim === verbatim) return current.facts;
+    const stored = this.previous?.modules[repoPath];
+    // (`hash` is the facts' own hash of the decoded text: equal hashes mean equal text.)
+    return stored !== undefined && stored.hash === hash && stored.verbatim === verbatim ? stored.facts : undefined;
+  }
+
+  set(file: string, hash: string, verbatim: boolean, facts: StoredModuleFacts): void {
+    const repoPath = this.repoPath(file);
+    this.modules.set(repoPath, { hash, bytes: this.hashes.get(repoPath), verbatim, facts });
+  }
+
+  private repoPath(file: string): string {
+    return path.relative(this.root, file).split(path.sep).join("/");
+  }
+
+  /**
+   * Writes this run's cache: this run's entries, and the previous entries that are still valid against
+   * this run's files (an entry this run neither checked nor could validate is dropped, so the hashes
+   * written are the ones every kept entry was checked against). Module facts are kept for files whose
+   * bytes are the ones they were computed from.
+   * @returns undefined, or the error that kept the cache from being written (the scan is unaffected).
+   */
+  async save(): Promise<Error | undefined> {
+    const files: Record<string, CacheEntry> = {};
+    for (const repoPath of [...this.hashes.keys()].sort()) {
+      const entry = this.entries.get(repoPath) ?? this.validEntry(repoPath);
+      if (entry !== undefined) files[repoPath] = entry;
+    }
+    const modules: CacheFile["modules"] = {};
+    const previousModules = this.previous?.modules ?? {};
+    for (const repoPath of [...this.hashes.keys()].sort()) {
+      const module = this.modules.get(repoPath) ?? previousModules[repoPath];
+      if (module !== undefined && module.bytes === this.hashes.get(repoPath)) modules[repoPath] = module;
+    }
+    const content: CacheFile = { format: CACHE_FORMAT, key: this.key, resolution: this.resolution, hashes: Object.fromEntries(this.hashes), files, modules };
+    try {
+      await mkdir(path.dirname(this.file), { recursive: true });
+      await writeFileAtomic(this.file, JSON.stringify(content));
+      return undefined;
+    } catch (error) {
+      return error as Error;
+    }
+  }
+}
+
+/** What `CachedRun` needs to know about the scan. */
+export interface CachedRunInput {
+  /** Absolute repository root. */
+  root: string;
+  contract: Contract;
+  /** The contract's repository path, or null for the defaults. */
+  contractPath: string | null;
+  /** The scanner's files (absolute). */
+  files: readonly string[];
+  /** The repository modules the facts follow (absolute), a subset of `files`. */
+  modules: readonly string[];
+  /** The scan's facts, created with this run's `cache` as their `moduleCache` and not asked anything yet. */
+  facts: RepoFacts;
+  cache: ScanCache;
+}
+
+/** What the facts were asked while one file was checked. */
+interface Recorder {
+  asked: boolean;
+  subjects: Set<string>;
+}
+
+/**
+ * One scan with the cache: reads and hashes the files, computes the key (the Prisma schema through the
+ * facts) and the resolution digest, and records, while each file is checked, which modules the facts
+ * were asked about (through `facts`, a recording view of the scan's facts to register for the rules).
+ */
+export class CachedRun {
+  /** The facts to register for the rules: every question is recorded for the file being checked. */
+  readonly facts: RepoFacts;
+  private recorder: Recorder | undefined;
+  private readonly closures = new Map<string, readonly string[]>();
+  private nonJsSources: string[] = [];
+  private readonly moduleSet: ReadonlySet<string>;
+
+  private constructor(private readonly input: CachedRunInput) {
+    this.moduleSet = new Set(input.modules.map((m) => path.resolve(m)));
+    const current = (): Recorder | undefined => this.recorder;
+    this.facts = new Proxy(input.facts, {
+      get(target, property) {
+        // The target as `this`, so that the facts' own calls of their methods are not recorded.
+        const value: unknown = Reflect.get(target, property, target);
+        if (typeof value !== "function" || property === "withFileText") return value;
+        return (...args: unknown[]) => {
+          const recorder = current();
+          if (recorder !== undefined) {
+            recorder.asked = true;
+            for (const arg of args) if (typeof arg === "string" && path.isAbsolute(arg)) recorder.subjects.add(path.resolve(arg));
+          }
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  }
+
+  /**
+   * Hashes every file, computes the key and the resolution digest, and begins the cache's run.
+   * Never throws for a file (an unreadable file has no hash: it is always checked).
+   */
+  static async start(input: CachedRunInput): Promise<CachedRun> {
+    const run = new CachedRun(input);
+    const { root, facts } = input;
+    const hashes = new Map<string, string>();
+    await Promise.all(
+      input.files.map(async (file) => {
+        try {
+          hashes.set(toRepoPath(root, file), hashBytes(await readFile(file)));
+        } catch {
+          // no hash: checked every time, never stored
+        }
+      }),
+    );
+    run.nonJsSources = input.files.filter((f) => run.isNonJsSource(f)).map((f) => toRepoPath(root, f));
+    // The Prisma schema as the facts find it: every schema file's bytes, and the problems.
+    const schema = facts.prismaSchema;
+    const schemaParts: string[] = [];
+    for (const file of schema?.files ?? []) schemaParts.push(toRepoPath(root, file), await readFile(file).then(hashBytes, () => "-"));
+    for (const problem of facts.schemaErrors) schemaParts.push(`${toRepoPath(root, problem.file)}:${problem.line}:${problem.column}:${problem.message}`);
+    const key = digest([CACHE_FORMAT, packageVersion, process.version, path.resolve(root), input.contractPath ?? "", JSON.stringify(input.contract), digest(schemaParts)]);
+    // Module resolution: the modules there are, and the files that configure resolution.
+    const configs = await globby(["**/tsconfig*.json", "**/jsconfig*.json", "pnpm-workspace.yaml"], { cwd: root, gitignore: true, dot: true, ignore: ALWAYS_IGNORED, followSymbolicLinks: false, onlyFiles: true }).catch(() => [] as string[]);
+    const resolutionParts = input.modules.map((m) => toRepoPath(root, m)).sort();
+    for (const config of configs.sort()) resolutionParts.push(config, await readFile(path.join(root, config)).then(hashBytes, () => "-"));
+    for (const [repoPath, hash] of [...hashes].sort()) if (repoPath === "package.json" || repoPath.endsWith("/package.json")) resolutionParts.push(repoPath, hash);
+    input.cache.begin(key, digest(resolutionParts), hashes);
+    return run;
+  }
+
+  /** The stored findings of a file when they can be reused (see the module header of src/scan-cache.ts). */
+  reuse(file: string): Finding[] | undefined {
+    return this.input.cache.findings(toRepoPath(this.input.root, file));
+  }
+
+  /** Checks one file with `check` while recording what the facts are asked, and stores the findings. */
+  async check(file: string, check: () => Promise<Finding[]>): Promise<Finding[]> {
+    const recorder: Recorder = { asked: false, subjects: new Set() };
+    this.recorder = recorder;
+    let found: Finding[];
+    try {
+      found = await check();
+    } finally {
+      this.recorder = undefined;
+    }
+    const { root, facts, contract } = this.input;
+    const repoPath = toRepoPath(root, file);
+    const deps = new Set<string>();
+    if (recorder.asked) {
+      for (const subject of recorder.subjects) for (const module of this.closure(subject)) deps.add(module);
+      if (this.isNonJsSource(file)) for (const source of this.nonJsSources) deps.add(source);
+      deps.delete(repoPath);
+    }
+    const loads = isMutationScriptCandidate(root, contract, file) && facts.isRepoModule(file) ? [...this.closure(path.resolve(file))].filter((m) => m !== repoPath) : undefined;
+    this.input.cache.store(repoPath, { facts: recorder.asked, deps: [...deps].sort(), ...(loads === undefined ? {} : { loads: loads.sort() }), findings: found });
+    return found;
+  }
+
+  /** A non-JavaScript source (package.json, workflow, shell script, Dockerfile) among the files. */
+  private isNonJsSource(file: string): boolean {
+    return !this.moduleSet.has(path.resolve(file)) && !file.endsWith(".sql") && nonJsSourceKind(toRepoPath(this.input.root, file), "shell") !== undefined;
+  }
+
+  /** A repository module and its non-type import closure (repository paths); [] for anything else. */
+  private closure(file: string): readonly string[] {
+    let closure = this.closures.get(file);
+    if (closure === undefined) {
+      const { facts, root } = this.input;
+      closure = facts.isRepoModule(file) ? [file, ...facts.dependencies(file)].map((m) => toRepoPath(root, m)) : [];
+      this.closures.set(file, closure);
+    }
+    return closure;
+  }
+
+  /** `changedScope`'s `dependents`, from the stored closures where they are valid, else from the facts. */
+  dependents(targets: string[], among: string[]): ReadonlySet<string> {
+    const { root, facts } = this.input;
+    const { reached, unknown } = this.input.cache.dependents(new Set(targets.map((t) => toRepoPath(root, t))), among.map((a) => toRepoPath(root, a)));
+    const result = new Set(reached.map((r) => path.join(root, r)));
+    if (unknown.length > 0) for (const file of facts.dependents(targets, unknown.map((u) => path.join(root, u)))) result.add(file);
+    return result;
+  }
+}
