@@ -11,7 +11,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { type CliIo, run } from "../../src/cli.js";
+import type { CliIo } from "../../src/cli.js";
 import { loadContractFile } from "../../src/contract.js";
 import { scan, type ScanResult } from "../../src/scanner.js";
 import { PACKAGE_ROOT, type Run, withoutDuration } from "./helpers.js";
@@ -35,6 +35,9 @@ async function cliHere(cwd: string, ...args: string[]): Promise<Run> {
   let stdout = "";
   let stderr = "";
   const io: CliIo = { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), isTTY: false, cwd, env: {} };
+  // Imported per call: a test below resets the module registry (vi.resetModules), and the CLI must be
+  // the same instance as the scan code it imports, or its errors are not recognised as usage errors.
+  const { run } = await import("../../src/cli.js");
   const status = await run(args, io);
   return { status, stdout, stderr };
 }
