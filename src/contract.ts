@@ -12,12 +12,15 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type * as AjvModule from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { findNodeAtLocation, type JSONPath, parse as parseJsonc, type ParseError, parseTree, printParseErrorCode, visit } from "jsonc-parser";
+import type * as JsoncParser from "jsonc-parser";
+import type { JSONPath, ParseError } from "jsonc-parser";
 import { packageFile } from "./package-info.js";
 import { lazyRequire } from "./lazy-require.js";
 
 /** Ajv, loaded when the first contract is validated (not when the plugin or the CLI starts). */
 const ajvModule = lazyRequire<typeof AjvModule>("ajv");
+/** The JSON parser that locates keys and syntax errors, loaded when the first contract is read. */
+const jsonc = lazyRequire<typeof JsoncParser>("jsonc-parser");
 
 /** File name looked up at a repository root (SPEC §2). */
 export const CONTRACT_FILE_NAME = "production-contract.json";
@@ -207,7 +210,7 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
   return { line, column: offset - lineStart + 1 };
 }
 
-const SYNTAX_EXPECTED: Partial<Record<ReturnType<typeof printParseErrorCode>, string>> = {
+const SYNTAX_EXPECTED: Partial<Record<ReturnType<typeof JsoncParser.printParseErrorCode>, string>> = {
   PropertyNameExpected: "a property name in double quotes",
   ValueExpected: "a value",
   ColonExpected: '":"',
@@ -229,7 +232,7 @@ const SYNTAX_EXPECTED: Partial<Record<ReturnType<typeof printParseErrorCode>, st
 /** The one line that describes a JSON syntax error: line, column, what was expected, what was found. */
 function describeSyntaxError(text: string, error: ParseError): string {
   let offset = error.offset;
-  const code = printParseErrorCode(error.error);
+  const code = jsonc().printParseErrorCode(error.error);
   let expected = SYNTAX_EXPECTED[code] ?? `valid JSON (${code})`;
   let found = offset >= text.length ? "the end of the file" : JSON.stringify(text.slice(offset, offset + Math.min(Math.max(error.length, 1), 20)));
   // `{"a": 1,}`: the parser stops at the closing bracket; the mistake is the comma before it.
@@ -253,7 +256,7 @@ function describeSyntaxError(text: string, error: ParseError): string {
 function duplicateKeys(text: string): string[] {
   const problems: string[] = [];
   const stack: Map<string, { line: number; column: number }>[] = [];
-  visit(text, {
+  jsonc().visit(text, {
     onObjectBegin: () => {
       stack.push(new Map());
     },
@@ -290,7 +293,7 @@ export function parseContract(text: string, file: string | null): Contract {
     throw new ContractError(file, ['line 1, column 1: malformed JSON; expected a JSON object such as {"version": 1}; found an empty file']);
   }
   const errors: ParseError[] = [];
-  parseJsonc(source, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  jsonc().parse(source, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first !== undefined) throw new ContractError(file, [describeSyntaxError(source, first)]);
   const duplicates = duplicateKeys(source);
@@ -346,6 +349,7 @@ export function toRepoPath(root: string, file: string): string {
  * @param keyPath the key's path, e.g. `["mutationScripts", "scripts/x.ts"]`.
  */
 export function contractKeyLocation(text: string, keyPath: readonly (string | number)[]): { line: number; column: number } {
+  const { findNodeAtLocation, parseTree } = jsonc();
   const tree = parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
   const node = tree ? findNodeAtLocation(tree, [...keyPath]) : undefined;
   // A property value's parent is the property; its first child is the key string.

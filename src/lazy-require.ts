@@ -3,7 +3,8 @@
  * load, in the editor and in each worker) and starting `contract-scan` do not pay for them: TypeScript
  * (through typescript-estree and the module resolver), the TypeScript ESLint parser, the Prisma schema parser, the
  * glob library. ESLint rules are synchronous, so the load has to be: `require` (CommonJS packages, and
- * ESM-only ones such as globby through Node's `require(esm)`, which Node >= 20.19 has by default).
+ * ESM-only ones such as globby through Node's `require(esm)`, on by default from Node 20.19 and 22.12:
+ * package.json's `engines`).
  *
  * Only packages go through here, never this package's own modules: those are cheap once the packages
  * are not loaded, and the test runner (vitest) transforms them, which `require` would bypass.
