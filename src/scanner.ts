@@ -1,7 +1,7 @@
 /**
  * The scanner behind `contract-scan` (SPEC §1, §4): finds the repository's files, runs the plugin's own
  * rules on each JavaScript/TypeScript file through ESLint's `Linter` (one implementation of each check),
- * runs the same SQL check on `.sql` files, and adds the scanner-only checks (SPEC §6.12). It returns
+ * runs the same SQL check on `.sql` files, reads Python files with the same checks (src/sources/python/), and adds the scanner-only checks (SPEC §6.12). It returns
  * plain findings and prints nothing.
  *
  * It never executes scanned code, never writes into the scanned repository, never touches the network,
@@ -18,7 +18,7 @@ import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import type { FactsProblem } from "./facts/types.js";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import plugin, { allRulesAtError } from "./index.js";
-import { discoverFiles, hasShellShebang, nonJsSourceKind, SOURCE_FILE_GLOBS } from "./discover.js";
+import { discoverFiles, hasShellShebang, isPythonSource, nonJsSourceKind, SOURCE_FILE_GLOBS } from "./discover.js";
 import { checkNonJsSource } from "./sources/index.js";
 import { classifyZone, isOutsideRoot, type Zone } from "./zones.js";
 import { fileRole } from "./roles.js";
@@ -171,6 +171,20 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
   if ("problem" in decoded) return [parseError(decoded.problem)];
   const { text } = decoded;
   try {
+    if (isPythonSource(repoPath, text)) {
+      // Loaded on the first Python file only: web-tree-sitter and the grammar stay out of JavaScript-only scans.
+      const { checkPythonSource } = await import("./sources/python/index.js");
+      const started = performance.now();
+      const result = await checkPythonSource(text, repoPath, options);
+      options.timings?.add("Python sources", performance.now() - started);
+      return [
+        ...result.findings,
+        ...result.errors.map((e) => {
+          const at = lineColumnAt(text, e.offset);
+          return parseError(e.message, at.line, at.column);
+        }),
+      ];
+    }
     const sourceKind = nonJsSourceKind(repoPath, hasShellShebang(text));
     if (sourceKind !== undefined) {
       const result = timed(options.timings, "non-JS sources", () => checkNonJsSource(sourceKind, text, repoPath, options));
@@ -253,7 +267,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   timings?.add("discovery", performance.now() - discoveryStarted);
   // The repository facts, built once for the run and shared by every rule (getRepoFacts returns this
   // instance while it is registered); modules are parsed lazily, each file read once.
-  const facts = timed(timings, "repository facts", () => createRepoFacts(options.root, options.contract, { files: files.filter((f) => nonJsSourceKind(toRepoPath(options.root, f), true) === undefined && !f.endsWith(".sql")) }));
+  const facts = timed(timings, "repository facts", () => createRepoFacts(options.root, options.contract, { files: files.filter((f) => nonJsSourceKind(toRepoPath(options.root, f), true) === undefined && !f.endsWith(".sql") && !f.endsWith(".py")) }));
   const unregister = registerScanFacts(facts);
   try {
     const linter = new Linter({ configType: "flat", cwd: options.root });

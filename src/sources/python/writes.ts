@@ -1,0 +1,177 @@
+/**
+ * "Is this a database write", "is this destructive" and "does this run the Prisma CLI" for Python
+ * (issue 15 item 2; the Python side of src/analysis/mutations.ts, safety.ts and prisma-cli.ts).
+ *
+ * Writes:
+ * - writing SQL reaching a sink (./sql.ts + `getSqlWrite`): operation `executeRaw`, as in JavaScript;
+ * - a Prisma CLI write run through `subprocess.run/call/check_call/check_output/Popen`, `os.system`,
+ *   `os.popen`, `asyncio.create_subprocess_exec/shell` (a list of words, or a command line read by the
+ *   same Prisma command reader as package.json scripts);
+ * - ORM writes: Django `Model.objects....create/bulk_create/update/delete/get_or_create/update_or_create/
+ *   bulk_update()`, SQLAlchemy `session.add/add_all/delete/merge/bulk_*()` on a receiver named like a
+ *   session (`session`, `db`, `db_session`, `self.session`, ...), `query(...)....delete()/update()`.
+ *   (JavaScript's query-builder writes are out of scope for version 1; these ORM calls are the usual way
+ *   Python scripts write, so they count here.) Not writes: `dict.pop`, `set.discard`, `list.remove`,
+ *   `requests.delete`, a `.delete()` on any other receiver.
+ *
+ * Destructive (group D, the default of `safety.destructive`): destructive SQL at a sink, the ORM deletes
+ * above, and a call of a `safety.destructive` name (added to the default, as in JavaScript).
+ */
+import { COMMAND_HOLE, parsePrismaCommands, type PrismaCommand, prismaCommandsOfWords } from "../../analysis/prisma-cli.js";
+import { field, lastName, namedChildren, positionalArgs, qualifiedName, stringPieces, textOf, unwrap } from "./ast.js";
+import type { PyFile, PyNode } from "./parser.js";
+import { getPySink, sinkDestructive, sinkWrite } from "./sql.js";
+
+/** One database write found in Python code. */
+export interface PyWrite {
+  call: PyNode;
+  /** `executeRaw`, a Prisma command (`prisma db push`), or the ORM method (`delete`, `bulk_create`). */
+  operation: string;
+  /** For messages: `executeRaw`, `prisma db push`, `Source.objects.filter().delete`, `session.delete`. */
+  what: string;
+  /** True for a Prisma CLI write. */
+  cli?: boolean;
+  /** The tables written (SQL only; undefined when not known). */
+  tables?: readonly string[] | undefined;
+}
+
+const DJANGO_WRITES = new Set(["create", "bulk_create", "update", "delete", "get_or_create", "update_or_create", "bulk_update"]);
+const SESSION_WRITES = new Set(["add", "add_all", "delete", "merge", "bulk_save_objects", "bulk_insert_mappings", "bulk_update_mappings"]);
+const QUERY_WRITES = new Set(["delete", "update"]);
+const SESSION_NAME = /^(?:db|sess|s)$|session$/i;
+
+/** Process launchers whose first argument (or every positional argument) is a command. */
+const LAUNCHERS = new Set([
+  "subprocess.run",
+  "subprocess.call",
+  "subprocess.check_call",
+  "subprocess.check_output",
+  "subprocess.Popen",
+  "subprocess.getoutput",
+  "subprocess.getstatusoutput",
+  "os.system",
+  "os.popen",
+  "asyncio.create_subprocess_shell",
+]);
+const ARGV_LAUNCHERS = new Set(["asyncio.create_subprocess_exec", "os.execlp", "os.execl", "os.spawnlp"]);
+
+/** The receiver chain of a method call: `Source.objects.filter(...)` for `.delete()`, as attribute names and calls. */
+function chainNames(file: PyFile, node: PyNode | undefined): string[] {
+  const names: string[] = [];
+  let n = unwrap(node);
+  while (n) {
+    if (n.type === "attribute") {
+      names.unshift(lastName(file, n) ?? "");
+      n = unwrap(field(n, "object"));
+    } else if (n.type === "call") {
+      n = unwrap(field(n, "function"));
+    } else {
+      if (n.type === "identifier") names.unshift(textOf(file, n));
+      break;
+    }
+  }
+  return names;
+}
+
+/** An ORM write (see the module header), or undefined. */
+function ormWrite(file: PyFile, call: PyNode): PyWrite | undefined {
+  const callee = unwrap(field(call, "function"));
+  if (callee?.type !== "attribute") return undefined;
+  const method = lastName(file, callee) ?? "";
+  const receiver = unwrap(field(callee, "object"));
+  const chain = chainNames(file, receiver);
+  const shown = `${chain.join(".")}.${method}`;
+  if (DJANGO_WRITES.has(method) && chain.includes("objects")) return { call, operation: method, what: shown };
+  if (QUERY_WRITES.has(method) && receiver?.type === "call" && chain.includes("query")) return { call, operation: method, what: shown };
+  const last = chain.at(-1);
+  if (SESSION_WRITES.has(method) && receiver && receiver.type !== "call" && last !== undefined && SESSION_NAME.test(last) && positionalArgs(call).length > 0) {
+    return { call, operation: method, what: shown };
+  }
+  return undefined;
+}
+
+/** The command words of a launcher call: from a list/tuple, or from a command line. */
+function launcherCommands(file: PyFile, call: PyNode): PrismaCommand[] {
+  const name = qualifiedName(file, field(call, "function"));
+  if (name === undefined) return [];
+  const args = positionalArgs(call);
+  const word = (node: PyNode): { text: string; hole: boolean } => {
+    const pieces = stringPieces(file, node);
+    if (!pieces) return { text: COMMAND_HOLE, hole: true };
+    return { text: pieces.parts.join(COMMAND_HOLE), hole: pieces.parts.length > 1 };
+  };
+  if (ARGV_LAUNCHERS.has(name)) return prismaCommandsOfWords(args.map(word));
+  if (!LAUNCHERS.has(name)) return [];
+  const first = unwrap(args[0]);
+  if (!first) return [];
+  if (first.type === "list" || first.type === "tuple") return prismaCommandsOfWords(namedChildren(first).map(word));
+  const pieces = stringPieces(file, first);
+  return pieces ? parsePrismaCommands(pieces.parts.join(COMMAND_HOLE)) : [];
+}
+
+/** The Prisma CLI writes a call runs (each command once), or []. */
+export function prismaWrites(file: PyFile, call: PyNode): PrismaCommand[] {
+  const seen = new Set<string>();
+  return launcherCommands(file, call).filter((c) => c.write && !seen.has(c.command) && seen.add(c.command));
+}
+
+/** The database write a call is (see the module header), or undefined. */
+export function getPyWrite(file: PyFile, call: PyNode): PyWrite | undefined {
+  const sink = getPySink(file, call);
+  if (sink) {
+    const write = sinkWrite(file, sink);
+    if (write) return { call, operation: "executeRaw", what: "executeRaw", tables: write.tables };
+    const construct = sqlalchemyConstruct(file, sink.sql);
+    if (construct) return { call, operation: "executeRaw", what: `${construct}() at ${sink.name}` };
+    return undefined;
+  }
+  const cli = prismaWrites(file, call)[0];
+  if (cli) return { call, operation: cli.command, what: cli.command, cli: true };
+  return ormWrite(file, call);
+}
+
+/** `insert`/`update`/`delete` of SQLAlchemy (`sqlalchemy.delete(User).where(...)`) at the root of an expression. */
+function sqlalchemyConstruct(file: PyFile, node: PyNode | undefined): string | undefined {
+  let n = unwrap(node);
+  while (n && n.type === "call") {
+    const callee = unwrap(field(n, "function"));
+    const name = qualifiedName(file, callee);
+    if (name === "sqlalchemy.delete" || name === "sqlalchemy.insert" || name === "sqlalchemy.update" || name === "sqlalchemy.sql.delete") return name.split(".").at(-1);
+    n = callee?.type === "attribute" ? unwrap(field(callee, "object")) : undefined;
+  }
+  return undefined;
+}
+
+/** A destructive call (group D), with its description for messages. */
+export interface PyDestructive {
+  call: PyNode;
+  what: string;
+}
+
+/**
+ * True when a call's callee matches a contract name: a plain name matches the callee's last name
+ * (`is_production` matches `env.is_production()`), a dotted name matches that member path or its end.
+ */
+export function pyCallMatches(file: PyFile, call: PyNode, names: readonly string[] | undefined): boolean {
+  if (!names || names.length === 0 || call.type !== "call") return false;
+  const callee = field(call, "function");
+  const last = lastName(file, callee);
+  const full = callee ? textOf(file, callee).replace(/\s+/g, "") : undefined;
+  return names.some((name) => (name.includes(".") ? full === name || (full !== undefined && full.endsWith(`.${name}`)) : last === name));
+}
+
+/** The destructive call this is (see the module header), or undefined. */
+export function getPyDestructive(file: PyFile, call: PyNode, names: readonly string[] | undefined): PyDestructive | undefined {
+  if (pyCallMatches(file, call, names)) return { call, what: `${textOf(file, field(call, "function") as PyNode).replace(/\s+/g, "")}()` };
+  const sink = getPySink(file, call);
+  if (sink) {
+    const found = sinkDestructive(file, sink);
+    if (found?.statements[0]) return { call, what: `${found.statements[0].kind} reaching ${sink.name}` };
+    const construct = sqlalchemyConstruct(file, sink.sql);
+    if (construct === "delete") return { call, what: `delete() reaching ${sink.name}` };
+    return undefined;
+  }
+  const orm = ormWrite(file, call);
+  if (orm && orm.operation === "delete") return { call, what: `${orm.what}()` };
+  return undefined;
+}
