@@ -25,8 +25,10 @@ import { getPySink, sinkDestructive, sinkWrite } from "./sql.js";
 /** One database write found in Python code. */
 export interface PyWrite {
   call: PyNode;
-  /** `executeRaw`, a Prisma command (`prisma db push`), or the ORM method (`delete`, `bulk_create`). */
+  /** The contract operation: `executeRaw`, a Prisma command (`prisma db push`), or the ORM method's (`deleteMany` for a queryset's `delete()`). */
   operation: string;
+  /** For a Django write: the model (`Source` of `Source.objects.filter(...).delete()`). */
+  model?: string | undefined;
   /** For messages: `executeRaw`, `prisma db push`, `Source.objects.filter().delete`, `session.delete`. */
   what: string;
   /** True for a Prisma CLI write. */
@@ -35,9 +37,34 @@ export interface PyWrite {
   tables?: readonly string[] | undefined;
 }
 
-const DJANGO_WRITES = new Set(["create", "bulk_create", "update", "delete", "get_or_create", "update_or_create", "bulk_update"]);
-const SESSION_WRITES = new Set(["add", "add_all", "delete", "merge", "bulk_save_objects", "bulk_insert_mappings", "bulk_update_mappings"]);
-const QUERY_WRITES = new Set(["delete", "update"]);
+/**
+ * ORM methods and the contract operation (SPEC §2 `operations`) each is, so an allowlisted Python script's
+ * entry names them in the same words as a JavaScript one: a Django queryset's `update`/`delete` act on
+ * every matching row (`updateMany`/`deleteMany`), a session's `delete(obj)` on one row, `add` inserts
+ * (or updates a loaded object), `merge`/`get_or_create`/`update_or_create` upsert.
+ */
+const DJANGO_WRITES: ReadonlyMap<string, string> = new Map([
+  ["create", "create"],
+  ["bulk_create", "createMany"],
+  ["update", "updateMany"],
+  ["delete", "deleteMany"],
+  ["get_or_create", "upsert"],
+  ["update_or_create", "upsert"],
+  ["bulk_update", "updateMany"],
+]);
+const SESSION_WRITES: ReadonlyMap<string, string> = new Map([
+  ["add", "create"],
+  ["add_all", "createMany"],
+  ["delete", "delete"],
+  ["merge", "upsert"],
+  ["bulk_save_objects", "createMany"],
+  ["bulk_insert_mappings", "createMany"],
+  ["bulk_update_mappings", "updateMany"],
+]);
+const QUERY_WRITES: ReadonlyMap<string, string> = new Map([
+  ["delete", "deleteMany"],
+  ["update", "updateMany"],
+]);
 const SESSION_NAME = /^(?:db|sess|s)$|session$/i;
 
 /** Process launchers whose first argument (or every positional argument) is a command. */
@@ -81,11 +108,15 @@ function ormWrite(file: PyFile, call: PyNode): PyWrite | undefined {
   const receiver = unwrap(field(callee, "object"));
   const chain = chainNames(file, receiver);
   const shown = `${chain.join(".")}.${method}`;
-  if (DJANGO_WRITES.has(method) && chain.includes("objects")) return { call, operation: method, what: shown };
-  if (QUERY_WRITES.has(method) && receiver?.type === "call" && chain.includes("query")) return { call, operation: method, what: shown };
+  const django = DJANGO_WRITES.get(method);
+  const objects = chain.indexOf("objects");
+  if (django !== undefined && objects >= 0) return { call, operation: django, what: shown, model: objects > 0 ? chain[objects - 1] : undefined };
+  const query = QUERY_WRITES.get(method);
+  if (query !== undefined && receiver?.type === "call" && chain.includes("query")) return { call, operation: query, what: shown };
   const last = chain.at(-1);
-  if (SESSION_WRITES.has(method) && receiver && receiver.type !== "call" && last !== undefined && SESSION_NAME.test(last) && positionalArgs(call).length > 0) {
-    return { call, operation: method, what: shown };
+  const session = SESSION_WRITES.get(method);
+  if (session !== undefined && receiver && receiver.type !== "call" && last !== undefined && SESSION_NAME.test(last) && positionalArgs(call).length > 0) {
+    return { call, operation: session, what: shown };
   }
   return undefined;
 }
@@ -172,6 +203,6 @@ export function getPyDestructive(file: PyFile, call: PyNode, names: readonly str
     return undefined;
   }
   const orm = ormWrite(file, call);
-  if (orm && orm.operation === "delete") return { call, what: `${orm.what}()` };
+  if (orm && (orm.operation === "delete" || orm.operation === "deleteMany")) return { call, what: `${orm.what}()` };
   return undefined;
 }
