@@ -108,9 +108,19 @@ function rootsOf(file: PyFile, node: PyNode | undefined, out = new Set<string>()
   return out;
 }
 
-/** The targets of a destructive call: the variables its arguments read. */
+/**
+ * The targets of a destructive call: the variables its arguments read, and those read by the arguments of
+ * the calls it is chained on (`session.query(User).filter(User.id.in_(ids)).delete()` targets `ids`).
+ */
 function targetsOf(file: PyFile, call: PyNode): Set<string> {
-  return rootsOf(file, field(call, "arguments"));
+  const out = rootsOf(file, field(call, "arguments"));
+  for (let n = unwrap(field(call, "function")); n && (n.type === "attribute" || n.type === "call"); ) {
+    if (n.type === "call") {
+      rootsOf(file, field(n, "arguments"), out);
+      n = unwrap(field(n, "function"));
+    } else n = unwrap(field(n, "object"));
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -176,7 +186,8 @@ export function checkProductionCheck(context: PyContext): void {
   const safety = contract.safety;
   const productionCheck = safety?.productionCheck;
   if (!safety || !productionCheck || productionCheck.length === 0) return;
-  if (context.zone === "tests" || context.zone === "ignore") return;
+  // Choice: migrations are where destructive SQL belongs (an Alembic `op.execute("DROP ...")`): not checked.
+  if (context.zone === "tests" || context.zone === "ignore" || context.zone === "migrations") return;
   const found = destructiveCalls(context);
   if (found.length === 0) return;
   const safetyCheck = safety.safetyCheck ?? [];
@@ -388,6 +399,9 @@ class TargetCheck {
 
 const DRY_RUN_FLAGS = new Set(["--dry-run", "--dryrun", "--dry_run", "--dry", "-n", "-d"]);
 const DRY_RUN_NAMES = /^(?:is_?)?dry_?run$|^dry$/i;
+/** Flags and option names that opt in to execution (rules/dry-run-by-default.ts reads the same ones). */
+const OPT_IN_FLAGS = new Set(["--apply", "--execute", "--exec", "--yes", "-y", "--confirm", "--commit", "--no-dry-run", "--for-real", "--write", "--clear", "--delete", "--purge", "--wipe", "--reset", "--prune"]);
+const OPT_IN_NAMES = /^(?:apply|execute|exec|yes|confirm(?:ed)?|commit|for_?real|write|clear|delete|purge|wipe|reset|prune|no_dry_run)$/i;
 const PROMPTS = new Set(["input", "getpass", "raw_input", "prompt", "ask", "confirm"]);
 
 type Tri = boolean | undefined;
@@ -422,7 +436,9 @@ class Defaults {
       if (defaultNode?.type === "true") value = true;
       else if (defaultNode?.type === "false" || defaultNode?.type === "none") value = false;
       else if (!action) value = defaultNode ? undefined : false;
-      this.options.set(dest, value);
+      // Only the opt-ins and dry-run switches have a known value with no flag given: other flags
+      // (`--force` skips a prompt) are not an opt-in to execution, so their value is not assumed.
+      if (OPT_IN_NAMES.test(dest) || DRY_RUN_NAMES.test(dest)) this.options.set(dest, value);
       if (flags.some((f) => DRY_RUN_FLAGS.has(f) && f.startsWith("--")) && value === false) this.optOuts.push({ node: call, flag: `add_argument("${long}")` });
     }
     walk(file.root, (n) => {
@@ -536,7 +552,8 @@ class Defaults {
     if (op === "in" || op === "not in") {
       // "--flag" in sys.argv: no flag is given.
       const container = textOf(this.file, right);
-      if (/argv/.test(container) && staticString(this.file, left) !== undefined) return op === "not in";
+      const flag = staticString(this.file, left);
+      if (/argv/.test(container) && flag !== undefined && (OPT_IN_FLAGS.has(flag) || DRY_RUN_FLAGS.has(flag))) return op === "not in";
       return undefined;
     }
     if (op !== "==" && op !== "!=" && op !== "is" && op !== "is not") return undefined;
@@ -549,9 +566,21 @@ class Defaults {
     return op === "==" || op === "is" ? equal : !equal;
   }
 
-  /** True when the node runs when the script runs with no opt-in (see the module header). */
-  reached(node: PyNode, bindings: Bindings, depth = 0): boolean {
-    if (depth > 4) return true;
+  /**
+   * True when the node runs when the script runs with no opt-in (see the module header): it runs in its
+   * function, and (for a same-file function) some call of the function runs, its parameters bound to
+   * that call's arguments.
+   */
+  reached(node: PyNode, depth = 0): boolean {
+    const fn = enclosingFunction(node);
+    if (fn.type !== "function_definition" || depth > 4) return this.reachedLocally(node, new Map());
+    const sites = callSitesOf(this.file, fn, this.functions).filter((s) => !contains(fn, s));
+    if (sites.length === 0) return this.reachedLocally(node, new Map());
+    return sites.some((site) => this.reachedLocally(node, this.bind(fn, site, new Map())) && this.reached(site, depth + 1));
+  }
+
+  /** True when no branch or stop of its own function keeps the node from running, with `bindings` for the parameters. */
+  private reachedLocally(node: PyNode, bindings: Bindings): boolean {
     // Branches not taken.
     let child = node;
     for (let p = node.parent; p && p.type !== "function_definition" && p.type !== "module"; child = p, p = p.parent) {
@@ -576,12 +605,7 @@ class Defaults {
     }
     // A stop before it: if <true under defaults>: return|exit|raise, or a call of a helper that always stops so.
     const isStop = (n: PyNode): boolean => n.type === "if_statement" && !contains(n, node) && this.truth(field(n, "condition"), bindings) === true && alwaysStops(this.file, field(n, "consequence"));
-    if (reachedOnlyAfter(this.file, node, isStop, { throughCallers: false })) return false;
-    const fn = enclosingFunction(node);
-    if (fn.type !== "function_definition") return true;
-    const sites = callSitesOf(this.file, fn, this.functions).filter((s) => !contains(fn, s));
-    if (sites.length === 0) return true;
-    return sites.some((site) => this.reached(site, this.bind(fn, site, bindings), depth + 1));
+    return !reachedOnlyAfter(this.file, node, isStop, { throughCallers: false });
   }
 
   /** The parameters of `fn` bound to a call site's arguments (or their defaults). */
@@ -614,7 +638,7 @@ export function checkDryRun(context: PyContext): void {
   const found = destructiveCalls(context);
   if (found.length === 0) return;
   const defaults = new Defaults(file, contract.safety.confirm);
-  const ungated = found.find((call) => defaults.reached(call.call, new Map()));
+  const ungated = found.find((call) => defaults.reached(call.call));
   if (!ungated) return;
   if (defaults.optOuts.length > 0) {
     for (const optOut of defaults.optOuts) {
