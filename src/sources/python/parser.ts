@@ -114,7 +114,8 @@ function firstSyntaxError(node: TsNode, text: string): { message: string; offset
   if (!node.hasError) return undefined;
   if (node.isMissing) return { message: `Python syntax error: missing "${node.type}"`, offset: node.startIndex };
   if (node.isError) {
-    const snippet = text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 30)).split("\n")[0] ?? "";
+    // The first line of what does not parse, without a trailing comment, at most 40 characters.
+    const snippet = (text.slice(node.startIndex, node.endIndex).split("\n")[0] ?? "").replace(/\s*#.*$/, "").slice(0, 40);
     // The error's own children may say more precisely where it is (a MISSING token inside).
     for (const child of node.children) {
       if (child?.isMissing) return { message: `Python syntax error: missing "${child.type}"`, offset: child.startIndex };

@@ -82,22 +82,33 @@ const LAUNCHERS = new Set([
 ]);
 const ARGV_LAUNCHERS = new Set(["asyncio.create_subprocess_exec", "os.execlp", "os.execl", "os.spawnlp"]);
 
-/** The receiver chain of a method call: `Source.objects.filter(...)` for `.delete()`, as attribute names and calls. */
+/**
+ * The receiver chain of a method call as names (`["Source", "objects", "filter"]` for
+ * `Source.objects.filter(...)`), and as shown in messages (`Source.objects.filter(...)`).
+ */
 function chainNames(file: PyFile, node: PyNode | undefined): string[] {
+  return chainOf(file, node).names;
+}
+
+function chainOf(file: PyFile, node: PyNode | undefined): { names: string[]; shown: string } {
   const names: string[] = [];
+  let shown = "";
   let n = unwrap(node);
   while (n) {
     if (n.type === "attribute") {
       names.unshift(lastName(file, n) ?? "");
+      shown = `.${lastName(file, n) ?? ""}${shown}`;
       n = unwrap(field(n, "object"));
     } else if (n.type === "call") {
+      shown = `(…)${shown}`;
       n = unwrap(field(n, "function"));
     } else {
+      if (n.type === "identifier") shown = `${textOf(file, n)}${shown}`;
       if (n.type === "identifier") names.unshift(textOf(file, n));
       break;
     }
   }
-  return names;
+  return { names, shown: shown.replace(/^\./, "") };
 }
 
 /** An ORM write (see the module header), or undefined. */
@@ -107,7 +118,7 @@ function ormWrite(file: PyFile, call: PyNode): PyWrite | undefined {
   const method = lastName(file, callee) ?? "";
   const receiver = unwrap(field(callee, "object"));
   const chain = chainNames(file, receiver);
-  const shown = `${chain.join(".")}.${method}`;
+  const shown = `${chainOf(file, receiver).shown}.${method}`;
   const django = DJANGO_WRITES.get(method);
   const objects = chain.indexOf("objects");
   if (django !== undefined && objects >= 0) return { call, operation: django, what: shown, model: objects > 0 ? chain[objects - 1] : undefined };
@@ -153,13 +164,16 @@ export function getPyWrite(file: PyFile, call: PyNode): PyWrite | undefined {
     const write = sinkWrite(file, sink);
     if (write) return { call, operation: "executeRaw", what: "executeRaw", tables: write.tables };
     const construct = sqlalchemyConstruct(file, sink.sql);
-    if (construct) return { call, operation: "executeRaw", what: `${construct}() at ${sink.name}` };
+    if (construct) return { call, operation: CONSTRUCT_OPERATIONS[construct] ?? "executeRaw", what: `${construct}() at ${sink.name}` };
     return undefined;
   }
   const cli = prismaWrites(file, call)[0];
   if (cli) return { call, operation: cli.command, what: cli.command, cli: true };
   return ormWrite(file, call);
 }
+
+/** SQLAlchemy's statement constructs as contract operations: they act on every row their `where` selects. */
+const CONSTRUCT_OPERATIONS: Readonly<Record<string, string>> = { insert: "createMany", update: "updateMany", delete: "deleteMany" };
 
 /** `insert`/`update`/`delete` of SQLAlchemy (`sqlalchemy.delete(User).where(...)`) at the root of an expression. */
 function sqlalchemyConstruct(file: PyFile, node: PyNode | undefined): string | undefined {
