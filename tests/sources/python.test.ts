@@ -96,7 +96,8 @@ describe("no-destructive-sql in Python", () => {
       'cur.execute("DELETE FROM {} WHERE 1 = 1".format(table))',
       "",
     ].join("\n");
-    expect(await findings({ "app/a.py": code })).toEqual([2, 3, 4, 5, 7, 8, 9, 10, 11].map((line) => `app/a.py:${line} no-destructive-sql`));
+    // The constant's SQL is reported at its literal (line 6), where the statement is written.
+    expect(await findings({ "app/a.py": code })).toEqual([2, 3, 4, 5, 6, 8, 9, 10, 11].map((line) => `app/a.py:${line} no-destructive-sql`));
   });
 
   it("near-misses: English in a print or a log, reads and row updates, unknown SQL, migration folders and tests", async () => {
@@ -315,19 +316,19 @@ describe("require-production-check in Python", () => {
 });
 
 describe("dry-run-by-default in Python", () => {
-  const head = `${GUARD}import argparse\nfrom app.models import User\n`;
+  const head = `${GUARD}import argparse\nimport psycopg\nfrom app.models import User\n`;
   const del = "User.objects.filter(is_demo=True).delete()";
   const only = async (files: Record<string, string>): Promise<string[]> => (await findings(files, SAFETY)).filter((f) => f.endsWith("dry-run-by-default"));
   const gated = (body: string): string => `${head}def main():\n    if is_production():\n        pass\n${body}`;
 
   it("reports argparse --dry-run with store_true at the option, when the deletion runs without it", async () => {
     const code = `${head}p = argparse.ArgumentParser()\np.add_argument("--dry-run", action="store_true")\nargs = p.parse_args()\nif not args.dry_run:\n    ${del}\n`;
-    expect(await only({ "scripts/a.py": code })).toEqual(["scripts/a.py:8 dry-run-by-default"]);
+    expect(await only({ "scripts/a.py": code })).toEqual(["scripts/a.py:9 dry-run-by-default"]);
   });
 
   it('reports seed 004\'s own mistake: dry_run = "--dry-run" in sys.argv, and dry_run=False passed unless it is given', async () => {
     const code = `${head}def clean(dry_run=True):\n    if dry_run:\n        return\n    ${del}\ndef main():\n    dry_run = "--dry-run" in sys.argv\n    if dry_run:\n        clean(dry_run=True)\n        return\n    clean(dry_run=False)\nmain()\n`;
-    expect(await only({ "scripts/a.py": code })).toEqual(["scripts/a.py:11 dry-run-by-default"]);
+    expect(await only({ "scripts/a.py": code })).toEqual(["scripts/a.py:13 dry-run-by-default"]);
   });
 
   it("accepts execution as the opt-in: --apply, a dry_run that defaults to True, a typed confirmation, the contract's confirm", async () => {
@@ -342,13 +343,13 @@ describe("dry-run-by-default in Python", () => {
   it("reports a deletion with no dry run at all, once, at the deletion; and a DRY_RUN read from the environment", async () => {
     const none = `${head}${del}\n${del}\n`;
     const env = `${head}if not os.environ.get("DRY_RUN"):\n    ${del}\n`;
-    expect(await only({ "scripts/a.py": none, "scripts/b.py": env })).toEqual(["scripts/a.py:7 dry-run-by-default", "scripts/b.py:7 dry-run-by-default"]);
+    expect(await only({ "scripts/a.py": none, "scripts/b.py": env })).toEqual(["scripts/a.py:8 dry-run-by-default", "scripts/b.py:8 dry-run-by-default"]);
   });
 
   it("Choice: --force is not an opt-in to execution (it skips a prompt), so a deletion behind `not force and not confirm()` is not gated", async () => {
     // As the JavaScript rule reads it: only --apply-like flags and confirmations make execution the opt-in.
     const code = `${head}force = "--force" in sys.argv\nif not force and not require_confirmation():\n    sys.exit(0)\n${del}\n`;
-    expect(await only({ "scripts/a.py": code })).toEqual(["scripts/a.py:9 dry-run-by-default"]);
+    expect(await only({ "scripts/a.py": code })).toEqual(["scripts/a.py:11 dry-run-by-default"]);
   });
 
   it("is silent outside mutation scripts", async () => {
@@ -357,7 +358,7 @@ describe("dry-run-by-default in Python", () => {
 });
 
 describe("require-backup in Python", () => {
-  const head = `${GUARD}import sys\nfrom app.models import User\nif "--apply" not in sys.argv:\n    sys.exit(0)\n`;
+  const head = `${GUARD}import psycopg\nfrom app.models import User\nif "--apply" not in sys.argv:\n    sys.exit(0)\n`;
   const del = "User.objects.all().delete()";
   const only = async (files: Record<string, string>): Promise<string[]> => (await findings(files, SAFETY)).filter((f) => f.endsWith("require-backup"));
 
@@ -372,7 +373,10 @@ describe("require-backup in Python", () => {
     const asyncDef = "async def create_backup(label):\n    pass\n";
     const unawaited = `${head}${asyncDef}async def main():\n    create_backup("users")\n    ${del}\n`;
     const awaited = `${head}${asyncDef}async def main():\n    await create_backup("users")\n    ${del}\n`;
-    expect(await messages({ "scripts/a.py": unawaited, "scripts/b.py": awaited }, SAFETY)).toEqual([expect.stringMatching(/deletes data while the backup started on line 12 may still be running/)]);
+    const found = await scanRepoFindings({ "scripts/a.py": unawaited, "scripts/b.py": awaited }, { version: 1, ...SAFETY });
+    expect(found.filter((f) => f.ruleId.endsWith("require-backup")).map((f) => `${f.file}:${f.line} ${f.message.split(":")[0]}`)).toEqual([
+      "scripts/a.py:13 User.objects.all(…).delete() deletes data while the backup started on line 12 may still be running",
+    ]);
   });
 });
 

@@ -494,6 +494,9 @@ class Defaults {
         if (pyCallMatches(this.file, n, this.confirm)) return false;
         const name = qualifiedName(this.file, field(n, "function"));
         if (name === "os.environ.get" || name === "os.getenv") {
+          // Only an opt-in or dry-run variable is known to be unset when no one opted in (CI, for one, is not).
+          const variable = staticString(this.file, positionalArgs(n)[0]);
+          if (variable === undefined || !(OPT_IN_NAMES.test(variable) || DRY_RUN_NAMES.test(variable))) return undefined;
           const fallback = positionalArgs(n)[1];
           return fallback ? this.value(fallback, bindings, depth + 1) : null;
         }
