@@ -45,7 +45,7 @@ describe("Python findings in every report format and the baseline", () => {
     // One annotation per finding, and a ::notice for those past GitHub's per-step cap.
     const github = (await cliHere(PACKAGE_ROOT, APP, "--format", "github")).stdout.split("\n").filter((line) => line.startsWith("::error") || line.startsWith("::warning"));
     expect(github).toHaveLength(report.findings.length);
-    expect(github).toContainEqual(expect.stringMatching(/^::error file=scripts\/update_plans\.py,line=4,col=1,.*title=production-safety\/require-ci-guard/));
+    expect(github).toContainEqual(expect.stringMatching(/^::error file=fixtures\/python-app\/scripts\/update_plans\.py,line=4,col=1,.*title=production-safety\/require-ci-guard/));
 
     const markdown = (await cliHere(PACKAGE_ROOT, APP, "--format", "markdown")).stdout;
     for (const f of python) expect(markdown).toContain(f.file);
