@@ -104,8 +104,21 @@ export function keywordArg(file: PyFile, call: PyNode, name: string): PyNode | u
   return undefined;
 }
 
-/** Every call in a subtree, in source order (calls inside nested functions included). */
+const callCache = new WeakMap<PyNode, PyNode[]>();
+
+/** Every call in a subtree, in source order (calls inside nested functions included); cached for a file's root. */
 export function callsIn(node: PyNode): PyNode[] {
+  if (node.type === "module") {
+    const hit = callCache.get(node);
+    if (hit) return hit;
+    const calls = collectCalls(node);
+    callCache.set(node, calls);
+    return calls;
+  }
+  return collectCalls(node);
+}
+
+function collectCalls(node: PyNode): PyNode[] {
   const out: PyNode[] = [];
   walk(node, (n) => {
     if (n.type === "call") out.push(n);
@@ -206,19 +219,29 @@ export function qualifiedName(file: PyFile, node: PyNode | undefined): string | 
 // ---------------------------------------------------------------------------------------------------
 // Names bound in a scope
 
-/** The assignments `name = value` to a plain name in a function body or the module (not nested functions). */
+const assignmentCache = new WeakMap<PyNode, Map<string, PyNode[]>>();
+
+/** The assignments `name = value` to a plain name in a function body or the module (not nested functions); indexed once per scope. */
 export function assignmentsTo(file: PyFile, scope: PyNode, name: string): PyNode[] {
-  const out: PyNode[] = [];
-  walk(scope, (n) => {
-    if (n !== scope && FUNCTION_TYPES.has(n.type)) return false;
-    if (n.type === "class_definition") return false;
-    if (n.type === "assignment" || n.type === "augmented_assignment") {
-      const left = field(n, "left");
-      if (left?.type === "identifier" && textOf(file, left) === name) out.push(n);
-    }
-    return undefined;
-  });
-  return out;
+  let byName = assignmentCache.get(scope);
+  if (!byName) {
+    const index = new Map<string, PyNode[]>();
+    walk(scope, (n) => {
+      if (n !== scope && FUNCTION_TYPES.has(n.type)) return false;
+      if (n.type === "class_definition") return false;
+      if (n.type === "assignment" || n.type === "augmented_assignment") {
+        const left = field(n, "left");
+        if (left?.type === "identifier") {
+          const key = textOf(file, left);
+          index.set(key, [...(index.get(key) ?? []), n]);
+        }
+      }
+      return undefined;
+    });
+    assignmentCache.set(scope, index);
+    byName = index;
+  }
+  return byName.get(name) ?? [];
 }
 
 /** The parameters node of a function definition, and the parameter named `name` in it. */
@@ -253,9 +276,14 @@ export function resolveName(file: PyFile, at: PyNode, name: string): { kind: "va
   return undefined;
 }
 
-/** Same-file functions by name (module level and nested; the last definition of a name wins). */
+const functionCache = new WeakMap<PyFile, Map<string, PyNode>>();
+
+/** Same-file functions by name (module level and nested; the last definition of a name wins); cached per file. */
 export function localFunctions(file: PyFile): Map<string, PyNode> {
+  const hit = functionCache.get(file);
+  if (hit) return hit;
   const out = new Map<string, PyNode>();
+  functionCache.set(file, out);
   walk(file.root, (n) => {
     if (n.type === "function_definition") {
       const name = field(n, "name");
@@ -277,9 +305,21 @@ export function calledLocalFunction(file: PyFile, call: PyNode, functions: Map<s
   return undefined;
 }
 
-/** The calls of a same-file function in the file (by plain name, or `self.name`). */
+const siteCache = new WeakMap<PyFile, Map<PyNode, PyNode[]>>();
+
+/** The calls of a same-file function in the file (by plain name, or `self.name`); indexed once per file. */
 export function callSitesOf(file: PyFile, fn: PyNode, functions: Map<string, PyNode>): PyNode[] {
-  return callsIn(file.root).filter((c) => calledLocalFunction(file, c, functions) === fn);
+  let sites = siteCache.get(file);
+  if (!sites) {
+    const index = new Map<PyNode, PyNode[]>();
+    for (const call of callsIn(file.root)) {
+      const target = calledLocalFunction(file, call, functions);
+      if (target) index.set(target, [...(index.get(target) ?? []), call]);
+    }
+    siteCache.set(file, index);
+    sites = index;
+  }
+  return sites.get(fn) ?? [];
 }
 
 // ---------------------------------------------------------------------------------------------------
