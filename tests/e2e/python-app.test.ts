@@ -22,6 +22,7 @@ const CORRECT = [
   "scripts/backfill_durations.py",
   "scripts/report_counts.py",
   "scripts/ci_guard.py",
+  "scripts/wipe_demo_accounts.py",
   "src/retrovue/cli/commands/source_delete.py",
   "src/retrovue/infra/db.py",
   "src/retrovue/infra/environment.py",
@@ -71,6 +72,7 @@ describe("contract-scan fixtures/python-app", () => {
   it("reads Python with the rules of groups A and D (and parse-error), under the same rule ids", () => {
     const fired = new Set(report().findings.map((f) => f.ruleId.replace("production-safety/", "")));
     expect([...fired].sort()).toEqual([
+      "deprecated-script-exits",
       "dry-run-by-default",
       "env-fail-closed",
       "mutation-scope",

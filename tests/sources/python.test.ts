@@ -168,6 +168,39 @@ describe("writes: no-unlisted-mutation-script, mutation-scope, no-direct-prisma-
   });
 });
 
+describe("deprecated-script-exits in Python", () => {
+  const contract = (...files: string[]): object => ({ deprecatedScripts: files });
+
+  it("accepts a deprecated script that begins with its reason and a non-zero exit, in each Python form", async () => {
+    const files = {
+      "scripts/a.py": '"""Retired."""\nimport sys\nsys.exit("retired: run scripts/new.py instead")\nimport psycopg2\n',
+      "scripts/b.py": 'import sys\nprint("retired: run scripts/new.py", file=sys.stderr)\nsys.exit(1)\n',
+      "scripts/c.py": 'raise SystemExit("retired: run scripts/new.py")\n',
+      "scripts/d.py": 'raise RuntimeError("retired: run scripts/new.py")\n',
+    };
+    expect(await findings(files, contract(...Object.keys(files)))).toEqual([]);
+  });
+
+  it("reports work before the exit, a client import above it, a silent or zero exit, a message with no exit, and any write", async () => {
+    const files = {
+      "scripts/a.py": 'import sys\nrows = load()\nsys.exit("retired")\n',
+      "scripts/b.py": 'import psycopg2\nimport sys\nsys.exit("retired")\n',
+      "scripts/c.py": "import sys\nsys.exit(1)\n",
+      "scripts/d.py": 'import sys\nprint("retired", file=sys.stderr)\nsys.exit(0)\n',
+      "scripts/e.py": 'print("retired")\ncur.execute("DELETE FROM users WHERE id = 1")\n',
+    };
+    expect(await findings(files, contract(...Object.keys(files)))).toEqual([
+      "scripts/a.py:2 deprecated-script-exits",
+      "scripts/b.py:1 deprecated-script-exits",
+      "scripts/c.py:2 deprecated-script-exits",
+      "scripts/d.py:3 deprecated-script-exits",
+      "scripts/e.py:2 deprecated-script-exits",
+      "scripts/e.py:2 deprecated-script-exits",
+      "scripts/e.py:2 no-destructive-sql",
+    ]);
+  });
+});
+
 describe("require-ci-guard in Python", () => {
   const insert = 'cur.execute("SELECT 1")\n';
 

@@ -11,8 +11,12 @@
  * - `require-ci-guard`: a mutation script whose database client (an import of a `dbClients` module, directly
  *   or through the repository's modules, ./modules.ts) or Prisma CLI write runs before the CI guard
  *   (./guard.ts), in Python's order of execution (./flow.ts).
- * Not read for Python: `deploy-script-only-migrates` and `deprecated-script-exits` (a deploy or deprecated
- * script written in Python gets neither), and mutation-scope's columns.
+ * - `deprecated-script-exits` in a `deprecatedScripts` Python file: it must begin (after its docstring and
+ *   imports that load no client) with the reason and a non-zero exit (`sys.exit("why")`, a print to stderr
+ *   then `sys.exit(1)`, `raise SystemExit("why")` or another `raise`); a client import above the exit, and
+ *   any database write, are findings too.
+ * Not read for Python: `deploy-script-only-migrates` (a deploy script written in Python gets no check of
+ * what else it does), and mutation-scope's columns.
  */
 import { describeWeakness } from "../../analysis/guard.js";
 import { isCiGuardName, matchBypassName } from "../../analysis/env-names.js";
@@ -21,26 +25,19 @@ import { MESSAGES as SQL_MESSAGES, checksSqlIn } from "../../../rules/no-destruc
 import { MESSAGES as PRISMA_CLI_MESSAGES } from "../../../rules/no-direct-prisma-cli.js";
 import { MESSAGES as UNLISTED_MESSAGES } from "../../../rules/no-unlisted-mutation-script.js";
 import { MESSAGES as CI_GUARD_MESSAGES, PYTHON_MESSAGES as CI_GUARD_PYTHON } from "../../../rules/require-ci-guard.js";
+import { MESSAGES as DEPRECATED_MESSAGES, PYTHON_MESSAGES as DEPRECATED_PYTHON } from "../../../rules/deprecated-script-exits.js";
+import { MESSAGES as SCOPE_MESSAGES } from "../../../rules/mutation-scope.js";
 import { MUTATION_OWNER } from "../../roles.js";
-import { callsIn, importsOf, namedChildren, sourceOffset } from "./ast.js";
+import { callsIn, importsOf, namedChildren, positionalArgs as positionalArgsOf, sourceOffset, textOf } from "./ast.js";
 import { type PyContext, formatMessage, messageOf, report } from "./context.js";
 import { envAccesses } from "./env.js";
-import { reachedOnlyAfter } from "./flow.js";
+import { isExitCall, reachedOnlyAfter } from "./flow.js";
 import { beginsWithGuard, guardVerdict, type PyGuardVerdict } from "./guard.js";
 import { importsDbClientByName } from "./modules.js";
 import type { PyNode } from "./parser.js";
 import { getPySink, sinkDestructive } from "./sql.js";
 import { getPyWrite, prismaWrites, pyCallMatches, type PyWrite } from "./writes.js";
 
-/** mutation-scope's messages used for Python (its operations and tables; columns are not read). */
-const SCOPE_MESSAGES = {
-  operationNotAllowed:
-    "{{operation}} is not in the operations this script's mutationScripts entry allows ({{allowed}}). Remove the write, or have a reviewer add the operation to the entry.",
-  tableNotAllowed:
-    "{{operation}} writes {{table}}, which is not in the tables this script's mutationScripts entry allows ({{allowed}}). Remove the write, or have a reviewer add the table to the entry.",
-  unverifiableTable:
-    "{{operation}} writes a model or table that cannot be named statically, so it cannot be checked against this script's mutationScripts tables. Name the model (or write the SQL) literally.",
-};
 
 export function checkBypassEnv(context: PyContext): void {
   const { contract } = context;
@@ -85,7 +82,10 @@ export function writesOf(context: PyContext): PyWrite[] {
 export function checkWrites(context: PyContext): void {
   if (context.zone === "ignore") return;
   const owner = MUTATION_OWNER[context.role];
-  if (owner === "no-unlisted-mutation-script") {
+  if (owner === "deprecated-script-exits") {
+    checkDeprecated(context);
+    for (const write of writesOf(context)) report(context, owner, write.call, formatMessage(DEPRECATED_MESSAGES.databaseWrite, { what: write.what }));
+  } else if (owner === "no-unlisted-mutation-script") {
     const first = writesOf(context)[0];
     if (first) report(context, owner, first.call, formatMessage(UNLISTED_MESSAGES.unlisted, { what: first.what }));
   } else if (owner === "no-direct-prisma-cli") {
@@ -113,6 +113,56 @@ export function checkWrites(context: PyContext): void {
       if (outside !== undefined) report(context, owner, write.call, formatMessage(SCOPE_MESSAGES.tableNotAllowed, { operation: write.operation, table: outside, allowed: keys.join(", ") }));
     }
   }
+}
+
+/** deprecated-script-exits on a Python file (see the module header): its first statements. */
+function checkDeprecated(context: PyContext): void {
+  const { file } = context;
+  const rule = "deprecated-script-exits";
+  const message = (id: keyof typeof DEPRECATED_MESSAGES, data: Record<string, string> = {}): string => formatMessage(messageOf(DEPRECATED_MESSAGES, DEPRECATED_PYTHON, id), data);
+  const isMessage = (s: PyNode): boolean => {
+    const call = s.type === "expression_statement" ? namedChildren(s)[0] : undefined;
+    if (call?.type !== "call") return false;
+    const callee = textOf(file, call.children.find((c) => c.field === "function") ?? call);
+    return /^(?:print|sys\.stderr\.write|logging\.(?:error|critical)|logger\.(?:error|critical)|log\.error)$/.test(callee);
+  };
+  const exitOf = (s: PyNode): PyNode | undefined => {
+    if (s.type === "raise_statement") return s;
+    const call = s.type === "expression_statement" ? namedChildren(s)[0] : undefined;
+    return call?.type === "call" && isExitCall(file, call) ? call : undefined;
+  };
+  let messaged = false;
+  for (const statement of namedChildren(file.root)) {
+    if (statement.type === "expression_statement" && namedChildren(statement)[0]?.type === "string" && !messaged) continue;
+    if (statement.type === "import_statement" || statement.type === "import_from_statement") {
+      const imported = importsOf(file).modules.find((m) => m.node === statement);
+      if (imported && context.facts.importLoadsClient(context.absolute, imported)) report(context, rule, statement, message("importFound", { module: imported.module }));
+      continue;
+    }
+    if (isMessage(statement)) {
+      messaged = true;
+      continue;
+    }
+    const exit = exitOf(statement);
+    if (!exit) {
+      report(context, rule, statement, message(messaged ? "noExit" : "mustExitFirst"));
+      return;
+    }
+    if (exit.type === "raise_statement") {
+      // raise SystemExit(0) / SystemExit() exits with success; any other raise is an error exit with its message.
+      const value = namedChildren(exit)[0];
+      const text = value ? textOf(file, value).replace(/\s+/g, "") : "";
+      if (/^SystemExit(?:\((?:0|None)?\))?$/.test(text)) report(context, rule, exit, message("zeroExit", { call: textOf(file, exit) }));
+      else if (value === undefined && !messaged) report(context, rule, exit, message("missingMessage"));
+      return;
+    }
+    const argument = positionalArgsOf(exit)[0];
+    const text = argument ? textOf(file, argument) : "";
+    if (argument === undefined || text === "0" || text === "None") report(context, rule, exit, message("zeroExit", { call: textOf(file, exit) }));
+    else if (!messaged && argument.type !== "string") report(context, rule, exit, message("missingMessage"));
+    return;
+  }
+  report(context, rule, [0, 0], message("mustExitFirst"));
 }
 
 /** One way a Python file loads a database client: an import (direct or transitive) or a Prisma CLI write. */
