@@ -274,7 +274,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const config = scannerConfig(options);
     const findings: Finding[] = [...unreadableDirectories];
     // --changed and `within`: the facts above still cover the whole repository; only the files checked shrink.
-    const scope = options.changed === undefined ? undefined : timed(timings, "--changed scope", () => changedScope({ root: options.root, contract: options.contract, contractFile: options.contractFile, files, facts, changed: options.changed! }));
+    const jsScope = options.changed === undefined ? undefined : timed(timings, "--changed scope", () => changedScope({ root: options.root, contract: options.contract, contractFile: options.contractFile, files, facts, changed: options.changed! }));
+    let scope: ReadonlySet<string> | undefined = jsScope;
+    if (jsScope !== undefined && options.changed !== undefined && [...options.changed.existing, ...options.changed.deleted].some((f) => f.endsWith(".py"))) {
+      // Python scripts whose imports reach a changed Python module (loaded only when a Python file changed).
+      const { pythonDependents } = await import("./sources/python/changed.js");
+      scope = new Set([...jsScope, ...(await pythonDependents(options.root, options.contract, files, options.changed.existing, options.changed.deleted))]);
+    }
     const within = options.within;
     const covered = (file: string): boolean => (within === undefined || !isOutsideRoot(toRepoPath(within, file))) && (scope === undefined || scope.has(file));
     const checked = files.filter(covered);

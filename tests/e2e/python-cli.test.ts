@@ -82,6 +82,22 @@ describe("--changed re-checks a changed Python file", () => {
   });
 });
 
+describe("--changed follows Python imports", () => {
+  it("adds the Python scripts whose imports reach a changed module, with the full scan's findings there", async () => {
+    const repo = makeGitRepo(APP);
+    made.push(repo.top);
+    repo.append("src/retrovue/infra/models.py", "\n# a comment\n");
+    repo.git("add", "src/retrovue/infra/models.py");
+    const full = await json(repo.top);
+    const changed = await json(repo.top, "--changed");
+    // The scripts that import retrovue.infra.models (directly), and the changed module itself.
+    const covered = ["src/retrovue/infra/models.py", "scripts/SAFE_cleanup_demo_data.py", "scripts/purge_orphans.py", "scripts/reset_channels.py", "scripts/safe_cleanup_demo_data.py", "scripts/sync_assets.py"];
+    expect(changed.summary.files).toBe(covered.length);
+    expect(changed.findings).toEqual(full.findings.filter((f) => covered.includes(f.file)));
+    expect(changed.findings.length).toBeGreaterThan(0);
+  });
+});
+
 describe("contract-scan init on Python", () => {
   it("drafts the Python scripts that write, with their operations, and lists their bypass names", async () => {
     const dir = tempDir();
