@@ -168,6 +168,58 @@ describe("writes: no-unlisted-mutation-script, mutation-scope, no-direct-prisma-
   });
 });
 
+describe("deploy-script-only-migrates in Python", () => {
+  const contract = { deployScript: "scripts/deploy_db.py", fingerprint: { functions: ["validate_fingerprint"] } };
+
+  it("accepts a deploy script that guards, checks the fingerprint, runs prisma migrate deploy once, logs and exits", async () => {
+    const code = [
+      '"""Deploys the migrations."""',
+      "import subprocess",
+      "import sys",
+      "from app.env import validate_fingerprint",
+      GUARD,
+      "def main() -> int:",
+      "    validate_fingerprint()",
+      '    print("deploying migrations")',
+      "    try:",
+      '        result = subprocess.run(["npx", "prisma", "migrate", "deploy"], check=False)',
+      "    except OSError as error:",
+      '        print(error, file=sys.stderr)',
+      "        return 1",
+      "    return result.returncode",
+      'if __name__ == "__main__":',
+      "    sys.exit(main())",
+      "",
+    ].join("\n");
+    expect(await findings({ "scripts/deploy_db.py": code }, contract)).toEqual([]);
+  });
+
+  it("reports other modules, other work, a second deploy, another Prisma command and a database write", async () => {
+    const code = [
+      GUARD,
+      "import subprocess",
+      "import requests",
+      'subprocess.run(["npx", "prisma", "migrate", "deploy"])',
+      'subprocess.run(["npx", "prisma", "migrate", "deploy"])',
+      'subprocess.run(["npx", "prisma", "db", "seed"])',
+      'subprocess.run(["./backup.sh"])',
+      "for i in range(3):",
+      "    pass",
+      'cur.execute("INSERT INTO deploys VALUES (1)")',
+      "",
+    ].join("\n");
+    const found = await scanRepoFindings({ "scripts/deploy_db.py": code }, { version: 1, ...contract });
+    expect(found.map((f) => `${f.line} ${f.ruleId.replace("production-safety/", "")} ${f.message.split(/[:.(]/)[0]}`)).toEqual([
+      '7 deploy-script-only-migrates The deploy script may import only subprocess, sys, os, shlex, logging and the guard and fingerprint modules, not "requests"',
+      '9 deploy-script-only-migrates A second "prisma migrate deploy" in the deploy script ',
+      '10 deploy-script-only-migrates "prisma db seed" in the deploy script, which runs only "prisma migrate deploy"',
+      "11 deploy-script-only-migrates Not allowed in the deploy script",
+      "12 deploy-script-only-migrates Not allowed in the deploy script",
+      "14 deploy-script-only-migrates Database write ",
+    ]);
+  });
+});
+
 describe("deprecated-script-exits in Python", () => {
   const contract = (...files: string[]): object => ({ deprecatedScripts: files });
 

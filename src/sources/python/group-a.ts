@@ -15,8 +15,12 @@
  *   imports that load no client) with the reason and a non-zero exit (`sys.exit("why")`, a print to stderr
  *   then `sys.exit(1)`, `raise SystemExit("why")` or another `raise`); a client import above the exit, and
  *   any database write, are findings too.
- * Not read for Python: `deploy-script-only-migrates` (a deploy script written in Python gets no check of
- * what else it does), and mutation-scope's columns.
+ * - `deploy-script-only-migrates` in a Python deploy script: only imports of subprocess, sys, os, shlex,
+ *   logging and the guard and fingerprint modules; the guard; calls of `ciGuard.functions` and
+ *   `fingerprint.functions`; one `prisma migrate deploy` (subprocess or os.system); logging; `sys.exit`,
+ *   `raise`, `return`; and `if`/`try`/`with`-free bodies of `if`, `try` and same-file functions holding only
+ *   these. Everything else is a finding at its statement.
+ * Not read for Python: mutation-scope's columns.
  */
 import { describeWeakness } from "../../analysis/guard.js";
 import { isCiGuardName, matchBypassName } from "../../analysis/env-names.js";
@@ -27,6 +31,7 @@ import { MESSAGES as UNLISTED_MESSAGES } from "../../../rules/no-unlisted-mutati
 import { MESSAGES as CI_GUARD_MESSAGES, PYTHON_MESSAGES as CI_GUARD_PYTHON } from "../../../rules/require-ci-guard.js";
 import { MESSAGES as DEPRECATED_MESSAGES, PYTHON_MESSAGES as DEPRECATED_PYTHON } from "../../../rules/deprecated-script-exits.js";
 import { MESSAGES as SCOPE_MESSAGES } from "../../../rules/mutation-scope.js";
+import { MESSAGES as DEPLOY_MESSAGES, PYTHON_MESSAGES as DEPLOY_PYTHON } from "../../../rules/deploy-script-only-migrates.js";
 import { MUTATION_OWNER } from "../../roles.js";
 import { callsIn, importsOf, namedChildren, positionalArgs as positionalArgsOf, sourceOffset, textOf } from "./ast.js";
 import { type PyContext, formatMessage, messageOf, report } from "./context.js";
@@ -36,7 +41,7 @@ import { beginsWithGuard, guardVerdict, type PyGuardVerdict } from "./guard.js";
 import { importsDbClientByName } from "./modules.js";
 import type { PyNode } from "./parser.js";
 import { getPySink, sinkDestructive } from "./sql.js";
-import { getPyWrite, prismaWrites, pyCallMatches, type PyWrite } from "./writes.js";
+import { getPyWrite, isLauncher, launcherPrismaCommands, prismaWrites, pyCallMatches, type PyWrite } from "./writes.js";
 
 
 export function checkBypassEnv(context: PyContext): void {
@@ -82,7 +87,9 @@ export function writesOf(context: PyContext): PyWrite[] {
 export function checkWrites(context: PyContext): void {
   if (context.zone === "ignore") return;
   const owner = MUTATION_OWNER[context.role];
-  if (owner === "deprecated-script-exits") {
+  if (owner === "deploy-script-only-migrates") {
+    checkDeploy(context);
+  } else if (owner === "deprecated-script-exits") {
     checkDeprecated(context);
     for (const write of writesOf(context)) report(context, owner, write.call, formatMessage(DEPRECATED_MESSAGES.databaseWrite, { what: write.what }));
   } else if (owner === "no-unlisted-mutation-script") {
@@ -113,6 +120,93 @@ export function checkWrites(context: PyContext): void {
       if (outside !== undefined) report(context, owner, write.call, formatMessage(SCOPE_MESSAGES.tableNotAllowed, { operation: write.operation, table: outside, allowed: keys.join(", ") }));
     }
   }
+}
+
+/** Modules a Python deploy script may import (besides the guard and fingerprint modules). */
+const DEPLOY_MODULES = new Set(["subprocess", "sys", "os", "shlex", "logging", "__future__", "typing"]);
+
+/** deploy-script-only-migrates on a Python deploy script (see the module header). */
+function checkDeploy(context: PyContext): void {
+  const { file, contract } = context;
+  const rule = "deploy-script-only-migrates";
+  const message = (id: keyof typeof DEPLOY_MESSAGES, data: Record<string, string> = {}): string => formatMessage(messageOf(DEPLOY_MESSAGES, DEPLOY_PYTHON, id), data);
+  const { isGuard } = guardsOf(context);
+  const allowedNames = [...contract.ciGuard.functions, ...(contract.fingerprint?.functions ?? [])];
+  let firstDeploy: PyNode | undefined;
+  const allowedCall = (call: PyNode): boolean => {
+    const callee = textOf(file, call.children.find((c) => c.field === "function") ?? call).replace(/\s+/g, "");
+    if (/^(?:print|sys\.stderr\.write|sys\.stdout\.write|logging\.\w+|logger\.\w+|log\.\w+)$/.test(callee) || isExitCall(file, call)) return true;
+    if (pyCallMatches(file, call, allowedNames)) return true;
+    const write = getPyWrite(file, call);
+    if (write && !write.cli) {
+      report(context, rule, call, formatMessage(DEPLOY_MESSAGES.databaseWrite, { what: write.what }));
+      return true;
+    }
+    const commands = launcherPrismaCommands(file, call);
+    if (commands.length === 0) return isLauncher(file, call) ? false : localFunctionCall(call);
+    for (const command of commands) {
+      if (command.command !== "prisma migrate deploy") report(context, rule, call, formatMessage(DEPLOY_MESSAGES.otherPrismaCommand, { command: command.command }));
+      else if (firstDeploy) report(context, rule, call, formatMessage(DEPLOY_MESSAGES.secondDeploy, { line: String(file.text.slice(0, firstDeploy.start).split("\n").length) }));
+      else firstDeploy = call;
+    }
+    return true;
+  };
+  const functions = new Set(namedChildren(file.root).filter((s) => s.type === "function_definition").map((s) => textOf(file, s.children.find((c) => c.field === "name") as PyNode)));
+  const localFunctionCall = (call: PyNode): boolean => {
+    const callee = call.children.find((c) => c.field === "function");
+    return callee?.type === "identifier" && functions.has(textOf(file, callee));
+  };
+  const allowedExpression = (node: PyNode | undefined): boolean => {
+    const n = node?.type === "await" ? namedChildren(node)[0] : node;
+    if (!n) return true;
+    if (n.type === "string") return true;
+    return n.type === "call" && allowedCall(n) && positionalArgsOf(n).every((a) => a.type !== "call" || allowedCall(a));
+  };
+  const block = (statements: PyNode[]): void => {
+    for (const statement of statements) {
+      if (statement.type === "comment") continue;
+      if (statement.type === "import_statement" || statement.type === "import_from_statement") {
+        const imported = importsOf(file).modules.find((m) => m.node === statement);
+        if (!imported) continue;
+        const root = imported.module.split(".")[0] ?? "";
+        const named = imported.names.some((name) => allowedNames.includes(name));
+        if (!DEPLOY_MODULES.has(root) && !named && !isGuard(statement)) report(context, rule, statement, message("moduleNotAllowed", { module: imported.module }));
+        continue;
+      }
+      if (isGuard(statement)) continue;
+      switch (statement.type) {
+        case "expression_statement": {
+          // `x = call(...)` is an expression statement holding an assignment: its value must be an allowed call.
+          const expression = namedChildren(statement)[0];
+          const value = expression?.type === "assignment" ? expression.children.find((c) => c.field === "right") : expression;
+          const awaited = value?.type === "await" ? namedChildren(value)[0] : value;
+          if ((expression?.type === "assignment" && awaited?.type !== "call") || !allowedExpression(value)) report(context, rule, statement, message("notAllowed"));
+          break;
+        }
+        case "if_statement":
+        case "try_statement":
+        case "function_definition":
+        case "decorated_definition":
+        case "elif_clause":
+        case "else_clause":
+        case "except_clause":
+        case "finally_clause":
+        case "block":
+          for (const child of statement.children) {
+            if (child.type === "block") block(namedChildren(child));
+            else if (["elif_clause", "else_clause", "except_clause", "finally_clause", "function_definition"].includes(child.type)) block([child]);
+          }
+          break;
+        case "raise_statement":
+        case "return_statement":
+        case "pass_statement":
+          break;
+        default:
+          report(context, rule, statement, message("notAllowed"));
+      }
+    }
+  };
+  block(namedChildren(file.root).filter((s) => !(s.type === "expression_statement" && namedChildren(s)[0]?.type === "string" && s === namedChildren(file.root)[0])));
 }
 
 /** deprecated-script-exits on a Python file (see the module header): its first statements. */

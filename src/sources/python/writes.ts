@@ -151,6 +151,17 @@ function launcherCommands(file: PyFile, call: PyNode): PrismaCommand[] {
   return pieces ? parsePrismaCommands(pieces.parts.join(COMMAND_HOLE)) : [];
 }
 
+/** Every Prisma CLI command (writes and read-only ones) a launcher call runs. */
+export function launcherPrismaCommands(file: PyFile, call: PyNode): PrismaCommand[] {
+  return launcherCommands(file, call);
+}
+
+/** True when a call starts a process (subprocess, os.system, asyncio's create_subprocess_*). */
+export function isLauncher(file: PyFile, call: PyNode): boolean {
+  const name = qualifiedName(file, field(call, "function"));
+  return name !== undefined && (LAUNCHERS.has(name) || ARGV_LAUNCHERS.has(name));
+}
+
 /** The Prisma CLI writes a call runs (each command once), or []. */
 export function prismaWrites(file: PyFile, call: PyNode): PrismaCommand[] {
   const seen = new Set<string>();
