@@ -116,6 +116,26 @@ function requiredModule(node: TSESTree.Node): string | undefined {
   return argument.type === AST_NODE_TYPES.Literal && typeof argument.value === "string" ? argument.value : undefined;
 }
 
+/** The rule's messages (ESLint `{{placeholder}}` syntax); `contract-scan` reports Python files with the same texts (src/sources/python/). */
+export const MESSAGES: Record<MessageId, string> = {
+  notAllowed:
+    "`{{statement}}` is not allowed in the deploy script, which may only run the CI guard, the guard and fingerprint functions, one prisma migrate deploy, logging and exit/error handling. Move that statement into its own step of the deploy pipeline, or remove it.",
+  moduleNotAllowed:
+    'The deploy script may load only node:child_process and the guard and fingerprint modules, not "{{module}}". Move what it is used for into its own step of the deploy pipeline.',
+  secondDeploy:
+    'A second "prisma migrate deploy" in the deploy script (the first is on line {{line}}): migrations are deployed exactly once. Remove this second one.',
+  otherPrismaCommand:
+    '"{{command}}" in the deploy script, which runs only "prisma migrate deploy". Move "{{command}}" into its own reviewed step of the deploy pipeline, or remove it.',
+  databaseWrite:
+    'Database write ({{what}}) in the deploy script: only "prisma migrate deploy" may change the database here. Put schema and data changes in a reviewed migration.',
+};
+
+/** The Python wording of the messages that name JavaScript modules (src/sources/python/). */
+export const PYTHON_MESSAGES: Partial<Record<MessageId, string>> = {
+  moduleNotAllowed:
+    'The deploy script may import only subprocess, sys, os, shlex, logging and the guard and fingerprint modules, not "{{module}}". Move what it is used for into its own step of the deploy pipeline.',
+};
+
 export default createRule<[], MessageId>({
   name: "deploy-script-only-migrates",
   meta: {
@@ -126,18 +146,7 @@ export default createRule<[], MessageId>({
       group: "A",
     },
     schema: [],
-    messages: {
-      notAllowed:
-        "`{{statement}}` is not allowed in the deploy script, which may only run the CI guard, the guard and fingerprint functions, one prisma migrate deploy, logging and exit/error handling. Move that statement into its own step of the deploy pipeline, or remove it.",
-      moduleNotAllowed:
-        'The deploy script may load only node:child_process and the guard and fingerprint modules, not "{{module}}". Move what it is used for into its own step of the deploy pipeline.',
-      secondDeploy:
-        'A second "prisma migrate deploy" in the deploy script (the first is on line {{line}}): migrations are deployed exactly once. Remove this second one.',
-      otherPrismaCommand:
-        '"{{command}}" in the deploy script, which runs only "prisma migrate deploy". Move "{{command}}" into its own reviewed step of the deploy pipeline, or remove it.',
-      databaseWrite:
-        'Database write ({{what}}) in the deploy script: only "prisma migrate deploy" may change the database here. Put schema and data changes in a reviewed migration.',
-    },
+    messages: MESSAGES,
   },
   defaultOptions: [],
   create(context) {

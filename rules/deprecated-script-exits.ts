@@ -96,6 +96,40 @@ function exitCode(call: TSESTree.CallExpression): number | undefined {
   return undefined;
 }
 
+/** The rule's messages (ESLint `{{placeholder}}` syntax); `contract-scan` reports Python files with the same texts (src/sources/python/). */
+export const MESSAGES: Record<MessageId, string> = {
+  mustExitFirst:
+    'This deprecated script runs `{{statement}}` before it exits. Begin it with console.error("<why, and what to run instead>") and process.exit(1), or throw new Error("..."), before any other statement.',
+  neverExits:
+    'This deprecated script never exits: running it does nothing and succeeds. Make it console.error("<why, and what to run instead>") and process.exit(1), or throw new Error("...").',
+  missingMessage:
+    "This deprecated script exits without saying why. Print the reason and what to run instead with console.error(...) right before the exit, or throw new Error(\"...\").",
+  zeroExit:
+    "This deprecated script ends with {{call}}, which is not a non-zero exit: callers and `&&` chains go on as if it had run. Exit with process.exit(1).",
+  noExit:
+    "This deprecated script prints an error but does not exit. Add process.exit(1) right after the message, before anything else.",
+  importFound:
+    'Import of "{{module}}" in a deprecated script: imports are hoisted and run before the exit (and even import type ties the script to code it no longer needs). Remove it; a require() after the exit is fine.',
+  databaseWrite:
+    "Database write ({{what}}) in a deprecated script: a retired script must not reach the database. Delete the old code (git history keeps it).",
+  prismaCli:
+    'Prisma CLI call ("{{command}}") in a deprecated script: a retired script must not run Prisma. Delete the old code (git history keeps it).',
+};
+
+/** The Python wording of the messages (src/sources/python/): Python runs imports where they stand, and exits with sys.exit. */
+export const PYTHON_MESSAGES: Partial<Record<MessageId, string>> = {
+  mustExitFirst:
+    'This deprecated script runs `{{statement}}` before it exits. Begin it with sys.exit("<why, and what to run instead>") (or print the reason to sys.stderr, then sys.exit(1)), or raise SystemExit("..."), before any other statement.',
+  missingMessage:
+    'This deprecated script exits without saying why. Exit with the reason and what to run instead: sys.exit("...") or raise SystemExit("...").',
+  zeroExit:
+    "This deprecated script ends with {{call}}, which is not a non-zero exit: callers and `&&` chains go on as if it had run. Exit with sys.exit(1), or sys.exit(\"<why>\").",
+  neverExits: 'This deprecated script never exits: running it does nothing and succeeds. Make it sys.exit("<why, and what to run instead>"), or raise SystemExit("...").',
+  noExit: "This deprecated script prints an error but does not exit. Add sys.exit(1) right after the message, before anything else.",
+  importFound:
+    'Import of "{{module}}" above the exit of a deprecated script: it loads a database client before the script stops. Remove it, or put the exit first.',
+};
+
 export default createRule<[], MessageId>({
   name: "deprecated-script-exits",
   meta: {
@@ -106,24 +140,7 @@ export default createRule<[], MessageId>({
       group: "A",
     },
     schema: [],
-    messages: {
-      mustExitFirst:
-        'This deprecated script runs `{{statement}}` before it exits. Begin it with console.error("<why, and what to run instead>") and process.exit(1), or throw new Error("..."), before any other statement.',
-      neverExits:
-        'This deprecated script never exits: running it does nothing and succeeds. Make it console.error("<why, and what to run instead>") and process.exit(1), or throw new Error("...").',
-      missingMessage:
-        "This deprecated script exits without saying why. Print the reason and what to run instead with console.error(...) right before the exit, or throw new Error(\"...\").",
-      zeroExit:
-        "This deprecated script ends with {{call}}, which is not a non-zero exit: callers and `&&` chains go on as if it had run. Exit with process.exit(1).",
-      noExit:
-        "This deprecated script prints an error but does not exit. Add process.exit(1) right after the message, before anything else.",
-      importFound:
-        'Import of "{{module}}" in a deprecated script: imports are hoisted and run before the exit (and even import type ties the script to code it no longer needs). Remove it; a require() after the exit is fine.',
-      databaseWrite:
-        "Database write ({{what}}) in a deprecated script: a retired script must not reach the database. Delete the old code (git history keeps it).",
-      prismaCli:
-        'Prisma CLI call ("{{command}}") in a deprecated script: a retired script must not run Prisma. Delete the old code (git history keeps it).',
-    },
+    messages: MESSAGES,
   },
   defaultOptions: [],
   create(context) {

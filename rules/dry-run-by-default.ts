@@ -91,6 +91,20 @@ function defaultOf(options: TSESTree.ObjectExpression): boolean | "absent" | und
   return "absent";
 }
 
+/** The rule's messages (ESLint `{{placeholder}}` syntax); `contract-scan` reports Python files with the same texts (src/sources/python/). */
+export const MESSAGES: Record<MessageId, string> = {
+  dryRunOptOut:
+    "{{flag}} makes the dry run the opt-in: without it, {{what}} on line {{line}} runs for real. Make execution the opt-in instead (dryRun = !argv.includes(\"--apply\"), or a typed confirmation), so a forgotten flag only prints what would change.",
+  noDryRun:
+    "{{what}} runs whenever this script runs: nothing makes it a dry run. Print what would change by default and run it only with an explicit opt-in (--apply, --execute, or a typed confirmation).",
+};
+
+/** The Python wording of the messages that show JavaScript code (src/sources/python/). */
+export const PYTHON_MESSAGES: Partial<Record<MessageId, string>> = {
+  dryRunOptOut:
+    '{{flag}} makes the dry run the opt-in: without it, {{what}} on line {{line}} runs for real. Make execution the opt-in instead (an --apply flag with action="store_true" and dry_run = not args.apply, or a typed confirmation), so a forgotten flag only prints what would change.',
+};
+
 export default createRule<[], MessageId>({
   name: "dry-run-by-default",
   meta: {
@@ -101,12 +115,7 @@ export default createRule<[], MessageId>({
       group: "D",
     },
     schema: [],
-    messages: {
-      dryRunOptOut:
-        "{{flag}} makes the dry run the opt-in: without it, {{what}} on line {{line}} runs for real. Make execution the opt-in instead (dryRun = !argv.includes(\"--apply\"), or a typed confirmation), so a forgotten flag only prints what would change.",
-      noDryRun:
-        "{{what}} runs whenever this script runs: nothing makes it a dry run. Print what would change by default and run it only with an explicit opt-in (--apply, --execute, or a typed confirmation).",
-    },
+    messages: MESSAGES,
   },
   defaultOptions: [],
   create(context) {

@@ -95,6 +95,24 @@ function textOf(node: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>):
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
+/** The rule's messages (ESLint `{{placeholder}}` syntax); `contract-scan` reports Python files with the same texts (src/sources/python/). */
+export const MESSAGES: Record<MessageId, string> = {
+  fallback:
+    '{{name}} falls back to "{{value}}" when it is not set, so a script started without it runs as not production and its safety layers switch off. Fall back to "production" ({{name}} ?? "production"), or stop when it is not set.',
+  unknownFallback:
+    '{{name}} falls back to {{value}} when it is not set, which may not be "production": a script started without it may run with its safety layers off. Fall back to the literal "production", or stop when it is not set.',
+  unsetNotProduction:
+    'This compares {{name}} with "production" without a fallback: when {{name}} is not set the script runs as not production and its safety layers switch off. Read it as {{name}} ?? "production", or compare with the non-production value instead (!== "development").',
+};
+
+/** The Python wording of the messages that show JavaScript code (src/sources/python/). */
+export const PYTHON_MESSAGES: Partial<Record<MessageId, string>> = {
+  fallback:
+    '{{name}} falls back to "{{value}}" when it is not set, so a script started without it runs as not production and its safety layers switch off. Fall back to "production" (os.environ.get("{{name}}", "production")), or stop when it is not set.',
+  unsetNotProduction:
+    'This compares {{name}} with "production" without a fallback: when {{name}} is not set the script runs as not production and its safety layers switch off. Read it as os.environ.get("{{name}}", "production"), or compare with the non-production value instead (!= "development").',
+};
+
 export default createRule<[], MessageId>({
   name: "env-fail-closed",
   meta: {
@@ -105,14 +123,7 @@ export default createRule<[], MessageId>({
       group: "D",
     },
     schema: [],
-    messages: {
-      fallback:
-        '{{name}} falls back to "{{value}}" when it is not set, so a script started without it runs as not production and its safety layers switch off. Fall back to "production" ({{name}} ?? "production"), or stop when it is not set.',
-      unknownFallback:
-        '{{name}} falls back to {{value}} when it is not set, which may not be "production": a script started without it may run with its safety layers off. Fall back to the literal "production", or stop when it is not set.',
-      unsetNotProduction:
-        'This compares {{name}} with "production" without a fallback: when {{name}} is not set the script runs as not production and its safety layers switch off. Read it as {{name}} ?? "production", or compare with the non-production value instead (!== "development").',
-    },
+    messages: MESSAGES,
   },
   defaultOptions: [],
   create(context) {

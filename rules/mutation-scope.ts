@@ -112,6 +112,32 @@ function columnAllowed(columns: Columns, column: string, model: PrismaModelFacts
   return false;
 }
 
+/** The rule's messages (ESLint `{{placeholder}}` syntax); `contract-scan` reports Python files with the same texts (src/sources/python/). */
+export const MESSAGES: Record<MessageId, string> = {
+  operationNotAllowed:
+    "{{operation}} is not in the operations this script's mutationScripts entry allows ({{allowed}}). Remove the write, or have a reviewer add the operation to the entry.",
+  tableNotAllowed:
+    "{{operation}} writes {{table}}, which is not in the tables this script's mutationScripts entry allows ({{allowed}}). Remove the write, or have a reviewer add the table to the entry.",
+  columnNotAllowed:
+    'This write to {{table}} sets "{{column}}", which is not in the columns this script\'s mutationScripts entry allows for it ({{allowed}}). Stop writing the column, or have a reviewer add it to the entry.',
+  unverifiablePayload:
+    "The {{part}} of this {{operation}} on {{table}} cannot be read statically, so its columns cannot be checked against this script's mutationScripts entry. Write the payload as an object literal (or a const object of this file).",
+  unverifiableTable:
+    "{{operation}} writes a model or table that cannot be named statically, so it cannot be checked against this script's mutationScripts tables. Name the model (or write the SQL) literally.",
+  unverifiableSqlColumns:
+    "The columns this SQL writes to {{table}} cannot be read (INSERT without a column list, MERGE, COPY, DDL), so they cannot be checked against this script's mutationScripts entry. List the columns in the SQL, or use a Prisma delegate.",
+  nestedWrite:
+    'Nested {{operation}} through the relation "{{field}}" writes another table, which cannot be checked against this script\'s mutationScripts entry. Write the related model with its own call.',
+  unverifiableCommand:
+    '"{{command}}" cannot be read statically, so it cannot be checked against this script\'s mutationScripts operations. Write the Prisma command literally.',
+  importedOperationNotAllowed:
+    "{{via}} runs {{operation}} (in {{module}}), which is not in the operations this script's mutationScripts entry allows ({{allowed}}). Do not use it here, or have a reviewer add the operation to the entry.",
+  importedTableNotAllowed:
+    "{{via}} writes {{table}} (in {{module}}), which is not in the tables this script's mutationScripts entry allows ({{allowed}}). Do not use it here, or have a reviewer add the table to the entry.",
+  importedUnverifiable:
+    "{{via}} runs {{operation}} (in {{module}}), whose table or columns cannot be checked through an import against this script's mutationScripts tables. Write the mutation in this script, or allow the table with \"*\".",
+};
+
 export default createRule<[], MessageId>({
   name: "mutation-scope",
   meta: {
@@ -122,30 +148,7 @@ export default createRule<[], MessageId>({
       group: "A",
     },
     schema: [],
-    messages: {
-      operationNotAllowed:
-        "{{operation}} is not in the operations this script's mutationScripts entry allows ({{allowed}}). Remove the write, or have a reviewer add the operation to the entry.",
-      tableNotAllowed:
-        "{{operation}} writes {{table}}, which is not in the tables this script's mutationScripts entry allows ({{allowed}}). Remove the write, or have a reviewer add the table to the entry.",
-      columnNotAllowed:
-        'This write to {{table}} sets "{{column}}", which is not in the columns this script\'s mutationScripts entry allows for it ({{allowed}}). Stop writing the column, or have a reviewer add it to the entry.',
-      unverifiablePayload:
-        "The {{part}} of this {{operation}} on {{table}} cannot be read statically, so its columns cannot be checked against this script's mutationScripts entry. Write the payload as an object literal (or a const object of this file).",
-      unverifiableTable:
-        "{{operation}} writes a model or table that cannot be named statically, so it cannot be checked against this script's mutationScripts tables. Name the model (or write the SQL) literally.",
-      unverifiableSqlColumns:
-        "The columns this SQL writes to {{table}} cannot be read (INSERT without a column list, MERGE, COPY, DDL), so they cannot be checked against this script's mutationScripts entry. List the columns in the SQL, or use a Prisma delegate.",
-      nestedWrite:
-        'Nested {{operation}} through the relation "{{field}}" writes another table, which cannot be checked against this script\'s mutationScripts entry. Write the related model with its own call.',
-      unverifiableCommand:
-        '"{{command}}" cannot be read statically, so it cannot be checked against this script\'s mutationScripts operations. Write the Prisma command literally.',
-      importedOperationNotAllowed:
-        "{{via}} runs {{operation}} (in {{module}}), which is not in the operations this script's mutationScripts entry allows ({{allowed}}). Do not use it here, or have a reviewer add the operation to the entry.",
-      importedTableNotAllowed:
-        "{{via}} writes {{table}} (in {{module}}), which is not in the tables this script's mutationScripts entry allows ({{allowed}}). Do not use it here, or have a reviewer add the table to the entry.",
-      importedUnverifiable:
-        "{{via}} runs {{operation}} (in {{module}}), whose table or columns cannot be checked through an import against this script's mutationScripts tables. Write the mutation in this script, or allow the table with \"*\".",
-    },
+    messages: MESSAGES,
   },
   defaultOptions: [],
   create(context) {

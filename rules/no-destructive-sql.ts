@@ -13,7 +13,8 @@ import type { Zone } from "../src/zones.js";
 
 export type MessageId = "destructive" | "destructiveUnparsed";
 
-const messages: Record<MessageId, string> = {
+/** The rule's messages; `.sql` files and Python files (src/sources/python/) are reported with the same texts. */
+export const MESSAGES: Record<MessageId, string> = {
   destructive:
     "{{kind}} {{where}} outside migrations: destructive SQL belongs in a reviewed migration. Move it to a migration, or soft-delete instead.",
   destructiveUnparsed:
@@ -38,7 +39,7 @@ export interface SqlTextFinding {
 }
 
 function format(messageId: MessageId, data: Record<string, string>): string {
-  return messages[messageId].replace(/\{\{(\w+)\}\}/g, (_, key: string) => data[key] ?? "");
+  return MESSAGES[messageId].replace(/\{\{(\w+)\}\}/g, (_, key: string) => data[key] ?? "");
 }
 
 /**
@@ -80,7 +81,7 @@ export default createRule<[], MessageId>({
       group: "A",
     },
     schema: [],
-    messages,
+    messages: MESSAGES,
   },
   defaultOptions: [],
   create(context) {

@@ -32,6 +32,14 @@ interface Finding {
   data: Record<string, string>;
 }
 
+/** The rule's messages (ESLint `{{placeholder}}` syntax); `contract-scan` reports Python files with the same texts (src/sources/python/). */
+export const MESSAGES: Record<MessageId, string> = {
+  unlisted:
+    "This script writes to the database ({{what}}) but is not in the contract's mutationScripts. List it there with the operations and tables it needs, so the write is reviewed and scoped, or move the write out of the script.",
+  unlistedThroughImport:
+    "This script writes to the database through {{via}} ({{what}} in {{module}}) but is not in the contract's mutationScripts. List it there with the operations and tables it needs, or stop using the mutating module.",
+};
+
 export default createRule<[], MessageId>({
   name: "no-unlisted-mutation-script",
   meta: {
@@ -42,12 +50,7 @@ export default createRule<[], MessageId>({
       group: "A",
     },
     schema: [],
-    messages: {
-      unlisted:
-        "This script writes to the database ({{what}}) but is not in the contract's mutationScripts. List it there with the operations and tables it needs, so the write is reviewed and scoped, or move the write out of the script.",
-      unlistedThroughImport:
-        "This script writes to the database through {{via}} ({{what}} in {{module}}) but is not in the contract's mutationScripts. List it there with the operations and tables it needs, or stop using the mutating module.",
-    },
+    messages: MESSAGES,
   },
   defaultOptions: [],
   create(context) {

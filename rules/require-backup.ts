@@ -31,6 +31,14 @@ export function isAwaited(call: TSESTree.CallExpression): boolean {
   return parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === call && !parent.computed && parent.property.type === AST_NODE_TYPES.Identifier && parent.property.name === "then";
 }
 
+/** The rule's messages (ESLint `{{placeholder}}` syntax); `contract-scan` reports Python files with the same texts (src/sources/python/). */
+export const MESSAGES: Record<MessageId, string> = {
+  noBackup:
+    "{{what}} deletes data, but not every path to it runs a backup first ({{backup}}). Call the backup before the first destructive operation on every path, and stop if it fails.",
+  backupNotAwaited:
+    "{{what}} deletes data while the backup started on line {{line}} may still be running: {{name}}() is async and not awaited. Write await {{name}}() before deleting.",
+};
+
 export default createRule<[], MessageId>({
   name: "require-backup",
   meta: {
@@ -41,12 +49,7 @@ export default createRule<[], MessageId>({
       group: "D",
     },
     schema: [],
-    messages: {
-      noBackup:
-        "{{what}} deletes data, but not every path to it runs a backup first ({{backup}}). Call the backup before the first destructive operation on every path, and stop if it fails.",
-      backupNotAwaited:
-        "{{what}} deletes data while the backup started on line {{line}} may still be running: {{name}}() is async and not awaited. Write await {{name}}() before deleting.",
-    },
+    messages: MESSAGES,
   },
   defaultOptions: [],
   create(context) {

@@ -35,6 +35,37 @@ function describeLoad(load: ClientLoad): string {
   return `Running "${load.what}"`;
 }
 
+/** The rule's messages (ESLint `{{placeholder}}` syntax); `contract-scan` reports Python files with the same texts (src/sources/python/). */
+export const MESSAGES: Record<MessageId, string> = {
+  noGuardBeforeImport:
+    '"{{module}}" loads a database client, but this mutation script has no CI guard. Static imports run before any statement, so add a first import of a guard module (import "./ci-guard", a module that begins with: if (process.env.{{env}} !== "{{equals}}") process.exit(1)), or load the client with await import() after such a guard.',
+  hoistedImport:
+    '"{{module}}" loads a database client before the CI guard on line {{line}} runs: static imports are hoisted and run before any statement. Move the guard into a module imported first (import "./ci-guard"), or load the client with await import() or require() after the guard.',
+  noGuard:
+    '{{what}} in a mutation script with no CI guard. Before it, at module top level, end the process unless {{env}} is exactly "{{equals}}": if (process.env.{{env}} !== "{{equals}}") process.exit(1).',
+  loadBeforeGuard:
+    "{{what}} runs before the CI guard on line {{line}} has run. Move the guard above it, at module top level, so nothing reaches the database outside CI.",
+  weakGuard:
+    '{{what}} is not protected: the CI guard on line {{line}} {{reason}}. A guard must end the process (process.exit(1) or throw) on every path where {{env}} is not exactly "{{equals}}", at module top level, with no other condition.',
+  noGuardInScript:
+    'This mutation script has no CI guard. Begin it with if (process.env.{{env}} !== "{{equals}}") process.exit(1) (or a first import of a guard module), so it cannot reach the database outside CI.',
+};
+
+/**
+ * The Python wording of the messages that show JavaScript code (src/sources/python/): Python runs imports
+ * in order, so the fix is a guard above the import, written in Python.
+ */
+export const PYTHON_MESSAGES: Partial<Record<MessageId, string>> = {
+  noGuardBeforeImport:
+    '"{{module}}" loads a database client, but this mutation script has no CI guard. Python runs imports in order: above this import, at module top level, end the process unless {{env}} is exactly "{{equals}}": if os.environ.get("{{env}}") != "{{equals}}": sys.exit(1) (or import a guard module first).',
+  noGuard:
+    '{{what}} in a mutation script with no CI guard. Before it, at module top level, end the process unless {{env}} is exactly "{{equals}}": if os.environ.get("{{env}}") != "{{equals}}": sys.exit(1).',
+  weakGuard:
+    '{{what}} is not protected: the CI guard on line {{line}} {{reason}}. A guard must end the process (sys.exit(1) or raise) on every path where {{env}} is not exactly "{{equals}}", before the client loads, with no other condition.',
+  noGuardInScript:
+    'This mutation script has no CI guard. Begin it with if os.environ.get("{{env}}") != "{{equals}}": sys.exit(1) (or an import of a guard module), so it cannot reach the database outside CI.',
+};
+
 export default createRule<[], MessageId>({
   name: "require-ci-guard",
   meta: {
@@ -45,20 +76,7 @@ export default createRule<[], MessageId>({
       group: "A",
     },
     schema: [],
-    messages: {
-      noGuardBeforeImport:
-        '"{{module}}" loads a database client, but this mutation script has no CI guard. Static imports run before any statement, so add a first import of a guard module (import "./ci-guard", a module that begins with: if (process.env.{{env}} !== "{{equals}}") process.exit(1)), or load the client with await import() after such a guard.',
-      hoistedImport:
-        '"{{module}}" loads a database client before the CI guard on line {{line}} runs: static imports are hoisted and run before any statement. Move the guard into a module imported first (import "./ci-guard"), or load the client with await import() or require() after the guard.',
-      noGuard:
-        '{{what}} in a mutation script with no CI guard. Before it, at module top level, end the process unless {{env}} is exactly "{{equals}}": if (process.env.{{env}} !== "{{equals}}") process.exit(1).',
-      loadBeforeGuard:
-        "{{what}} runs before the CI guard on line {{line}} has run. Move the guard above it, at module top level, so nothing reaches the database outside CI.",
-      weakGuard:
-        '{{what}} is not protected: the CI guard on line {{line}} {{reason}}. A guard must end the process (process.exit(1) or throw) on every path where {{env}} is not exactly "{{equals}}", at module top level, with no other condition.',
-      noGuardInScript:
-        'This mutation script has no CI guard. Begin it with if (process.env.{{env}} !== "{{equals}}") process.exit(1) (or a first import of a guard module), so it cannot reach the database outside CI.',
-    },
+    messages: MESSAGES,
   },
   defaultOptions: [],
   create(context) {

@@ -108,6 +108,26 @@ function stopsOrSkips(statement: TSESTree.Node | null | undefined): boolean {
   }
 }
 
+/** The rule's messages (ESLint `{{placeholder}}` syntax); `contract-scan` reports Python files with the same texts (src/sources/python/). */
+export const MESSAGES: Record<MessageId, string> = {
+  noProductionCheck:
+    "{{what}} can run without {{check}} deciding first whether this is production (PS-1). Call it before every destructive operation and, when it is true, apply {{safetyCheck}} to each target and skip the ones that fail.",
+  targetNotChecked:
+    "{{what}} acts on {{target}}, which no {{safetyCheck}} excluded (PS-1, PS-2). In production, check each target first and skip the ones that fail (if (!{{safetyCheck}}(t)) continue, or targets.filter({{safetyCheck}})).",
+  forceOverridesSafety:
+    "{{flag}} gates the production safety check (PS-2: --force never overrides safety). Let it skip the confirmation prompt at most; always apply the safety check in production.",
+  confirmBeforeCheck:
+    "{{confirm}}() asks for confirmation before the production safety check has run (PS-1: safety checks run before prompts). Check the targets first, then confirm only the ones that passed.",
+  partialBatch:
+    "{{safetyCheck}} checks {{how}} instead of each target (PS-3: batches are checked per target). Check every target and go on with the ones that pass.",
+};
+
+/** The Python wording of the messages that show JavaScript code (src/sources/python/). */
+export const PYTHON_MESSAGES: Partial<Record<MessageId, string>> = {
+  targetNotChecked:
+    "{{what}} acts on {{target}}, which no {{safetyCheck}} excluded (PS-1, PS-2). In production, check each target first and skip the ones that fail (if not {{safetyCheck}}(t): continue, or [t for t in targets if {{safetyCheck}}(t)]).",
+};
+
 export default createRule<[], MessageId>({
   name: "require-production-check",
   meta: {
@@ -118,18 +138,7 @@ export default createRule<[], MessageId>({
       group: "D",
     },
     schema: [],
-    messages: {
-      noProductionCheck:
-        "{{what}} can run without {{check}} deciding first whether this is production (PS-1). Call it before every destructive operation and, when it is true, apply {{safetyCheck}} to each target and skip the ones that fail.",
-      targetNotChecked:
-        "{{what}} acts on {{target}}, which no {{safetyCheck}} excluded (PS-1, PS-2). In production, check each target first and skip the ones that fail (if (!{{safetyCheck}}(t)) continue, or targets.filter({{safetyCheck}})).",
-      forceOverridesSafety:
-        "{{flag}} gates the production safety check (PS-2: --force never overrides safety). Let it skip the confirmation prompt at most; always apply the safety check in production.",
-      confirmBeforeCheck:
-        "{{confirm}}() asks for confirmation before the production safety check has run (PS-1: safety checks run before prompts). Check the targets first, then confirm only the ones that passed.",
-      partialBatch:
-        "{{safetyCheck}} checks {{how}} instead of each target (PS-3: batches are checked per target). Check every target and go on with the ones that pass.",
-    },
+    messages: MESSAGES,
   },
   defaultOptions: [],
   create(context) {

@@ -1,5 +1,6 @@
 /**
- * Which files of a repository are scanned (SPEC §4): JavaScript/TypeScript and SQL, honouring
+ * Which files of a repository are scanned (SPEC §4): JavaScript/TypeScript, SQL, Python and the other
+ * non-JavaScript sources, honouring
  * `.gitignore` (globby), skipping dependencies, build output, type declarations and the contract's
  * `ignore` zone. A leaf module: it imports nothing from the plugin, so the scanner, the repository facts
  * and the rules can all use it without an import cycle.
@@ -15,6 +16,9 @@ export const SOURCE_FILE_GLOBS = ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts",
 
 /** SQL files (checked by `no-destructive-sql` in `contract-scan`). */
 export const SQL_FILE_GLOB = "**/*.sql";
+
+/** Python files (read by src/sources/python/, issue 15). */
+export const PYTHON_FILE_GLOB = "**/*.py";
 
 /** The non-JavaScript sources the scanner reads (src/sources/): their kind by repository path. */
 export type NonJsSourceKind = "package-json" | "workflow" | "shell" | "dockerfile" | "git-hook" | "lefthook" | "pre-commit";
@@ -122,12 +126,12 @@ export async function discoverFiles(root: string, contract: Contract, onUnreadab
   };
   const options = { cwd: root, gitignore: true, dot: true, ignore: ALWAYS_IGNORED, followSymbolicLinks: false, onlyFiles: true, fs: { ...fs, readdir } as unknown as typeof fs };
   // The hook folders' other files (`.husky/.gitignore`, `.githooks/README.md`) are not sources.
-  const files = (await globby([...SOURCE_FILE_GLOBS, SQL_FILE_GLOB, ...NON_JS_SOURCE_GLOBS], options)).filter(
+  const files = (await globby([...SOURCE_FILE_GLOBS, SQL_FILE_GLOB, PYTHON_FILE_GLOB, ...NON_JS_SOURCE_GLOBS], options)).filter(
     (f) => !/(?:^|\/)\.(?:husky|githooks)\/[^/]+$/.test(f) || nonJsSourceKind(f, "shell") !== undefined || /\.(?:[cm]?[jt]sx?|sql)$/.test(f),
   );
-  // Extension-less files in script zones that start with a shell shebang are shell scripts.
+  // Extension-less files in script zones that start with a shell or Python shebang are shell or Python scripts.
   const extensionless = (await globby(contract.scripts, options)).filter((f) => !path.posix.basename(f).includes("."));
-  for (const candidate of extensionless) if (!files.includes(candidate) && startsWithShellShebang(path.join(root, candidate))) files.push(candidate);
+  for (const candidate of extensionless) if (!files.includes(candidate) && startsWithScriptShebang(path.join(root, candidate))) files.push(candidate);
   for (const [dir, error] of unreadable) {
     const relative = path.relative(root, dir).split(path.sep).join("/");
     if (classifyZone(relative, contract) !== "ignore") onUnreadableDirectory?.(relative, error);
@@ -152,14 +156,32 @@ export function shebangOf(text: string): Shebang {
   return text.startsWith("#!") ? "other" : "none";
 }
 
-/** True when the file's first bytes are a shell shebang (reads at most 128 bytes; false when unreadable). */
-function startsWithShellShebang(file: string): boolean {
+/** Python programs named by a shebang (`#!/usr/bin/env python3`, `#!/usr/bin/python`, `#!/usr/bin/env -S python3 -u`). */
+const PYTHON_SHEBANG = /^#!\s*(?:\S*\/)?(?:env\s+(?:-\S+\s+)*)?python[\d.]*(?:\s|$)/;
+
+/** True when the text starts with a Python shebang line. */
+export function hasPythonShebang(text: string): boolean {
+  return PYTHON_SHEBANG.test(text);
+}
+
+/**
+ * True when a scanned file is Python (issue 15): a `.py` file, or a file without an extension whose
+ * text starts with a Python shebang (discovery finds those only in script zones).
+ */
+export function isPythonSource(repoPath: string, text: string): boolean {
+  const base = repoPath.slice(repoPath.lastIndexOf("/") + 1);
+  return base.endsWith(".py") || (!base.includes(".") && hasPythonShebang(text));
+}
+
+/** True when the file's first bytes are a shell or Python shebang (reads at most 128 bytes; false when unreadable). */
+function startsWithScriptShebang(file: string): boolean {
   try {
     const fd = openSync(file, "r");
     try {
       const buffer = Buffer.alloc(128);
       const read = readSync(fd, buffer, 0, 128, 0);
-      return hasShellShebang(buffer.subarray(0, read).toString("latin1"));
+      const head = buffer.subarray(0, read).toString("latin1");
+      return hasShellShebang(head) || hasPythonShebang(head);
     } finally {
       closeSync(fd);
     }

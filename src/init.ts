@@ -20,6 +20,9 @@
  *   readers (src/sources/: `readNonJsSource`, `sourceUses`), so the draft lists exactly what
  *   `no-direct-prisma-cli` reports there. A workflow is drafted like any other place: a release workflow
  *   is where `prisma migrate deploy` belongs (§6.4), and every entry is listed for review.
+ * - Python files (`.py`, and Python shebangs in script zones) are read by the Python checks' detectors
+ *   (src/sources/python/init.ts): a script-zone file that writes gets an entry with its operations (no
+ *   `tables`), and its bypass names and `CI=true` settings are collected like those of JavaScript.
  * - `deployScript`: the one script (JavaScript/TypeScript, in a script zone) that runs
  *   `prisma migrate deploy`, if exactly one does and `deploy-script-only-migrates` (the rule itself, run
  *   on it) reports nothing there; otherwise a note gives the lines that block it.
@@ -46,7 +49,7 @@ import path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { Linter } from "eslint";
 import { CONTRACT_FILE_NAME, type Contract, defaultContract, lineColumnAt, type MutationScriptEntry, toRepoPath } from "./contract.js";
-import { discoverFiles, type NonJsSourceKind, nonJsSourceKind, shebangOf } from "./discover.js";
+import { discoverFiles, isPythonSource, type NonJsSourceKind, nonJsSourceKind, shebangOf } from "./discover.js";
 import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import { importedWriteListeners, mergeListeners, repoFactsFor } from "./analysis/imported-writes.js";
 import { EXECUTE_RAW, getDatabaseWrite, PRISMA_WRITE_OPERATIONS } from "./analysis/mutations.js";
@@ -493,6 +496,15 @@ function deployScriptBlockers(root: string, contract: Contract, files: readonly 
   }
 }
 
+/** True when a discovered file is Python (`.py`, or a Python shebang on a file without an extension). */
+function isPythonFile(root: string, file: string): boolean {
+  const repoPath = toRepoPath(root, file);
+  if (repoPath.endsWith(".py")) return true;
+  if (path.posix.basename(repoPath).includes(".")) return false;
+  const read = readSourceText(file);
+  return "text" in read && isPythonSource(repoPath, read.text);
+}
+
 /** Options of `draftContract`. */
 export interface DraftOptions {
   /** Progress: `done` of `total` files in `stage` (for the terminal line of src/progress.ts). */
@@ -536,9 +548,11 @@ export async function draftContract(root: string, options: DraftOptions = {}): P
   );
 
   // Database clients imported. The non-JavaScript sources are read by their own readers below, as the scanner does.
-  const sourceFiles = discovered.filter((f) => nonJsSourceKind(toRepoPath(root, f), "shell") !== undefined);
+  const pythonFiles = discovered.filter((f) => isPythonFile(root, f));
+  const pythonSet = new Set(pythonFiles);
+  const sourceFiles = discovered.filter((f) => !pythonSet.has(f) && nonJsSourceKind(toRepoPath(root, f), "shell") !== undefined);
   const sourceSet = new Set(sourceFiles);
-  const codeFiles = discovered.filter((f) => !f.endsWith(".sql") && !sourceSet.has(f));
+  const codeFiles = discovered.filter((f) => !f.endsWith(".sql") && !sourceSet.has(f) && !pythonSet.has(f));
   const importFacts = createRepoFacts(root, draftZones, { files: codeFiles });
   const imported = new Set<string>();
   // Script-zone files that application code imports (they are modules, not scripts).
@@ -566,6 +580,19 @@ export async function draftContract(root: string, options: DraftOptions = {}): P
   const draft: Contract = { ...draftZones, dbClients };
   const { collected, facts } = collect(root, draft, codeFiles, options.onProgress);
   decide.push(...applicationCodeNotes(scriptFiles, importedBy, draftZones));
+  if (pythonFiles.length > 0) {
+    // Python files, read by the Python checks' own detectors (loaded only when there are some).
+    options.onProgress?.("reading Python files", 0, pythonFiles.length);
+    const { readPythonForInit } = await import("./sources/python/init.js");
+    const python = await readPythonForInit(root, draft, pythonFiles);
+    for (const [repoPath, writes] of python.scripts) {
+      collected.scripts.set(repoPath, { operations: writes.operations, tables: new Map(), anyTable: undefined, unknownCommands: [], dataLoss: writes.dataLoss });
+    }
+    for (const [name, where] of python.bypassNames) if (!collected.bypassNames.has(name)) collected.bypassNames.set(name, where);
+    collected.computedBypass.push(...python.computedBypass);
+    collected.ciSets.push(...python.ciSets);
+    collected.unparsed.push(...python.unparsed);
+  }
 
   const mutationScripts: Record<string, MutationScriptEntry> = {};
   const deployCandidates: string[] = [];

@@ -1,7 +1,7 @@
 /**
  * The scanner behind `contract-scan` (SPEC §1, §4): finds the repository's files, runs the plugin's own
  * rules on each JavaScript/TypeScript file through ESLint's `Linter` (one implementation of each check),
- * runs the same SQL check on `.sql` files, and adds the scanner-only checks (SPEC §6.12). It returns
+ * runs the same SQL check on `.sql` files, reads Python files with the same checks (src/sources/python/), and adds the scanner-only checks (SPEC §6.12). It returns
  * plain findings and prints nothing.
  *
  * It never executes scanned code, never writes into the scanned repository, never touches the network,
@@ -18,7 +18,7 @@ import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import type { FactsProblem } from "./facts/types.js";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import plugin, { allRulesAtError } from "./index.js";
-import { discoverFiles, nonJsSourceKind, shebangOf, SOURCE_FILE_GLOBS } from "./discover.js";
+import { discoverFiles, isPythonSource, nonJsSourceKind, shebangOf, SOURCE_FILE_GLOBS } from "./discover.js";
 import { checkNonJsSource } from "./sources/index.js";
 import { classifyZone, isOutsideRoot, type Zone } from "./zones.js";
 import { fileRole } from "./roles.js";
@@ -197,6 +197,20 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
   if ("problem" in decoded) return [parseError(decoded.problem)];
   const { text } = decoded;
   try {
+    if (isPythonSource(repoPath, text)) {
+      // Loaded on the first Python file only: web-tree-sitter and the grammar stay out of JavaScript-only scans.
+      const { checkPythonSource } = await import("./sources/python/index.js");
+      const started = performance.now();
+      const result = await checkPythonSource(text, repoPath, options);
+      options.timings?.add("Python sources", performance.now() - started);
+      return [
+        ...result.findings,
+        ...result.errors.map((e) => {
+          const at = lineColumnAt(text, e.offset);
+          return parseError(e.message, at.line, at.column);
+        }),
+      ];
+    }
     const sourceKind = nonJsSourceKind(repoPath, shebangOf(text));
     if (sourceKind !== undefined) {
       const result = timed(options.timings, "non-JS sources", () => checkNonJsSource(sourceKind, text, repoPath, options));
@@ -270,7 +284,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   timings?.add("discovery", performance.now() - discoveryStarted);
   // The repository facts, built once for the run and shared by every rule (getRepoFacts returns this
   // instance while it is registered); modules are parsed lazily, each file read once.
-  const modules = files.filter((f) => nonJsSourceKind(toRepoPath(options.root, f), "shell") === undefined && !f.endsWith(".sql"));
+  const modules = files.filter((f) => nonJsSourceKind(toRepoPath(options.root, f), "shell") === undefined && !f.endsWith(".sql") && !f.endsWith(".py"));
   const contractPath = options.contractFile === undefined ? null : toRepoPath(options.root, options.contractFile);
   const cache = options.cache === undefined ? undefined : await ScanCache.open(options.cache.location ?? path.join(options.root, DEFAULT_CACHE_LOCATION), options.root, contractPath);
   const facts = timed(timings, "repository facts", () => createRepoFacts(options.root, options.contract, { files: modules, ...(cache === undefined ? {} : { moduleCache: cache }) }));
@@ -284,7 +298,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const config = scannerConfig(options);
     const findings: Finding[] = [...unreadableDirectories];
     // --changed and `within`: the facts above still cover the whole repository; only the files checked shrink.
-    const scope = options.changed === undefined ? undefined : timed(timings, "--changed scope", () => changedScope({ root: options.root, contract: options.contract, contractFile: options.contractFile, files, facts, changed: options.changed!, ...(cached === undefined ? {} : { dependents: (targets: string[], among: string[]) => cached.dependents(targets, among) }) }));
+    const jsScope = options.changed === undefined ? undefined : timed(timings, "--changed scope", () => changedScope({ root: options.root, contract: options.contract, contractFile: options.contractFile, files, facts, changed: options.changed!, ...(cached === undefined ? {} : { dependents: (targets: string[], among: string[]) => cached.dependents(targets, among) }) }));
+    let scope: ReadonlySet<string> | undefined = jsScope;
+    if (jsScope !== undefined && options.changed !== undefined && [...options.changed.existing, ...options.changed.deleted].some((f) => f.endsWith(".py"))) {
+      // Python scripts whose imports reach a changed Python module (loaded only when a Python file changed).
+      const { pythonDependents } = await import("./sources/python/changed.js");
+      scope = new Set([...jsScope, ...(await pythonDependents(options.root, options.contract, files, options.changed.existing, options.changed.deleted))]);
+    }
     const within = options.within;
     const covered = (file: string): boolean => (within === undefined || !isOutsideRoot(toRepoPath(within, file))) && (scope === undefined || scope.has(file));
     const inRun = files.filter(covered);

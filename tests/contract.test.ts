@@ -42,10 +42,10 @@ describe("defaults (SPEC §2)", () => {
     expect(validateContract({ version: 1 }, null)).toEqual({
       version: 1,
       scripts: ["**/scripts/**", "**/bin/**"],
-      migrations: ["**/prisma/migrations/**", "migrations/**", "db/migrations/**"],
-      tests: ["**/*.test.*", "**/*.spec.*", "**/__tests__/**", "test/**", "tests/**", "e2e/**"],
+      migrations: ["**/prisma/migrations/**", "migrations/**", "db/migrations/**", "**/alembic/versions/**", "**/migrations/versions/**", "**/migrations/[0-9]*.py"],
+      tests: ["**/*.test.*", "**/*.spec.*", "**/__tests__/**", "test/**", "tests/**", "e2e/**", "**/test_*.py", "**/*_test.py", "**/conftest.py"],
       ignore: [],
-      dbClients: ["@prisma/client", ".prisma/client"],
+      dbClients: ["@prisma/client", ".prisma/client", "psycopg", "psycopg2", "sqlalchemy", "django.db", "asyncpg"],
       ciGuard: DEFAULT_CI_GUARD,
       bypass: { patterns: DEFAULT_BYPASS_PATTERNS, allow: [] },
       mutationScripts: {},

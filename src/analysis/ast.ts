@@ -254,6 +254,11 @@ export function getCalleeName(callee: TSESTree.Node): string | undefined {
  * In: the file's `SourceCode` and a node of it. Out: a one-line string for a message's `data`.
  */
 export function describeNode(sourceCode: { getText(node: TSESTree.Node): string }, node: TSESTree.Node, max = 60): string {
-  const text = sourceCode.getText(node).replace(/\s+/g, " ").trim();
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return describeStatement(sourceCode.getText(node), max);
+}
+
+/** `describeNode` for source text of any language (the Python checks): one line, at most `max` characters. */
+export function describeStatement(text: string, max = 60): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 }

@@ -9,8 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { type CliIo, run } from "../../src/cli.js";
-import { PACKAGE_ROOT, type Run, runCli } from "./helpers.js";
+import { cliHere, PACKAGE_ROOT, type Run, runCli } from "./helpers.js";
 import { type GitRepo, makeGitRepo } from "./git-repo.js";
 
 const EXAMPLE = path.join(PACKAGE_ROOT, "fixtures/example-app");
@@ -46,15 +45,6 @@ function scanJson(cwd: string, ...args: string[]): { status: number | null; repo
   return { status: result.status, report: JSON.parse(result.stdout) as JsonReport };
 }
 
-/** `run(argv, io)` of src/cli.ts in this process (the same code as the binary, without a Node start per scan). */
-async function cliHere(cwd: string, ...args: string[]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  // A clean environment, as runNode's: no CI (CI=true refuses --update-baseline), no colors.
-  const io: CliIo = { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), isTTY: false, cwd, env: {} };
-  const status = await run(args, io);
-  return { status, stdout, stderr };
-}
 
 /** `cliHere` with `--format json`, the report parsed (stderr must be empty). */
 async function scanHere(cwd: string, ...args: string[]): Promise<{ status: number | null; report: JsonReport }> {

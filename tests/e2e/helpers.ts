@@ -1,8 +1,9 @@
 /** Helpers for end-to-end tests: they run the built package (dist/) in fresh Node processes. */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
+import { type CliIo, run } from "../../src/cli.js";
 
 /** Absolute path of this package's checkout. */
 export const PACKAGE_ROOT = path.resolve(import.meta.dirname, "../..");
@@ -35,6 +36,19 @@ export function runNode(args: string[], cwd: string): Run {
 export function runCli(args: string[], cwd: string = PACKAGE_ROOT): Run {
   requireBuild();
   return runNode([CLI, ...args], cwd);
+}
+
+/**
+ * `run(argv, io)` of src/cli.ts in this process: the same code as the binary, without a Node start per
+ * scan (and without needing dist/). A clean environment, as runNode's: no CI (CI=true refuses
+ * --update-baseline), no colors.
+ */
+export async function cliHere(cwd: string, ...args: string[]): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), isTTY: false, cwd, env: {} };
+  const status = await run(args, io);
+  return { status, stdout, stderr };
 }
 
 /** The JSON report's shape (SPEC §4), as the end-to-end tests read it. */
@@ -72,14 +86,16 @@ export interface ViolationMarker {
 }
 
 /**
- * Every `VIOLATION (<rule>[, <rule>])` marker under `root`: in `.ts`, `.js`, `.sql`, `.json`, YAML and shell
- * files and Dockerfiles (non-JavaScript sources carry them in their comments: `#` in YAML, shell and
- * Dockerfiles, a trailing shell comment inside a package.json script).
+ * Every `VIOLATION (<rule>[, <rule>])` marker under `root`: in `.ts`, `.js`, `.sql`, `.json`, YAML, shell and
+ * Python files, Dockerfiles and extension-less scripts with a shebang (non-JavaScript sources carry them in
+ * their comments: `#` in YAML, shell, Python and Dockerfiles, a trailing shell comment inside a package.json
+ * script).
  */
 export function readViolationMarkers(root: string): ViolationMarker[] {
   const markers: ViolationMarker[] = [];
   for (const file of readdirSync(root, { recursive: true, encoding: "utf8" })) {
-    if (!/(\.(ts|js|sql|json|ya?ml|sh)|(^|\/)Dockerfile)$/.test(file)) continue;
+    const shebang = !path.basename(file).includes(".") && statSync(path.join(root, file)).isFile() && readFileSync(path.join(root, file), "utf8").startsWith("#!");
+    if (!/(\.(ts|js|sql|json|ya?ml|sh|py)|(^|\/)Dockerfile)$/.test(file) && !shebang) continue;
     readFileSync(path.join(root, file), "utf8").split("\n").forEach((text, index) => {
       const match = /VIOLATION \(([^)]*)\)/.exec(text);
       for (const rule of match?.[1]?.split(/,\s*/) ?? []) markers.push({ file: file.split(path.sep).join("/"), line: index + 1, rule });

@@ -106,7 +106,7 @@ describe("contract-scan init on fixtures/example-app", () => {
     const draft = JSON.parse(firstDraft) as Record<string, unknown>;
     expect(draft.$schema).toBe(DRAFT_SCHEMA);
     expect(draft.version).toBe(1);
-    expect(draft.dbClients).toEqual(["@prisma/client", ".prisma/client", "pg"]);
+    expect(draft.dbClients).toEqual(["@prisma/client", ".prisma/client", "psycopg", "psycopg2", "sqlalchemy", "django.db", "asyncpg", "pg"]);
     expect(draft.deployScript).toBeUndefined();
     expect(draft.mutationScripts).toEqual({
       // Choice: a workflow that runs Prisma CLI writes is drafted like any other place (a release workflow
@@ -251,8 +251,8 @@ describe("draftContract on fixtures/init/app (one of each thing a draft lists)",
       version: 1,
       scripts: ["**/scripts/**", "**/bin/**"],
       // supabase/migrations is a migration folder the defaults miss; scripts/migrations is in a script zone.
-      migrations: ["**/prisma/migrations/**", "migrations/**", "db/migrations/**", "supabase/migrations/**"],
-      dbClients: ["@prisma/client", ".prisma/client", "knex"],
+      migrations: ["**/prisma/migrations/**", "migrations/**", "db/migrations/**", "**/alembic/versions/**", "**/migrations/versions/**", "**/migrations/[0-9]*.py", "supabase/migrations/**"],
+      dbClients: ["@prisma/client", ".prisma/client", "psycopg", "psycopg2", "sqlalchemy", "django.db", "asyncpg", "knex"],
       mutationScripts: {
         // Through imported functions: the update's columns cannot be seen ("*"), a delete writes none.
         "scripts/archive.ts": { operations: ["update", "deleteMany"], tables: { Member: [], Team: "*" } },
