@@ -1,0 +1,43 @@
+/**
+ * Issue 13 (precision on real code): the fixtures of fixtures/corpus-regressions/ that reproduce what the
+ * rules missed or over-reported on real repositories, scanned in this process with `run` of src/cli.ts
+ * (the same code as the binary, without a Node start per scan). Each expected list failed before its fix;
+ * the README of each fixture names the real file it models.
+ */
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { type CliIo, run } from "../../src/cli.js";
+import { PACKAGE_ROOT } from "./helpers.js";
+
+const REGRESSIONS = path.join(PACKAGE_ROOT, "fixtures/corpus-regressions");
+
+interface Scan {
+  status: number;
+  findings: { ruleId: string; file: string; line: number; column: number; message: string }[];
+}
+
+/** `contract-scan <dir> --format json [...args]` in this process, with a clean environment. */
+async function scanHere(dir: string, ...args: string[]): Promise<Scan> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), isTTY: false, cwd: PACKAGE_ROOT, env: {} };
+  const status = await run([dir, "--format", "json", ...args], io);
+  expect(stderr).toBe("");
+  return { status, findings: (JSON.parse(stdout) as { findings: Scan["findings"] }).findings };
+}
+
+/** `file:line:column rule` of each finding (the rule without its namespace). */
+function summary(scan: Scan): string[] {
+  return scan.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId.replace("production-safety/", "")}`);
+}
+
+describe("item 1: require-production-check in a CLI command module (RetroVue)", () => {
+  it("reports the command without a check, with isProduction() && !force, and with the prompt first", async () => {
+    const scan = await scanHere(path.join(REGRESSIONS, "production-check-in-command"));
+    expect(summary(scan)).toEqual([
+      "src/commands/source-delete-force.ts:7:26 require-production-check",
+      "src/commands/source-delete-prompt-first.ts:7:15 require-production-check",
+      "src/commands/source-purge.ts:5:9 require-production-check",
+    ]);
+  });
+});
