@@ -41,3 +41,11 @@ describe("item 1: require-production-check in a CLI command module (RetroVue)", 
     ]);
   });
 });
+
+describe("item 4: the Prisma CLI through a resolved binary (formbricks migration-runner)", () => {
+  it("reads execFileAsync(prismaBin, [...]) with prismaBin from a same-file function", async () => {
+    const scan = await scanHere(path.join(REGRESSIONS, "resolved-prisma-binary"));
+    expect(summary(scan)).toEqual(["packages/database/src/scripts/migration-runner.ts:25:9 mutation-scope"]);
+    expect(scan.findings[0]?.message).toContain("prisma migrate deploy");
+  });
+});
