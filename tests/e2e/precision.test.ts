@@ -49,3 +49,13 @@ describe("item 4: the Prisma CLI through a resolved binary (formbricks migration
     expect(scan.findings[0]?.message).toContain("prisma migrate deploy");
   });
 });
+
+describe("item 3: an unresolvable import used as a Prisma client (ConnectSA-k9 quarantine script)", () => {
+  it("counts as a database client: require-ci-guard at the import, besides the unlisted write", async () => {
+    const scan = await scanHere(path.join(REGRESSIONS, "unresolved-client-import"));
+    expect(summary(scan)).toEqual([
+      "scripts/quarantine/cleanup-unverified-users.ts:3:1 require-ci-guard",
+      "scripts/quarantine/cleanup-unverified-users.ts:9:9 no-unlisted-mutation-script",
+    ]);
+  });
+});
