@@ -59,3 +59,19 @@ describe("item 3: an unresolvable import used as a Prisma client (ConnectSA-k9 q
     ]);
   });
 });
+
+describe("item 2: generated Prisma clients (umami seed, formbricks backfill)", () => {
+  it("an import into a generator's output folder that exists but is empty loads a client", async () => {
+    const scan = await scanHere(path.join(REGRESSIONS, "generated-client-empty-folder"));
+    expect(summary(scan)).toEqual(["scripts/seed/index.ts:3:1 require-ci-guard", "scripts/seed/index.ts:8:9 no-unlisted-mutation-script"]);
+  });
+
+  it("the schema named by a workspace package's prisma.config.ts, its output re-exported by the package's ./prisma module", async () => {
+    const scan = await scanHere(path.join(REGRESSIONS, "generated-client-config"));
+    expect(summary(scan)).toEqual([
+      "packages/database/src/scripts/backfill-attribute-values.ts:2:1 require-ci-guard",
+      "packages/database/src/scripts/backfill-attribute-values.ts:7:9 no-unlisted-mutation-script",
+      "packages/database/src/scripts/backfill-attribute-values.ts:9:35 no-destructive-sql",
+    ]);
+  });
+});

@@ -178,3 +178,33 @@ describe("an unresolvable import used as a Prisma client", () => {
     }
   });
 });
+
+// Issue 13 item 2: a generator's output folder holds the client whether it is missing, empty or generated
+// in part. Modelled on umami-software/umami `scripts/seed/index.ts` (fixtures/corpus-regressions/
+// generated-client-empty-folder, whose output folder holds only a .gitkeep).
+describe("a generated client in an output folder that exists (issue 13 item 2)", () => {
+  const root = path.resolve(fixtureRoot("resolution"), "../../corpus-regressions/generated-client-empty-folder");
+  const facts = createRepoFacts(root, contractWith(), { snapshot: true });
+  const seed = path.join(root, "scripts/seed/index.ts");
+
+  it("an import into the empty output folder is a database client (before: unresolved, no client)", () => {
+    expect(facts.prismaSchema?.clientOutputs).toEqual([path.join(root, "src/generated/prisma")]);
+    expect(facts.isDbClientSpecifier(seed, "../../src/generated/prisma/client.js")).toBe(true);
+    expect(facts.isDbClientSpecifier(seed, "../../src/generated/prisma")).toBe(true);
+    expect(facts.isDbClientLoader(seed)).toBe(true);
+  });
+
+  it("near-misses: a sibling of the output folder, a folder whose name only starts like it", () => {
+    expect(facts.isDbClientSpecifier(seed, "../../src/generated/words.js")).toBe(false);
+    expect(facts.isDbClientSpecifier(seed, "../../src/generated/prisma-extras/client.js")).toBe(false);
+    expect(facts.isDbClientLoader(path.join(root, "scripts/seed/names.ts"))).toBe(false);
+  });
+
+  it("Prisma's client entry points under the default dbClients: edge, wasm, .prisma/client and their subpaths", () => {
+    for (const specifier of ["@prisma/client/edge", "@prisma/client/wasm", "@prisma/client/runtime/library", ".prisma/client", ".prisma/client/default", ".prisma/client/edge"]) {
+      expect(facts.isDbClientSpecifier(seed, specifier), specifier).toBe(true);
+    }
+    expect(facts.isDbClientSpecifier(seed, "@prisma/adapter-pg")).toBe(false);
+    expect(facts.isDbClientSpecifier(seed, ".prisma/clientele")).toBe(false);
+  });
+});
