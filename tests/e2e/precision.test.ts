@@ -4,8 +4,10 @@
  * (the same code as the binary, without a Node start per scan). Each expected list failed before its fix;
  * the README of each fixture names the real file it models.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { type CliIo, run } from "../../src/cli.js";
 import { PACKAGE_ROOT } from "./helpers.js";
 
@@ -16,14 +18,32 @@ interface Scan {
   findings: { ruleId: string; file: string; line: number; column: number; message: string }[];
 }
 
-/** `contract-scan <dir> --format json [...args]` in this process, with a clean environment. */
-async function scanHere(dir: string, ...args: string[]): Promise<Scan> {
+/** `contract-scan <args>` in this process, with a clean environment. */
+async function cliHere(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const io: CliIo = { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), isTTY: false, cwd: PACKAGE_ROOT, env: {} };
-  const status = await run([dir, "--format", "json", ...args], io);
+  const status = await run(args, io);
+  return { status, stdout, stderr };
+}
+
+/** `contract-scan <dir> --format json [...args]` in this process (stderr must be empty). */
+async function scanHere(dir: string, ...args: string[]): Promise<Scan> {
+  const { status, stdout, stderr } = await cliHere(dir, "--format", "json", ...args);
   expect(stderr).toBe("");
   return { status, findings: (JSON.parse(stdout) as { findings: Scan["findings"] }).findings };
+}
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), "ps-precision-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A fixture's contract changed by `change`, written to a temporary file (the fixture stays untouched). */
+function contractVariant(fixture: string, name: string, change: (contract: Record<string, unknown>) => void): string {
+  const contract = JSON.parse(readFileSync(path.join(REGRESSIONS, fixture, "production-contract.json"), "utf8")) as Record<string, unknown>;
+  change(contract);
+  const file = path.join(tmp, `${name}.json`);
+  writeFileSync(file, JSON.stringify(contract));
+  return file;
 }
 
 /** `file:line:column rule` of each finding (the rule without its namespace). */
@@ -73,5 +93,60 @@ describe("item 2: generated Prisma clients (umami seed, formbricks backfill)", (
       "packages/database/src/scripts/backfill-attribute-values.ts:7:9 no-unlisted-mutation-script",
       "packages/database/src/scripts/backfill-attribute-values.ts:9:35 no-destructive-sql",
     ]);
+  });
+});
+
+describe("item 5: the contract's dataLayer (freefeed-server DbAdapter)", () => {
+  const DATA_LAYER = path.join(REGRESSIONS, "data-layer");
+  const SCRIPT = ["bin/db_maintenance.js:2:1 require-ci-guard", "bin/db_maintenance.js:5:7 no-unlisted-mutation-script", "bin/db_maintenance.js:5:21 no-destructive-sql"];
+
+  it("row-level DELETE/UPDATE ... WHERE in the data layer are silent; everything else is reported", async () => {
+    const scan = await scanHere(DATA_LAYER);
+    expect(summary(scan)).toEqual([
+      "app/support/DbAdapter/maintenance.js:5:32 no-destructive-sql",
+      "app/support/DbAdapter/maintenance.js:9:32 no-destructive-sql",
+      "app/support/DbAdapter/maintenance.js:13:32 no-destructive-sql",
+      "app/support/DbAdapter/maintenance.js:17:32 no-destructive-sql",
+      "app/support/DbAdapter/queries/cleanup.sql:4:1 no-destructive-sql",
+      "app/support/user-deletion.ts:5:23 no-destructive-sql",
+      ...SCRIPT,
+    ]);
+    const messages = scan.findings.map((f) => f.message);
+    expect(messages.slice(0, 5).map((m) => m.split(" outside")[0])).toEqual([
+      "TRUNCATE reaching raw",
+      "DELETE without WHERE reaching raw",
+      "DELETE whose WHERE names no column reaching raw",
+      "UPDATE whose WHERE names no column reaching raw",
+      "DELETE without WHERE in a .sql file",
+    ]);
+    // In application code outside the data layer the finding names the statement and the dataLayer key.
+    expect(messages[5]).toMatch(/^DELETE \.\.\. WHERE reaching raw in application code deletes rows outside migrations\. .*contract's dataLayer/);
+    expect(messages[8]).not.toContain("dataLayer");
+  });
+
+  it("without dataLayer (the default) every DELETE outside migrations is reported", async () => {
+    const contract = contractVariant("data-layer", "no-data-layer", (c) => delete c.dataLayer);
+    const scan = await scanHere(DATA_LAYER, "--contract", contract);
+    expect(summary(scan).filter((f) => f.startsWith("app/"))).toEqual([
+      "app/support/DbAdapter/likes.js:5:32 no-destructive-sql",
+      "app/support/DbAdapter/likes.js:9:32 no-destructive-sql",
+      "app/support/DbAdapter/maintenance.js:5:32 no-destructive-sql",
+      "app/support/DbAdapter/maintenance.js:9:32 no-destructive-sql",
+      "app/support/DbAdapter/maintenance.js:13:32 no-destructive-sql",
+      "app/support/DbAdapter/maintenance.js:17:32 no-destructive-sql",
+      "app/support/DbAdapter/queries/cleanup.sql:2:1 no-destructive-sql",
+      "app/support/DbAdapter/queries/cleanup.sql:4:1 no-destructive-sql",
+      "app/support/user-deletion.ts:5:23 no-destructive-sql",
+    ]);
+  });
+
+  it("a glob that lists a script is a contract error naming the glob (exit 2, nothing scanned)", async () => {
+    const contract = contractVariant("data-layer", "data-layer-script", (c) => (c.dataLayer = ["app/support/DbAdapter/**", "*/db_*.js"]));
+    const result = await cliHere(DATA_LAYER, "--contract", contract, "--format", "json");
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(
+      'dataLayer[1]: "*/db_*.js" matches bin/db_maintenance.js, in the script zone "bin/**"; expected application code only: a script is never a data layer',
+    );
   });
 });
