@@ -4,11 +4,14 @@
  * (the same code as the binary, without a Node start per scan). Each expected list failed before its fix;
  * the README of each fixture names the real file it models.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type CliIo, run } from "../../src/cli.js";
+import { validateContract } from "../../src/contract.js";
+import { draftContract } from "../../src/init.js";
+import { scan } from "../../src/scanner.js";
 import { PACKAGE_ROOT } from "./helpers.js";
 
 const REGRESSIONS = path.join(PACKAGE_ROOT, "fixtures/corpus-regressions");
@@ -136,8 +139,57 @@ describe("item 5: the contract's dataLayer (freefeed-server DbAdapter)", () => {
       "app/support/DbAdapter/maintenance.js:17:32 no-destructive-sql",
       "app/support/DbAdapter/queries/cleanup.sql:2:1 no-destructive-sql",
       "app/support/DbAdapter/queries/cleanup.sql:4:1 no-destructive-sql",
+      "app/support/DbAdapter/sessions.js:5:32 no-destructive-sql",
       "app/support/user-deletion.ts:5:23 no-destructive-sql",
     ]);
+  });
+
+  it("init drafts dataLayer from the row deletes in application code, with a note; the draft silences them", async () => {
+    const dir = path.join(tmp, "init-data-layer");
+    cpSync(DATA_LAYER, dir, { recursive: true });
+    rmSync(path.join(dir, "production-contract.json"));
+    const draft = await draftContract(dir);
+    // DbAdapter holds two files with row deletes (its queries/ folder is under it); user-deletion.ts is alone in its folder.
+    expect(draft.contract.dataLayer).toEqual(["app/support/DbAdapter/**", "app/support/user-deletion.ts"]);
+    expect(draft.found).toContain('row-level DELETE ... WHERE in application code: 5 statements in 4 files (drafted in "dataLayer")');
+    expect(draft.decide.find((line) => line.startsWith("dataLayer lists"))).toBe(
+      'dataLayer lists "app/support/DbAdapter/**", "app/support/user-deletion.ts": application code with 5 row-level DELETE ... WHERE statements (the first at app/support/DbAdapter/likes.js:5). Review them once: in a dataLayer file a DELETE or UPDATE whose WHERE names a column is no longer reported (DROP, TRUNCATE and deletes of every row still are). Remove an entry to keep its deletes reported, or move them into migrations.',
+    );
+    const contract = validateContract(draft.contract, null);
+    const result = await scan({ root: dir, contract });
+    expect(result.findings.filter((f) => f.message.includes("dataLayer"))).toEqual([]);
+    expect(result.findings.filter((f) => f.file.startsWith("app/")).map((f) => `${f.file}:${f.line}`)).toEqual([
+      "app/support/DbAdapter/maintenance.js:5",
+      "app/support/DbAdapter/maintenance.js:9",
+      "app/support/DbAdapter/maintenance.js:13",
+      "app/support/DbAdapter/maintenance.js:17",
+      "app/support/DbAdapter/queries/cleanup.sql:4",
+    ]);
+  });
+
+  it("Choice: init lists the files one by one where the folder's glob would also match a script (a dataLayer glob may never list one)", async () => {
+    // Why: a glob over a script zone is a contract error, so the draft must not propose one.
+    const dir = path.join(tmp, "init-data-layer-scripts");
+    const files: Record<string, string> = {
+      "src/db/users.ts": 'export const removeUser = (db, id) => db.query("DELETE FROM users WHERE id = $1", [id]);\n',
+      "src/db/posts.ts": 'export const removePost = (db, id) => db.query("DELETE FROM posts WHERE id = $1", [id]);\n',
+      "src/db/scripts/report.ts": 'console.log("report");\n',
+    };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    }
+    const draft = await draftContract(dir);
+    expect(draft.contract.dataLayer).toEqual(["src/db/posts.ts", "src/db/users.ts"]);
+    expect(() => validateContract(draft.contract, null)).not.toThrow();
+  });
+
+  it("init drafts no dataLayer where application code deletes no rows (near-miss: row deletes only in scripts)", async () => {
+    const dir = path.join(tmp, "init-no-data-layer");
+    cpSync(path.join(DATA_LAYER, "bin"), path.join(dir, "bin"), { recursive: true });
+    const draft = await draftContract(dir);
+    expect(draft.contract).not.toHaveProperty("dataLayer");
+    expect(draft.decide.some((line) => line.startsWith("dataLayer"))).toBe(false);
   });
 
   it("a glob that lists a script is a contract error naming the glob (exit 2, nothing scanned)", async () => {
