@@ -1,8 +1,17 @@
 /**
  * no-destructive-sql (SPEC §3 group A, §6.5): outside `migrations`, SQL that drops or truncates,
- * DELETE, `ALTER ... DROP`, and UPDATE without WHERE, reaching a SQL sink as a literal, a template (holes
- * become parameters), a concatenation or a `const` of the same file. `.sql` files outside migrations
- * are checked by `contract-scan` through `checkSqlText` below, the same check on the same parser.
+ * DELETE, `ALTER ... DROP`, and UPDATE without WHERE (or whose WHERE names no column), reaching a SQL sink
+ * as a literal, a template (holes become parameters), a concatenation or a `const` of the same file.
+ * `.sql` files outside migrations are checked by `contract-scan` through `checkSqlText` below, the same
+ * check on the same parser.
+ *
+ * The data layer (SPEC §6.18, issue 13 item 5): in application code that the contract's `dataLayer`
+ * lists, a row-level statement (a DELETE whose WHERE names a column, src/analysis/sql.ts) is accepted;
+ * everything else is still reported, a DELETE there named by how it selects its rows (`DELETE without
+ * WHERE`, `DELETE whose WHERE names no column`). In other application code a row-level DELETE is
+ * reported with `destructiveRowLevel`, which names the `dataLayer` key as the way to accept the data
+ * layer's row deletes after review. Script zones keep the plain message: a script's delete belongs in a
+ * migration or a reviewed, allowlisted script.
  */
 import { createRule } from "../src/create-rule.js";
 import { getStringPieces, sourceOffsetOf, type StringPieces } from "../src/analysis/ast.js";
@@ -11,7 +20,7 @@ import { blankPsqlMetaCommands, type DestructiveStatement, findDestructiveStatem
 import { getFileContext } from "../src/settings.js";
 import type { Zone } from "../src/zones.js";
 
-export type MessageId = "destructive" | "destructiveUnparsed";
+export type MessageId = "destructive" | "destructiveUnparsed" | "destructiveRowLevel";
 
 /** The rule's messages; `.sql` files and Python files (src/sources/python/) are reported with the same texts. */
 export const MESSAGES: Record<MessageId, string> = {
@@ -19,7 +28,31 @@ export const MESSAGES: Record<MessageId, string> = {
     "{{kind}} {{where}} outside migrations: destructive SQL belongs in a reviewed migration. Move it to a migration, or soft-delete instead.",
   destructiveUnparsed:
     "SQL {{where}} could not be parsed, and it starts with {{kind}}: destructive SQL belongs in a reviewed migration. Move it to a migration.",
+  destructiveRowLevel:
+    "{{kind}} {{where}} in application code deletes rows outside migrations. If this file is the application's data layer and its row deletes have been reviewed, list its folder in the contract's dataLayer (row-level DELETE ... WHERE is then accepted there); otherwise move it to a migration, or soft-delete instead.",
 };
+
+/** Where a statement is checked: the file's zone, and whether the contract's `dataLayer` lists it. */
+export interface SqlPlace {
+  zone: Zone;
+  /** True in application code that a `dataLayer` glob lists (`FileContext.dataLayer`). */
+  dataLayer: boolean;
+}
+
+/**
+ * How one destructive statement is reported in a place (see the module header), or undefined when it is
+ * accepted there (a row-level statement in the data layer).
+ */
+export function classifyStatement(statement: DestructiveStatement, place: SqlPlace): { messageId: MessageId; kind: string } | undefined {
+  if (statement.unparsed) return { messageId: "destructiveUnparsed", kind: statement.kind };
+  if (place.zone === "app" && place.dataLayer) {
+    if (statement.rowLevel) return undefined;
+    const kind = statement.deleteWhere === "none" ? "DELETE without WHERE" : statement.deleteWhere === "no column" ? "DELETE whose WHERE names no column" : statement.kind;
+    return { messageId: "destructive", kind };
+  }
+  if (place.zone === "app" && statement.rowLevel) return { messageId: "destructiveRowLevel", kind: `${statement.kind} ... WHERE` };
+  return { messageId: "destructive", kind: statement.kind };
+}
 
 /** True when the no-destructive-sql check applies to files of this zone (not migrations, tests, ignored). */
 export function checksSqlIn(zone: Zone): boolean {
@@ -47,12 +80,16 @@ function format(messageId: MessageId, data: Record<string, string>): string {
  * psql meta-commands and variable interpolations are blanked first (`blankPsqlMetaCommands`), so a
  * psql script is read statement by statement instead of failing to parse as a whole.
  * @param text the whole file's text.
- * @returns one finding per destructive statement, in order, at UTF-16 offsets of `text`.
+ * @param place the file's zone and whether `dataLayer` lists it (default: a script zone, where every
+ *   destructive statement gets the plain message).
+ * @returns one finding per reported statement, in order, at UTF-16 offsets of `text`.
  */
-export function checkSqlText(text: string): SqlTextFinding[] {
-  return findDestructiveStatements([blankPsqlMetaCommands(text)]).map((s) => {
-    const messageId: MessageId = s.unparsed ? "destructiveUnparsed" : "destructive";
-    return { messageId, kind: s.kind, message: format(messageId, { kind: s.kind, where: "in a .sql file" }), offset: s.offset, endOffset: s.endOffset };
+export function checkSqlText(text: string, place: SqlPlace = { zone: "scripts", dataLayer: false }): SqlTextFinding[] {
+  return findDestructiveStatements([blankPsqlMetaCommands(text)]).flatMap((s) => {
+    const reported = classifyStatement(s, place);
+    if (!reported) return [];
+    const { messageId, kind } = reported;
+    return [{ messageId, kind, message: format(messageId, { kind, where: "in a .sql file" }), offset: s.offset, endOffset: s.endOffset }];
   });
 }
 
@@ -76,7 +113,7 @@ export default createRule<[], MessageId>({
   meta: {
     type: "problem",
     docs: {
-      description: "Disallow DROP, TRUNCATE, DELETE, ALTER ... DROP and UPDATE without WHERE reaching a SQL sink outside migrations",
+      description: "Disallow DROP, TRUNCATE, DELETE, ALTER ... DROP and UPDATE without WHERE reaching a SQL sink outside migrations (row-level deletes accepted in a reviewed dataLayer)",
       recommended: true,
       group: "A",
     },
@@ -90,8 +127,10 @@ export default createRule<[], MessageId>({
     const sourceText = context.sourceCode.text;
 
     function reportStatement(sink: SqlSink, pieces: StringPieces, statement: DestructiveStatement): void {
-      const messageId: MessageId = statement.unparsed ? "destructiveUnparsed" : "destructive";
-      const data = { kind: statement.kind, where: `reaching ${sink.name}` };
+      const reported = classifyStatement(statement, file);
+      if (!reported) return;
+      const { messageId } = reported;
+      const data = { kind: reported.kind, where: `reaching ${sink.name}` };
       const start = sourceStartOf(pieces, statement);
       if (start === undefined) {
         // Escapes, a `const` declared elsewhere, or a statement that starts with a hole: the argument.

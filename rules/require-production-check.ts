@@ -1,9 +1,10 @@
 /**
- * require-production-check (SPEC §3 group D, issue 6 item 2; seed 000, the RetroVue production safety
- * contract PS-1..PS-3): in a mutation script (§6.1), a destructive call (src/analysis/safety.ts) on a
- * target must be reached, on every path of its function, only after a `safety.productionCheck` call, and
- * its target must be one that a `safety.safetyCheck` call let through. On only where
- * `safety.productionCheck` is set.
+ * require-production-check (SPEC §3 group D, issue 6 item 2, issue 13 item 1; seed 000, the RetroVue
+ * production safety contract PS-1..PS-3): wherever a destructive call (src/analysis/safety.ts) is made,
+ * outside tests and ignored files (SPEC §6.18: not only in mutation scripts; seed 000 puts the check in
+ * CLI command modules such as `retrovue source delete`), it must be reached, on every path of its
+ * function, only after a `safety.productionCheck` call, and its target must be one that a
+ * `safety.safetyCheck` call let through. On only where `safety.productionCheck` is set.
  *
  * Findings, each at its own node:
  * - `noProductionCheck` (PS-1), at the destructive call: some path reaches it without a productionCheck
@@ -46,7 +47,6 @@ import { createRule } from "../src/create-rule.js";
 import { getCalleeName, getPropertyName, getStaticString } from "../src/analysis/ast.js";
 import { createCodePathView, type FunctionLike, resolveLocalFunction } from "../src/analysis/code-path.js";
 import { mergeListeners, repoFactsFor } from "../src/analysis/imported-writes.js";
-import { mutationScriptCheck } from "../src/analysis/mutation-script.js";
 import { callMatches, type DestructiveCall, getDestructiveCall } from "../src/analysis/safety.js";
 import { getFileContext } from "../src/settings.js";
 
@@ -133,7 +133,7 @@ export default createRule<[], MessageId>({
   meta: {
     type: "problem",
     docs: {
-      description: "Require destructive calls in mutation scripts to run only after a production check that excludes the targets failing the safety check",
+      description: "Require destructive calls to run only after a production check that excludes the targets failing the safety check",
       recommended: true,
       group: "D",
     },
@@ -146,8 +146,8 @@ export default createRule<[], MessageId>({
     const safety = file.contract.safety;
     const productionCheck = safety?.productionCheck;
     if (!safety || !productionCheck || productionCheck.length === 0) return {};
-    const scripts = mutationScriptCheck(context, file);
-    if (!scripts) return {};
+    // Wherever a destructive function is called (SPEC §6.18), outside tests and ignored files.
+    if (file.zone === "ignore" || file.zone === "tests") return {};
     const safetyCheck = safety.safetyCheck ?? [];
     const schema = repoFactsFor(context, file).prismaSchema;
     const view = createCodePathView(context);
@@ -588,7 +588,6 @@ export default createRule<[], MessageId>({
     }
 
     view.onComplete(() => {
-      if (!scripts.isMutationScript()) return;
       // PS-2: force in a condition gating the production check or an exclusion.
       const flags: TSESTree.Node[] = [];
       for (const node of [...gates, ...exclusions.map((e) => e.check)]) for (const test of gatingTests(node)) forceReads(test, flags);
@@ -668,7 +667,7 @@ export default createRule<[], MessageId>({
       if (node.callee.type === AST_NODE_TYPES.Identifier && resolveLocalFunction(node.callee, scopeOf(node))) helperCalls.push(node);
     }
 
-    return mergeListeners(mergeListeners(view.listeners, scripts.listeners), {
+    return mergeListeners(view.listeners, {
       CallExpression: onCall,
       TaggedTemplateExpression: onCall,
       IfStatement(node) {

@@ -14,8 +14,9 @@
  *   may be what makes it one (the imported module now loads a client or runs `prisma db push`), and it
  *   costs one lint;
  * - every such candidate, whatever it imports, when a change can alter module resolution or what a write
- *   touches for all of them: a Prisma schema, a `tsconfig*.json`/`jsconfig*.json`, a `package.json`
- *   (workspace names, `exports`, `prisma.schema`), `pnpm-workspace.yaml`, or a deleted JavaScript/TypeScript
+ *   touches for all of them: a Prisma schema, a Prisma config file (`prisma.config.ts`: where the schema
+ *   is), a `tsconfig*.json`/`jsconfig*.json`, a `package.json` (workspace names, `exports`,
+ *   `prisma.schema`), `pnpm-workspace.yaml`, or a deleted JavaScript/TypeScript
  *   module (its importers no longer resolve it, so the graph no longer leads to it);
  * - the contract file, when a changed or deleted path is one the contract names (`mutationScripts`,
  *   `deployScript`, `deprecatedScripts`, `ciGuard.modules`) or one of the global inputs above changed: its
@@ -60,7 +61,7 @@ export interface ChangedScopeInput {
 const SOURCE_EXTENSION = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 const DECLARATION_FILE = /\.d\.[cm]?ts$/;
 /** Files whose change can alter resolution or the schema for every module (see the module header). */
-const GLOBAL_INPUT = /(?:^|\/)(?:[tj]sconfig[^/]*\.json|package\.json|pnpm-workspace\.yaml|[^/]*\.prisma)$/;
+const GLOBAL_INPUT = /(?:^|\/)(?:[tj]sconfig[^/]*\.json|package\.json|pnpm-workspace\.yaml|[^/]*\.prisma|prisma\.config\.[cm]?[jt]s|\.config\/prisma\.[cm]?[jt]s)$/;
 
 function isUnder(file: string, dir: string): boolean {
   return file === dir || file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);

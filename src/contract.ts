@@ -14,6 +14,7 @@ import type * as AjvModule from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type * as JsoncParser from "jsonc-parser";
 import type { JSONPath, ParseError } from "jsonc-parser";
+import picomatch from "picomatch";
 import { packageFile } from "./package-info.js";
 import { lazyRequire } from "./lazy-require.js";
 
@@ -46,6 +47,8 @@ export interface Contract {
   migrations: string[];
   tests: string[];
   ignore: string[];
+  /** Application code where row-level DELETE/UPDATE ... WHERE statements are accepted (SPEC §6.18, issue 13 item 5). */
+  dataLayer: string[];
   dbClients: string[];
   prismaSchema?: string;
   ciGuard: { env: string; equals: string; functions: string[]; modules: string[] };
@@ -182,7 +185,12 @@ export function validateContract(input: unknown, file: string | null): Contract 
     throw new ContractError(file, ["(root): expected JSON data (objects, arrays, strings, numbers, booleans, null); found a value that is not JSON (a function or a symbol)"]);
   }
   const validate = getValidator();
-  if (validate(data)) return data as unknown as Contract;
+  if (validate(data)) {
+    const contract = data as unknown as Contract;
+    const problems = dataLayerProblems(contract);
+    if (problems.length > 0) throw new ContractError(file, problems);
+    return contract;
+  }
   const seen = new Set<string>();
   const problems: string[] = [];
   for (const error of validate.errors ?? []) {
@@ -195,6 +203,39 @@ export function validateContract(input: unknown, file: string | null): Contract 
     }
   }
   throw new ContractError(file, problems.length > 0 ? problems : ["the contract is invalid"]);
+}
+
+/**
+ * What a `dataLayer` glob may never list (SPEC §6.18): script zones, allowlisted, deploy and deprecated
+ * scripts. Checked here on what the contract itself names: a glob that matches a `mutationScripts` path,
+ * a `deprecatedScripts` entry or the `deployScript`, or whose folder lies in a script zone (its static
+ * base, `app/db` of `app/db/**`, matched by a `scripts` glob); the files of the repository are checked
+ * when a run sees them (`dataLayerConflict` of src/roles.ts).
+ * @returns one problem per glob, naming it and what it lists.
+ */
+export function dataLayerProblems(contract: Contract): string[] {
+  const problems: string[] = [];
+  const named: { path: string; what: string }[] = [
+    ...Object.keys(contract.mutationScripts).map((key) => ({ path: key.split("#")[0] ?? key, what: "a mutationScripts entry (an allowlisted script)" })),
+    ...contract.deprecatedScripts.map((entry) => ({ path: entry, what: "a deprecated script" })),
+    ...(contract.deployScript === undefined ? [] : [{ path: contract.deployScript, what: "the deploy script" }]),
+  ];
+  contract.dataLayer.forEach((glob, index) => {
+    const key = `dataLayer[${index}]`;
+    const matches = picomatch(glob, { dot: true });
+    const listed = named.find((entry) => matches(entry.path));
+    if (listed) {
+      problems.push(`${key}: ${JSON.stringify(glob)} lists ${listed.path}, ${listed.what}; expected application code only: a script is never a data layer, so remove it from the glob (narrow the glob)`);
+      return;
+    }
+    const base = picomatch.scan(glob).base;
+    const sample = base === "" ? undefined : `${base}/data-layer.ts`;
+    const zone = sample === undefined ? undefined : contract.scripts.find((scripts) => picomatch.isMatch(sample, scripts, { dot: true }));
+    if (zone !== undefined || contract.scripts.includes(glob)) {
+      problems.push(`${key}: ${JSON.stringify(glob)} lists files in the script zone ${JSON.stringify(zone ?? glob)}; expected application code only: a script zone is never a data layer, so list the application folder that holds the data layer`);
+    }
+  });
+  return problems;
 }
 
 /** 1-based line and column of a UTF-16 offset in text. */

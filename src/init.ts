@@ -32,6 +32,11 @@
  *   so, SPEC §2).
  * - `bypass.allow`: every bypass name in use, in code and in the non-JavaScript sources, with
  *   `"reason": "TODO"`, which validation rejects until a person writes a reason.
+ * - `dataLayer` (SPEC §6.18, issue 13 item 5): where application code holds row-level DELETE statements
+ *   (what `no-destructive-sql` itself reports there as `destructiveRowLevel`, in code and in `.sql`
+ *   files), its folders: a folder with two or more such files as `<folder>/**`, a lone file by its path,
+ *   never a glob that would also match a script zone or an allowlisted or deploy script (then the files
+ *   one by one). A note asks for the review that listing them stands for.
  *
  * Never drafted, whatever runs them: the Prisma CLI writes that drop data (`dropsData`: `migrate reset`,
  * `db push --accept-data-loss` / `--force-reset`), which the contract exists to stop; the notes name each
@@ -66,6 +71,8 @@ import { sourceUses } from "./sources/findings.js";
 import { readSourceText } from "./source-text.js";
 import { scanLintConfig } from "./scanner.js";
 import noBypassEnv from "../rules/no-bypass-env.js";
+import noDestructiveSql, { checkSqlText } from "../rules/no-destructive-sql.js";
+import picomatch from "picomatch";
 import deployScriptOnlyMigrates from "../rules/deploy-script-only-migrates.js";
 import type { CliIo } from "./cli.js";
 import { createProgress } from "./progress.js";
@@ -134,6 +141,8 @@ interface Collected {
   unreadable: string[];
   /** Places in code that set the CI guard's variable to its value (`file:line`): no-bypass-env reports them, no entry allows them. */
   ciSets: string[];
+  /** Row-level DELETEs in application code, as no-destructive-sql reports them (`destructiveRowLevel`): repository path -> lines. */
+  rowDeletes: Map<string, number[]>;
 }
 
 /** What the non-JavaScript sources do, as the scanner reads them (src/sources/). */
@@ -293,7 +302,7 @@ function bypassRule(collected: Collected): TSESLint.RuleModule<string, readonly 
  * @returns what was collected, and the facts (for the non-JavaScript sources' "does this script load a client").
  */
 function collect(root: string, contract: Contract, files: readonly string[], onProgress?: DraftOptions["onProgress"]): { collected: Collected; facts: RepoFacts } {
-  const collected: Collected = { scripts: new Map(), bypassNames: new Map(), computedBypass: [], unparsed: [], unreadable: [], ciSets: [] };
+  const collected: Collected = { scripts: new Map(), bypassNames: new Map(), computedBypass: [], unparsed: [], unreadable: [], ciSets: [], rowDeletes: new Map() };
   const facts = createRepoFacts(root, contract, { files: [...files] });
   const unregister = registerScanFacts(facts);
   try {
@@ -301,8 +310,8 @@ function collect(root: string, contract: Contract, files: readonly string[], onP
     const config = scanLintConfig(
       contract,
       root,
-      { init: { rules: { writes: writesRule(collected), bypass: bypassRule(collected), "no-bypass-env": noBypassEnv } } },
-      { "init/writes": "error", "init/bypass": "error", "init/no-bypass-env": "error" },
+      { init: { rules: { writes: writesRule(collected), bypass: bypassRule(collected), "no-bypass-env": noBypassEnv, "no-destructive-sql": noDestructiveSql } } },
+      { "init/writes": "error", "init/bypass": "error", "init/no-bypass-env": "error", "init/no-destructive-sql": "error" },
     );
     for (const [index, file] of files.entries()) {
       onProgress?.("running the detectors", index, files.length);
@@ -316,7 +325,10 @@ function collect(root: string, contract: Contract, files: readonly string[], onP
       // A file that does not parse is a parse-error finding of the scan; the draft cannot list its writes.
       const fatal = messages.find((m) => m.fatal === true);
       if (fatal) collected.unparsed.push(`${toRepoPath(root, file)}:${fatal.line}`);
-      for (const m of messages) if (m.ruleId === "init/no-bypass-env" && m.messageId === "ciSet") collected.ciSets.push(`${toRepoPath(root, file)}:${m.line}`);
+      for (const m of messages) {
+        if (m.ruleId === "init/no-bypass-env" && m.messageId === "ciSet") collected.ciSets.push(`${toRepoPath(root, file)}:${m.line}`);
+        if (m.ruleId === "init/no-destructive-sql" && m.messageId === "destructiveRowLevel") addRowDelete(collected.rowDeletes, toRepoPath(root, file), m.line);
+      }
     }
   } finally {
     unregister();
@@ -440,6 +452,40 @@ function plural(count: number, word: string): string {
 
 /** A Next.js route handler, page or layout (App Router), or a file under a Pages Router `pages/` folder. */
 const FRAMEWORK_ENTRY = /(^|\/)app\/(.+\/)?(route|page|layout)\.[cm]?[jt]sx?$|(^|\/)pages\/.+\.[cm]?[jt]sx?$/;
+
+function addRowDelete(rowDeletes: Map<string, number[]>, repoPath: string, line: number): void {
+  const lines = rowDeletes.get(repoPath) ?? [];
+  lines.push(line);
+  rowDeletes.set(repoPath, lines);
+}
+
+/**
+ * The drafted `dataLayer` (see the module comment): per folder with row deletes, `<folder>/**` when two or
+ * more of its files hold them, else the file; a glob that would match a file outside application code
+ * (`isApplication` false: a script zone, an allowlisted or deploy script) is replaced by its files; a file
+ * a shallower glob already matches is not listed again. Sorted.
+ * @param rowDeletes repository path -> lines of its row deletes.
+ * @param repoPaths every discovered file.
+ */
+function draftDataLayer(rowDeletes: ReadonlyMap<string, readonly number[]>, repoPaths: readonly string[], isApplication: (repoPath: string) => boolean): string[] {
+  const byFolder = new Map<string, string[]>();
+  for (const file of [...rowDeletes.keys()].sort()) {
+    const folder = path.posix.dirname(file);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), file]);
+  }
+  const globs: string[] = [];
+  const covered = (file: string): boolean => globs.some((glob) => picomatch.isMatch(file, glob, { dot: true }));
+  const depth = (folder: string): number => (folder === "." ? 0 : folder.split("/").length);
+  for (const [folder, files] of [...byFolder].sort(([a], [b]) => depth(a) - depth(b) || (a < b ? -1 : 1))) {
+    const remaining = files.filter((file) => !covered(file));
+    if (remaining.length === 0) continue;
+    const glob = folder === "." ? "**" : `${folder}/**`;
+    const safe = files.length >= 2 && repoPaths.every((p) => !picomatch.isMatch(p, glob, { dot: true }) || isApplication(p));
+    if (safe) globs.push(glob);
+    else globs.push(...remaining);
+  }
+  return globs.sort();
+}
 
 /**
  * Notes for script-zone files that are application code: a framework entry point (a Next.js route
@@ -683,6 +729,28 @@ export async function draftContract(root: string, options: DraftOptions = {}): P
   for (const where of [...collected.ciSets, ...fromSources.ciSets].sort()) {
     decide.push(`${where} sets ${ciEnv}=${ciValue} (no-bypass-env reports it): CI-only guards then pass outside CI, and no contract entry can allow that. Take it out and let the CI system set ${ciEnv}.`);
   }
+  // Row deletes in application code: the folders of the data layer, for review.
+  for (const file of discovered.filter((f) => f.endsWith(".sql"))) {
+    const repoPath = toRepoPath(root, file);
+    if (classifyZone(repoPath, draftZones) !== "app") continue;
+    const read = readSourceText(file);
+    if (!("text" in read)) continue;
+    for (const finding of checkSqlText(read.text, { zone: "app", dataLayer: false })) {
+      if (finding.messageId === "destructiveRowLevel") addRowDelete(collected.rowDeletes, repoPath, lineColumnAt(read.text, finding.offset).line);
+    }
+  }
+  const application = (repoPath: string): boolean =>
+    classifyZone(repoPath, draftZones) !== "scripts" && !Object.hasOwn(mutationScripts, repoPath) && repoPath !== deployScript && !DEFAULT_DEPLOY_SCRIPTS.includes(repoPath);
+  const dataLayer = draftDataLayer(collected.rowDeletes, repoPaths, application);
+  if (dataLayer.length > 0) {
+    const statements = [...collected.rowDeletes.values()].reduce((sum, lines) => sum + lines.length, 0);
+    const [firstFile, firstLines] = [...collected.rowDeletes].sort(([a], [b]) => (a < b ? -1 : 1))[0]!;
+    found.push(`row-level DELETE ... WHERE in application code: ${plural(statements, "statement")} in ${plural(collected.rowDeletes.size, "file")} (drafted in "dataLayer")`);
+    decide.push(
+      `dataLayer lists ${dataLayer.map((g) => `"${g}"`).join(", ")}: application code with ${plural(statements, "row-level DELETE ... WHERE statement")} (the first at ${firstFile}:${firstLines[0]}). ` +
+        "Review them once: in a dataLayer file a DELETE or UPDATE whose WHERE names a column is no longer reported (DROP, TRUNCATE and deletes of every row still are). Remove an entry to keep its deletes reported, or move them into migrations.",
+    );
+  }
   decide.push(
     `No "safety" section is drafted, so the destructive-operation layers (group D: require-production-check, dry-run-by-default, require-backup, env-fail-closed) are off. To turn them on, name your functions, e.g. "safety": { "productionCheck": ["isProduction"], "safetyCheck": ["passesSafetyCheck"], "confirm": ["requireConfirmation"], "backup": ["createBackup"], "environment": { "variables": ["ENVIRONMENT"] } }.`,
   );
@@ -693,6 +761,7 @@ export async function draftContract(root: string, options: DraftOptions = {}): P
     version: 1,
     scripts: defaults.scripts,
     migrations,
+    ...(dataLayer.length > 0 ? { dataLayer } : {}),
     dbClients,
     mutationScripts: Object.fromEntries(Object.entries(mutationScripts).sort(([a], [b]) => (a < b ? -1 : 1))),
   };

@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Contract } from "./contract.js";
-import type { Zone } from "./zones.js";
+import { dataLayerIndexOf, scriptGlobOf, type Zone } from "./zones.js";
 
 /** The role of a file in the contract, most specific first. */
 export type FileRole = "deploy" | "deprecated" | "allowlisted" | "script" | "other";
@@ -53,4 +53,27 @@ export function fileRole(repoPath: string, zone: Zone, contract: Contract, root:
   if (Object.hasOwn(contract.mutationScripts, repoPath)) return "allowlisted";
   if (zone === "scripts") return "script";
   return "other";
+}
+
+/**
+ * Why a file may not be in the contract's `dataLayer` (SPEC §6.18: script zones, allowlisted, deploy and
+ * deprecated scripts can never be listed), as a contract problem naming the glob; undefined when the file
+ * is in no `dataLayer` glob, or is application code.
+ * @param repoPath repository-relative POSIX path; `zone` and `role` as `classifyZone` and `fileRole` give them.
+ */
+export function dataLayerConflict(repoPath: string, zone: Zone, role: FileRole, contract: Contract): string | undefined {
+  const index = dataLayerIndexOf(repoPath, contract);
+  if (index < 0) return undefined;
+  const what =
+    role === "deploy"
+      ? "the deploy script"
+      : role === "deprecated"
+        ? "a deprecated script"
+        : role === "allowlisted"
+          ? "a mutationScripts entry (an allowlisted script)"
+          : zone === "scripts"
+            ? `in the script zone ${JSON.stringify(scriptGlobOf(repoPath, contract) ?? "scripts")}`
+            : undefined;
+  if (what === undefined) return undefined;
+  return `dataLayer[${index}]: ${JSON.stringify(contract.dataLayer[index])} matches ${repoPath}, ${what}; expected application code only: a script is never a data layer, so narrow the glob to the application folder that holds the data layer`;
 }

@@ -13,15 +13,15 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import * as tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint";
-import { CONTRACT_FILE_NAME, type Contract, contractKeyLocation, lineColumnAt, toRepoPath } from "./contract.js";
+import { CONTRACT_FILE_NAME, type Contract, ContractError, contractKeyLocation, lineColumnAt, toRepoPath } from "./contract.js";
 import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import type { FactsProblem } from "./facts/types.js";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import plugin, { allRulesAtError } from "./index.js";
 import { discoverFiles, isPythonSource, nonJsSourceKind, shebangOf, SOURCE_FILE_GLOBS } from "./discover.js";
 import { checkNonJsSource } from "./sources/index.js";
-import { classifyZone, isOutsideRoot, type Zone } from "./zones.js";
-import { fileRole } from "./roles.js";
+import { classifyZone, dataLayerIndexOf, isOutsideRoot, type Zone } from "./zones.js";
+import { dataLayerConflict, fileRole } from "./roles.js";
 import { decodeSourceBytes, MAX_SOURCE_BYTES } from "./source-text.js";
 import { checkSqlText, checksSqlIn } from "../rules/no-destructive-sql.js";
 import { checkStaleAllowlist } from "./checks/no-stale-allowlist.js";
@@ -224,7 +224,8 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
     }
     if (file.endsWith(".sql")) {
       if (!checksSqlIn(zone)) return [];
-      return timed(options.timings, "SQL files", () => checkSqlText(text)).map((f) => {
+      const dataLayer = zone === "app" && fileRole(repoPath, zone, options.contract, options.root) === "other" && dataLayerIndexOf(repoPath, options.contract) >= 0;
+      return timed(options.timings, "SQL files", () => checkSqlText(text, { zone, dataLayer })).map((f) => {
         const start = lineColumnAt(text, f.offset);
         const end = lineColumnAt(text, f.endOffset);
         return { ...wholeFile(`${PLUGIN_NAMESPACE}/no-destructive-sql`, "error", repoPath, f.message, start.line, start.column), endLine: end.line, endColumn: end.column };
@@ -269,8 +270,29 @@ function verifyWithStats(linter: Linter, text: string, config: Linter.Config[], 
 export { compareFindings } from "./report.js";
 
 /**
+ * A `dataLayer` glob that lists a script (SPEC §6.18: script zones, allowlisted, deploy and deprecated
+ * scripts can never be listed) is a contract error: nothing is scanned with it. One problem per glob, at
+ * the first such file.
+ * @throws ContractError naming each glob and the file it lists.
+ */
+function checkDataLayer(files: readonly string[], options: ScanOptions): void {
+  if (options.contract.dataLayer.length === 0) return;
+  const problems = new Map<number, string>();
+  for (const file of files) {
+    const repoPath = toRepoPath(options.root, file);
+    const zone = classifyZone(repoPath, options.contract);
+    const conflict = dataLayerConflict(repoPath, zone, fileRole(repoPath, zone, options.contract, options.root), options.contract);
+    if (conflict === undefined) continue;
+    const index = dataLayerIndexOf(repoPath, options.contract);
+    if (!problems.has(index)) problems.set(index, conflict);
+  }
+  if (problems.size > 0) throw new ContractError(options.contractFile ?? null, [...problems].sort(([a], [b]) => a - b).map(([, problem]) => problem));
+}
+
+/**
  * Scans a repository against its contract.
  * @returns every finding, sorted (SPEC §4), and the number of files scanned. Never throws for a file.
+ * @throws ContractError when a `dataLayer` glob lists a script (`checkDataLayer`), before anything is scanned.
  */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const unreadableDirectories: Finding[] = [];
@@ -282,6 +304,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     unreadableDirectories.push(wholeFile(PARSE_ERROR_RULE, severity, relative, `cannot read the directory, so its files were not checked: ${withoutPath(error)}`));
   });
   timings?.add("discovery", performance.now() - discoveryStarted);
+  checkDataLayer(files, options);
   // The repository facts, built once for the run and shared by every rule (getRepoFacts returns this
   // instance while it is registered); modules are parsed lazily, each file read once.
   const modules = files.filter((f) => nonJsSourceKind(toRepoPath(options.root, f), "shell") === undefined && !f.endsWith(".sql") && !f.endsWith(".py"));

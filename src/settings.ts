@@ -20,8 +20,8 @@ import path from "node:path";
 import type { Rule } from "eslint";
 import type { TSESLint } from "@typescript-eslint/utils";
 import { type Contract, ContractError, defaultContract, findContractAbove, loadContractFile, toRepoPath, validateContract } from "./contract.js";
-import { classifyZone, isOutsideRoot, type Zone } from "./zones.js";
-import { type FileRole, fileRole } from "./roles.js";
+import { classifyZone, dataLayerIndexOf, isOutsideRoot, type Zone } from "./zones.js";
+import { dataLayerConflict, type FileRole, fileRole } from "./roles.js";
 
 /** The shape of `settings["production-safety"]`. */
 export interface ProductionSafetySettings {
@@ -50,6 +50,11 @@ export interface FileContext {
   zone: Zone;
   /** The file's role in the contract (§6.3): which rule owns its mutations. */
   role: FileRole;
+  /**
+   * True for application code that a `dataLayer` glob lists (SPEC §6.18): row-level DELETE/UPDATE ...
+   * WHERE statements are accepted there. Never true for a script (that is a contract error).
+   */
+  dataLayer: boolean;
 }
 
 const fileCache = new Map<string, { mtimeMs: number; size: number; contract: Contract }>();
@@ -79,7 +84,8 @@ const toldOutside = new WeakSet<object>();
 
 /**
  * The contract, root and zone for the file a rule is linting.
- * @throws ContractError when the configured or found contract is invalid, or a setting has the wrong type.
+ * @throws ContractError when the configured or found contract is invalid, a setting has the wrong type, or
+ *   a `dataLayer` glob lists this file while it is a script (`dataLayerConflict`).
  */
 export function getFileContext(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): FileContext {
   const settings = (context.settings["production-safety"] ?? {}) as ProductionSafetySettings;
@@ -110,10 +116,14 @@ export function getFileContext(context: Readonly<TSESLint.RuleContext<string, re
   const repoPath = toRepoPath(root, filename);
   if (isOutsideRoot(repoPath)) {
     tellOutside(context, root, settings);
-    return { contract, root, repoPath, zone: "ignore", role: "other" };
+    return { contract, root, repoPath, zone: "ignore", role: "other", dataLayer: false };
   }
   const zone = classifyZone(repoPath, contract);
-  return { contract, root, repoPath, zone, role: fileRole(repoPath, zone, contract, root) };
+  const role = fileRole(repoPath, zone, contract, root);
+  // A script in a dataLayer glob: the contract is wrong (SPEC §6.18), as contract-scan says before it scans.
+  const conflict = dataLayerConflict(repoPath, zone, role, contract);
+  if (conflict !== undefined) throw new ContractError(typeof settings.contract === "string" ? path.resolve(context.cwd, settings.contract) : (found ?? null), [conflict]);
+  return { contract, root, repoPath, zone, role, dataLayer: zone === "app" && role === "other" && dataLayerIndexOf(repoPath, contract) >= 0 };
 }
 
 function asFound(value: unknown): string {

@@ -59,6 +59,23 @@ export function classifyZone(repoPath: string, contract: Contract): Zone {
   return "app";
 }
 
+const dataLayerCache = new WeakMap<Contract, Matcher[]>();
+
+/**
+ * The index of the first of the contract's `dataLayer` globs that matches a repository path, or -1. Zones
+ * come first: a data layer is application code (`dataLayerConflict` of src/roles.ts says when a listed
+ * file is not).
+ */
+export function dataLayerIndexOf(repoPath: string, contract: Contract): number {
+  if (contract.dataLayer.length === 0 || isOutsideRoot(repoPath)) return -1;
+  let matchers = dataLayerCache.get(contract);
+  if (!matchers) {
+    matchers = contract.dataLayer.map((glob) => picomatch(glob, { dot: true }));
+    dataLayerCache.set(contract, matchers);
+  }
+  return matchers.findIndex((matches) => matches(repoPath));
+}
+
 /**
  * The first of the contract's `scripts` globs that matches a repository path (what puts it in a script
  * zone, for messages), or undefined when none does.

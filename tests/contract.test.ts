@@ -45,6 +45,7 @@ describe("defaults (SPEC §2)", () => {
       migrations: ["**/prisma/migrations/**", "migrations/**", "db/migrations/**", "**/alembic/versions/**", "**/migrations/versions/**", "**/migrations/[0-9]*.py"],
       tests: ["**/*.test.*", "**/*.spec.*", "**/__tests__/**", "test/**", "tests/**", "e2e/**", "**/test_*.py", "**/*_test.py", "**/conftest.py"],
       ignore: [],
+      dataLayer: [],
       dbClients: ["@prisma/client", ".prisma/client", "psycopg", "psycopg2", "sqlalchemy", "django.db", "asyncpg"],
       ciGuard: DEFAULT_CI_GUARD,
       bypass: { patterns: DEFAULT_BYPASS_PATTERNS, allow: [] },
@@ -108,6 +109,7 @@ describe("defaults (SPEC §2)", () => {
       migrations: ["prisma/migrations/**"],
       tests: ["**/*.test.ts"],
       ignore: ["vendor/**"],
+      dataLayer: ["src/repositories/**"],
       dbClients: ["@prisma/client", "src/db.ts"],
       prismaSchema: "prisma/schema.prisma",
       ciGuard: { env: "CI", equals: "true", functions: ["assertCi"], modules: ["./scripts/ci-guard.js"] },
@@ -276,6 +278,45 @@ describe("validation", () => {
   });
 });
 
+// Issue 13 item 5 (SPEC §6.18): dataLayer lists application code only.
+describe("dataLayer", () => {
+  it("accepts globs of application code", () => {
+    expect(validateContract({ version: 1, dataLayer: ["app/support/DbAdapter/**", "src/repositories/*.ts"] }, null).dataLayer).toEqual([
+      "app/support/DbAdapter/**",
+      "src/repositories/*.ts",
+    ]);
+  });
+
+  it("rejects a glob that lists an allowlisted, deprecated or deploy script, naming the glob", () => {
+    const base = { version: 1, mutationScripts: { "src/jobs/purge.ts": { operations: ["deleteMany"] }, "src/db/package.json#db:push": { operations: ["prisma db push"] } } };
+    expect(invalid({ ...base, dataLayer: ["app/db/**", "src/jobs/**"] })).toEqual([
+      'dataLayer[1]: "src/jobs/**" lists src/jobs/purge.ts, a mutationScripts entry (an allowlisted script); expected application code only: a script is never a data layer, so remove it from the glob (narrow the glob)',
+    ]);
+    expect(invalid({ ...base, dataLayer: ["src/db/**"] })[0]).toMatch(/^dataLayer\[0\]: "src\/db\/\*\*" lists src\/db\/package.json, a mutationScripts entry/);
+    expect(invalid({ version: 1, deprecatedScripts: ["lib/old-sync.ts"], dataLayer: ["lib/*.ts"] })[0]).toMatch(/^dataLayer\[0\]: "lib\/\*.ts" lists lib\/old-sync.ts, a deprecated script;/);
+    expect(invalid({ version: 1, deployScript: "app/deploy.js", dataLayer: ["app/**"] })[0]).toMatch(/^dataLayer\[0\]: "app\/\*\*" lists app\/deploy.js, the deploy script;/);
+  });
+
+  it("rejects a glob whose folder is a script zone, or that is a scripts glob", () => {
+    expect(invalid({ version: 1, dataLayer: ["bin/db/**"] })).toEqual([
+      'dataLayer[0]: "bin/db/**" lists files in the script zone "**/bin/**"; expected application code only: a script zone is never a data layer, so list the application folder that holds the data layer',
+    ]);
+    expect(invalid({ version: 1, scripts: ["tools/*.ts"], dataLayer: ["tools/*.ts"] })[0]).toMatch(/^dataLayer\[0\]: "tools\/\*.ts" lists files in the script zone "tools\/\*.ts"/);
+  });
+
+  it("near-misses: a folder beside a script zone, an entry outside every glob", () => {
+    expect(validateContract({ version: 1, dataLayer: ["app/support/DbAdapter/**"], mutationScripts: { "bin/clean_test_db.js": { operations: ["executeRaw"] } } }, null).dataLayer).toEqual([
+      "app/support/DbAdapter/**",
+    ]);
+    expect(validateContract({ version: 1, dataLayer: ["src/scripting-engine/**"] }, null).dataLayer).toEqual(["src/scripting-engine/**"]);
+  });
+
+  it("is a list of non-empty, unique globs", () => {
+    expect(invalid({ version: 1, dataLayer: "app/**" })).toEqual(['dataLayer: expected array; found "app/**"']);
+    expect(invalid({ version: 1, dataLayer: ["a/**", "a/**"] })[0]).toMatch(/^dataLayer: expected unique items/);
+  });
+});
+
 describe("JSON syntax", () => {
   it.each([
     ["a trailing comma", '{\n  "version": 1,\n}\n', 'line 2, column 15: malformed JSON; expected another property after this comma; found "}" (trailing commas are not allowed)'],
@@ -375,6 +416,7 @@ describe("the shipped schema", () => {
         "migrations",
         "tests",
         "ignore",
+        "dataLayer",
         "dbClients",
         "prismaSchema",
         "ciGuard",

@@ -321,3 +321,24 @@ describe("a linted file outside the root", () => {
     expect(told(undefined)).toEqual([expect.stringContaining(`(${cwd}, ESLint's working directory: no production-contract.json was found above this file)`)]);
   });
 });
+
+// Issue 13 item 5 (SPEC §6.18): a dataLayer glob lists application code only.
+describe("dataLayer in the file context", () => {
+  const contract = { version: 1, dataLayer: ["app/**"], mutationScripts: { "tools/purge.ts": { operations: ["deleteMany"] } }, scripts: ["app/scripts/**"] };
+
+  it("is true for application code a glob lists, false elsewhere", () => {
+    const cwd = repo("data-layer");
+    expect(contextOf(path.join(cwd, "app/db/users.js"), cwd, { contract }).dataLayer).toBe(true);
+    expect(contextOf(path.join(cwd, "lib/db/users.js"), cwd, { contract }).dataLayer).toBe(false);
+    expect(contextOf(path.join(cwd, "app/db/users.test.js"), cwd, { contract }).dataLayer).toBe(false);
+  });
+
+  it("a script a glob lists is a contract error naming the glob (what contract-scan says before it scans)", () => {
+    const cwd = repo("data-layer-script");
+    const error = contractErrorOf(() => contextOf(path.join(cwd, "app/scripts/purge.js"), cwd, { contract }));
+    expect(error.problems).toEqual([
+      'dataLayer[0]: "app/**" matches app/scripts/purge.js, in the script zone "app/scripts/**"; expected application code only: a script is never a data layer, so narrow the glob to the application folder that holds the data layer',
+    ]);
+    expect(error.file).toBeNull();
+  });
+});

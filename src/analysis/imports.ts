@@ -47,3 +47,76 @@ export function isElidedImport(
   // used, and only in types.
   return references.length > 0 && references.every((reference) => !reference.isValueReference || isInTypeQuery(reference.identifier as TSESTree.Node));
 }
+
+/** The methods of a Prisma model delegate (`prisma.user.<method>(...)`), reads and writes (Prisma Client API reference). */
+export const PRISMA_DELEGATE_METHODS: ReadonlySet<string> = new Set([
+  "findUnique",
+  "findUniqueOrThrow",
+  "findFirst",
+  "findFirstOrThrow",
+  "findMany",
+  "create",
+  "createMany",
+  "createManyAndReturn",
+  "update",
+  "updateMany",
+  "updateManyAndReturn",
+  "upsert",
+  "delete",
+  "deleteMany",
+  "count",
+  "aggregate",
+  "groupBy",
+]);
+
+/**
+ * "Is this imported binding used as a Prisma client" (SPEC §6.18, issue 13 item 3: an import that cannot
+ * be resolved but is used as a Prisma client counts as a client, fail closed): true when one of the
+ * bindings is called as `<binding>.<delegate>.<method>(...)` where the delegate names a model of the
+ * schema (`modelForDelegate`) and the method is a Prisma delegate method (`PRISMA_DELEGATE_METHODS`,
+ * reads included: `prisma.user.findMany()` uses it as a client as much as a delete does). Without a
+ * schema there is no model to name: false. Needs parent pointers (ESLint's trees, `parseModule`).
+ * @param variables the bindings an import declares (`getDeclaredVariables` of the declaration, or of the
+ *   declarator that holds a `require()` / `await import()`).
+ * @param modelForDelegate the schema's delegate lookup, or undefined without a schema.
+ */
+export function isUsedAsPrismaClient(variables: readonly TSESLint.Scope.Variable[], modelForDelegate: ((delegate: string) => unknown) | undefined): boolean {
+  if (!modelForDelegate) return false;
+  return variables.some((variable) =>
+    variable.references.some((reference) => {
+      const id = reference.identifier as TSESTree.Node;
+      const delegate = id.parent;
+      if (delegate?.type !== AST_NODE_TYPES.MemberExpression || delegate.object !== id) return false;
+      const model = memberName(delegate);
+      if (model === undefined || modelForDelegate(model) === undefined) return false;
+      const method = delegate.parent;
+      if (method?.type !== AST_NODE_TYPES.MemberExpression || method.object !== delegate) return false;
+      const name = memberName(method);
+      return name !== undefined && PRISMA_DELEGATE_METHODS.has(name) && method.parent?.type === AST_NODE_TYPES.CallExpression && method.parent.callee === method;
+    }),
+  );
+}
+
+/** The static name of a member (`a.b`, `a["b"]`), or undefined. */
+function memberName(node: TSESTree.MemberExpression): string | undefined {
+  if (!node.computed && node.property.type === AST_NODE_TYPES.Identifier) return node.property.name;
+  return node.computed && node.property.type === AST_NODE_TYPES.Literal && typeof node.property.value === "string" ? node.property.value : undefined;
+}
+
+/**
+ * The variable declarator that binds what a `require()` / `import()` call returns (`const x = require("x")`,
+ * `const { prisma } = await import("x")`, `const p = require("x").prisma`), or undefined.
+ */
+export function bindingDeclaratorOf(call: TSESTree.Node): TSESTree.VariableDeclarator | undefined {
+  let n: TSESTree.Node = call;
+  while (
+    n.parent &&
+    (n.parent.type === AST_NODE_TYPES.AwaitExpression ||
+      n.parent.type === AST_NODE_TYPES.TSAsExpression ||
+      n.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
+      (n.parent.type === AST_NODE_TYPES.MemberExpression && n.parent.object === n))
+  ) {
+    n = n.parent;
+  }
+  return n.parent?.type === AST_NODE_TYPES.VariableDeclarator && n.parent.init === n ? n.parent : undefined;
+}

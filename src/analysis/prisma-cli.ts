@@ -160,20 +160,46 @@ function withoutExtension(text: string): string {
   return text;
 }
 
-/** True when a program word runs the Prisma CLI. */
-function isPrismaProgram(w: Word): boolean {
-  if (w.hole) return false;
-  const text = withoutExtension(w.text.replaceAll("\\", "/"));
-  const name = packageName(text);
-  if (name === "prisma" || name === "@prisma/cli") return true;
-  return text === "node_modules/.bin/prisma" || text.endsWith("/node_modules/.bin/prisma");
+/** Prisma's CLI entry script (the `bin` of the `prisma` package), as a path suffix. */
+const PRISMA_ENTRY = "node_modules/prisma/build/index.js";
+
+/**
+ * The known end of a word: all of it, or (a word that starts with an unknown part, such as
+ * `${root}/node_modules/.bin/prisma` or a `path.join(root, "node_modules", ".bin", "prisma")`) the text
+ * after its last hole when that text is a path. Undefined when nothing path-like is known.
+ */
+function knownPath(w: Word): string | undefined {
+  const text = w.text.replaceAll("\\", "/");
+  if (!w.hole) return text;
+  const tail = text.slice(text.lastIndexOf(HOLE) + 1);
+  return tail.startsWith("/") ? tail : undefined;
 }
 
-/** True when a script path passed to `node` is Prisma's CLI entry. */
+/** True when a path (or a path's known end) is the Prisma binary or its entry script. */
+function isPrismaBinaryPath(text: string): boolean {
+  const path = withoutExtension(text);
+  return path === "node_modules/.bin/prisma" || path.endsWith("/node_modules/.bin/prisma") || path.endsWith(PRISMA_ENTRY);
+}
+
+/**
+ * True when a program word runs the Prisma CLI: `prisma` (any version), `@prisma/cli`, or a path ending in
+ * the Prisma binary (`node_modules/.bin/prisma`) or its entry script (`node_modules/prisma/build/index.js`,
+ * executable by its shebang), also after an unknown folder (`${root}/node_modules/.bin/prisma`).
+ */
+function isPrismaProgram(w: Word): boolean {
+  const text = knownPath(w);
+  if (text === undefined) return false;
+  if (!w.hole) {
+    const name = packageName(withoutExtension(text));
+    if (name === "prisma" || name === "@prisma/cli") return true;
+  }
+  return isPrismaBinaryPath(text);
+}
+
+/** True when a script path passed to `node` is Prisma's CLI entry (also after an unknown folder). */
 function isPrismaEntry(w: Word): boolean {
-  if (w.hole) return false;
-  const text = w.text.replaceAll("\\", "/");
-  return text.endsWith("node_modules/prisma/build/index.js") || text.endsWith("node_modules/.bin/prisma");
+  const text = knownPath(w);
+  return text !== undefined && isPrismaBinaryPath(text);
 }
 
 const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ash"]);
@@ -226,9 +252,9 @@ function locatePrisma(words: readonly Word[]): Located {
       i += 1;
       continue;
     }
+    if (isPrismaProgram(w)) return { kind: "prisma", index: i };
     if (w.hole) return undefined;
     const program = baseName(w.text);
-    if (isPrismaProgram(w)) return { kind: "prisma", index: i };
     if (TRANSPARENT.has(program)) {
       i = skipOptions(words, i + 1, new Set(["-u", "-g"]));
       continue;
@@ -459,12 +485,158 @@ function arrayOf(node: TSESTree.Node | undefined, scope: Scope): TSESTree.ArrayE
   return undefined;
 }
 
-/** The words of an argv array: static strings, anything else (a spread, a variable) one unknown word. */
+/**
+ * The words of an argv array: static strings; a value that is not static is its Prisma binary path when
+ * it resolves to one (`[require.resolve("prisma/build/index.js"), "migrate", "deploy"]`, see
+ * `resolvedPaths`); anything else (a spread, a variable) one unknown word.
+ */
 function argvWords(array: TSESTree.ArrayExpression, scope: Scope): Word[] {
   return array.elements.map((element) => {
     if (!element || element.type === AST_NODE_TYPES.SpreadElement) return word(HOLE);
-    return word(textWithHoles(element, scope) ?? HOLE);
+    const text = textWithHoles(element, scope);
+    if (text !== undefined) return word(text);
+    const binary = resolvedPaths(element, scope).find((value) => isPrismaBinaryPath(knownPath(word(value)) ?? ""));
+    return word(binary ?? HOLE);
   });
+}
+
+/** Module paths that resolve to a package's file: `require.resolve(x)`, `import.meta.resolve(x)`, `createRequire(...).resolve(x)`. */
+function isModuleResolveCall(callee: TSESTree.Node, scope: Scope): boolean {
+  const node = skipTypeWrappers(callee);
+  if (node.type !== AST_NODE_TYPES.MemberExpression || node.computed || node.property.type !== AST_NODE_TYPES.Identifier || node.property.name !== "resolve") return false;
+  const object = skipTypeWrappers(node.object);
+  if (object.type === AST_NODE_TYPES.MetaProperty) return true;
+  if (object.type !== AST_NODE_TYPES.Identifier) return false;
+  if (object.name === "require") return true;
+  const init = getConstInitializer(object, scope);
+  return init !== undefined && skipTypeWrappers(init).type === AST_NODE_TYPES.CallExpression && getCalleeName((skipTypeWrappers(init) as TSESTree.CallExpression).callee) === "createRequire";
+}
+
+/** `path.join(...)`, `path.resolve(...)` (also `path.posix.*`, and `join`/`resolve` bound to `node:path`'s). */
+function isPathJoinCall(callee: TSESTree.Node, scope: Scope): boolean {
+  const node = skipTypeWrappers(callee);
+  if (node.type === AST_NODE_TYPES.MemberExpression) {
+    const name = getCalleeName(node);
+    const object = skipTypeWrappers(node.object);
+    const objectName = object.type === AST_NODE_TYPES.Identifier ? object.name : object.type === AST_NODE_TYPES.MemberExpression ? getCalleeName(object) : undefined;
+    return (name === "join" || name === "resolve") && (objectName === "path" || objectName === "posix" || objectName === "win32");
+  }
+  if (node.type !== AST_NODE_TYPES.Identifier || (node.name !== "join" && node.name !== "resolve")) return false;
+  const def = ASTUtils.findVariable(scope, node)?.defs[0];
+  if (def?.type !== "ImportBinding") return false;
+  const source = (def.parent as TSESTree.ImportDeclaration | undefined)?.source.value;
+  return source === "path" || source === "node:path";
+}
+
+/** The function a callee names in the same file (a declaration, or a `const` bound to a function), if any. */
+function localFunction(callee: TSESTree.Node, scope: Scope): TSESTree.FunctionLike | undefined {
+  const node = skipTypeWrappers(callee);
+  if (node.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const variable = ASTUtils.findVariable(scope, node);
+  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  if (def?.type === "FunctionName") return def.node as TSESTree.FunctionDeclaration;
+  if (def?.type === "Variable" && def.parent?.kind === "const" && def.node.init) {
+    const init = skipTypeWrappers(def.node.init);
+    if (init.type === AST_NODE_TYPES.ArrowFunctionExpression || init.type === AST_NODE_TYPES.FunctionExpression) return init;
+  }
+  return undefined;
+}
+
+/** The values a function returns: its `return` arguments (not those of nested functions), or an arrow's expression body. */
+function returnedValues(fn: TSESTree.FunctionLike): TSESTree.Node[] {
+  if (!fn.body) return [];
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return [fn.body];
+  const out: TSESTree.Node[] = [];
+  const visit = (node: unknown, depth: number): void => {
+    if (node === null || typeof node !== "object" || depth > 200) return;
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item, depth + 1);
+      return;
+    }
+    const n = node as TSESTree.Node;
+    if (n.type === AST_NODE_TYPES.FunctionDeclaration || n.type === AST_NODE_TYPES.FunctionExpression || n.type === AST_NODE_TYPES.ArrowFunctionExpression || n.type === AST_NODE_TYPES.ClassBody) return;
+    if (n.type === AST_NODE_TYPES.ReturnStatement) {
+      if (n.argument) out.push(n.argument);
+      return;
+    }
+    for (const [key, value] of Object.entries(n)) if (key !== "parent" && key !== "range" && key !== "loc" && value && typeof value === "object") visit(value, depth + 1);
+  };
+  visit(fn.body.body, 0);
+  return out;
+}
+
+/**
+ * The path values an expression may have, as texts with unknown parts as holes, read statically in its
+ * file (issue 13 item 4: `execFile(prismaBin, ["migrate", "deploy"])`): a string expression's text; both
+ * branches of `?:`, `||`, `??`; through `await`; a variable's initializer and assigned values; the values
+ * a same-file function returns when it is called (`const prismaBin = await resolvePrismaBin()`);
+ * `path.join` / `path.resolve` of such values joined with `/`; `require.resolve("prisma/build/index.js")`
+ * (and `import.meta.resolve`, `createRequire(...).resolve`) as `node_modules/<specifier>`, `prisma` alone
+ * as its entry script; `process.execPath` as `node`. Depth-limited; [] when nothing is known.
+ */
+function resolvedPaths(input: TSESTree.Node, scope: Scope, depth = 0, seen = new Set<TSESTree.Node>()): string[] {
+  const node = skipTypeWrappers(input);
+  if (depth > 6 || seen.has(node)) return [];
+  seen.add(node);
+  const text = textWithHoles(node, scope);
+  if (text !== undefined) return [text];
+  switch (node.type) {
+    case AST_NODE_TYPES.AwaitExpression:
+      return resolvedPaths(node.argument, scope, depth + 1, seen);
+    case AST_NODE_TYPES.ConditionalExpression:
+      return [...resolvedPaths(node.consequent, scope, depth + 1, seen), ...resolvedPaths(node.alternate, scope, depth + 1, seen)];
+    case AST_NODE_TYPES.LogicalExpression:
+      return [...resolvedPaths(node.left, scope, depth + 1, seen), ...resolvedPaths(node.right, scope, depth + 1, seen)];
+    case AST_NODE_TYPES.MemberExpression: {
+      const object = skipTypeWrappers(node.object);
+      return object.type === AST_NODE_TYPES.Identifier && object.name === "process" && getCalleeName(node) === "execPath" ? ["node"] : [];
+    }
+    case AST_NODE_TYPES.Identifier: {
+      const variable = ASTUtils.findVariable(scope, node);
+      const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+      if (!variable || def?.type !== "Variable" || def.node.id.type !== AST_NODE_TYPES.Identifier) return [];
+      const values: TSESTree.Node[] = def.node.init ? [def.node.init] : [];
+      for (const reference of variable.references) {
+        const parent = reference.identifier.parent;
+        if (reference.isWrite() && !reference.init && parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.operator === "=" && parent.left === reference.identifier) values.push(parent.right);
+      }
+      return values.flatMap((value) => resolvedPaths(value, variable.scope, depth + 1, seen));
+    }
+    case AST_NODE_TYPES.CallExpression: {
+      const first = node.arguments[0];
+      if (isModuleResolveCall(node.callee, scope)) {
+        const specifier = first && first.type !== AST_NODE_TYPES.SpreadElement ? textWithHoles(first, scope) : undefined;
+        if (specifier === undefined || specifier.includes(HOLE)) return [];
+        return [specifier === "prisma" ? PRISMA_ENTRY : `node_modules/${specifier}`];
+      }
+      if (isPathJoinCall(node.callee, scope)) {
+        const parts = node.arguments.map((argument) => (argument.type === AST_NODE_TYPES.SpreadElement ? HOLE : (resolvedPaths(argument, scope, depth + 1, seen)[0] ?? HOLE)));
+        return parts.length === 0 ? [] : [parts.join("/").replace(/\/{2,}/g, "/")];
+      }
+      const fn = localFunction(node.callee, scope);
+      if (!fn) return [];
+      const fnScope = scopeOfFunction(fn, scope);
+      return returnedValues(fn).flatMap((value) => resolvedPaths(value, fnScope, depth + 1, seen));
+    }
+    default:
+      return [];
+  }
+}
+
+/**
+ * The scope of a function's body, found from a scope that sees it (ESLint's scope manager is reached
+ * through `scope.childScopes`); `fallback` when it is not found (names then resolve from the call's scope).
+ */
+function scopeOfFunction(fn: TSESTree.FunctionLike, fallback: Scope): Scope {
+  let root: Scope = fallback;
+  while (root.upper) root = root.upper;
+  const stack: Scope[] = [root];
+  while (stack.length > 0) {
+    const scope = stack.pop() as Scope;
+    if (scope.block === fn) return scope;
+    stack.push(...scope.childScopes);
+  }
+  return fallback;
 }
 
 /**
@@ -519,7 +691,7 @@ function fileCallCommandsOf(program: TSESTree.Node, argv: TSESTree.Node | undefi
   const programArray = arrayOf(program, scope) ?? cmdOption(program, scope);
   if (programArray) return commandsOf(argvWords(programArray, scope), 0);
   const programText = textWithHoles(program, scope);
-  if (programText === undefined) return [];
+  if (programText === undefined) return resolvedProgramCommands(program, argv, scope);
   const array = arrayOf(argv, scope);
   // An argument list that is there but not a literal array is unknown words (`spawn("prisma", args)`).
   const argvNode = argv ? skipTypeWrappers(argv) : undefined;
@@ -535,6 +707,23 @@ function fileCallCommandsOf(program: TSESTree.Node, argv: TSESTree.Node | undefi
     return [...lines, [...last, ...args.map((a) => word(a.text))]].flatMap((words) => commandsOf(words, 0));
   }
   return commandsOf([word(programText), ...args], 0);
+}
+
+/**
+ * A program that is no string expression but resolves to the Prisma binary, or to `node` running its entry
+ * script (`resolvedPaths`): `execFile(prismaBin, ["migrate", "deploy"])` with `prismaBin` from a same-file
+ * function or constant, `execFile(process.execPath, [require.resolve("prisma/build/index.js"), ...])`.
+ */
+function resolvedProgramCommands(program: TSESTree.Node, argv: TSESTree.Node | undefined, scope: Scope): PrismaCommand[] {
+  const array = arrayOf(argv, scope);
+  const argvNode = argv ? skipTypeWrappers(argv) : undefined;
+  const unknownArgs = argvNode !== undefined && !array && argvNode.type !== AST_NODE_TYPES.ObjectExpression;
+  const args = array ? argvWords(array, scope) : unknownArgs ? [word(HOLE)] : [];
+  for (const value of resolvedPaths(program, scope)) {
+    const commands = value === "node" || isPrismaProgram(word(value)) ? commandsOf([word(value), ...args], 0) : [];
+    if (commands.length > 0) return commands;
+  }
+  return [];
 }
 
 /** Strips command-line offsets (they would be offsets in a text with hole markers, not in the source). */

@@ -10,11 +10,17 @@
  * word ("delete" alone is a command name, not SQL).
  *
  * Destructive (§6.5): every DROP statement, TRUNCATE, DELETE (with or without WHERE, inside CTEs and
- * any other statement too), `MERGE ... THEN DELETE`, UPDATE without WHERE, `ALTER ... DROP ...`
+ * any other statement too), `MERGE ... THEN DELETE`, UPDATE without WHERE or with a WHERE that names no
+ * column (`WHERE true`, `WHERE 1 = 1`, `WHERE $1`: every row, or an unknown condition), `ALTER ... DROP ...`
  * subcommands (those written with DROP: `DROP COLUMN`, `DROP CONSTRAINT`, `ALTER COLUMN ... DROP
  * DEFAULT | NOT NULL | IDENTITY | EXPRESSION`, `ALTER DOMAIN ... DROP`, `ALTER PUBLICATION ... DROP`, ...;
  * not `SET WITHOUT CLUSTER`, `NO INHERIT`, `NOT OF`), and those inside `DO $$ ... $$` bodies, parsed
  * with the PL/pgSQL parser, including `EXECUTE` of a literal, a `||` concatenation or a `format()`.
+ *
+ * Row-level (issue 13 item 5: accepted in a contract's `dataLayer`): a statement whose only
+ * destructive parts are DELETEs with a WHERE that names a column of the row (`WHERE id = $1`,
+ * `WHERE a = 1 AND true`); a condition that names no column, an `OR` with such a branch (`id = $1 OR
+ * true`), or no WHERE at all is not row-level. A column named only through a hole (`hole_1`) is unknown.
  *
  * libpg-query is WebAssembly; it is loaded synchronously on the first text analysed (./pg-parser.ts). A
  * parser that cannot be loaded throws (outside the `try`s below, which only mean "this text does not parse").
@@ -46,6 +52,16 @@ export interface DestructiveStatement {
   endOffset: number;
   /** True when the text could not be parsed and only its first keyword says it is destructive. */
   unparsed: boolean;
+  /**
+   * True when every destructive part of the statement is a DELETE whose WHERE names a column of the row
+   * (see the module header): the row deletes a contract's `dataLayer` accepts. False for an unparsed one.
+   */
+  rowLevel: boolean;
+  /**
+   * For a DELETE that is not row-level, how it selects its rows: `none` (no WHERE: every row), `no
+   * column` (a WHERE that names no column: `WHERE true`, `WHERE $1`); absent otherwise.
+   */
+  deleteWhere?: "none" | "no column";
 }
 
 type JsonNode = Record<string, unknown>;
@@ -124,7 +140,8 @@ function nodeKind(type: string, node: JsonNode, statementText: string): string |
     case "DeleteStmt":
       return "DELETE";
     case "UpdateStmt":
-      return node.whereClause === undefined ? "UPDATE without WHERE" : undefined;
+      if (node.whereClause === undefined) return "UPDATE without WHERE";
+      return isRowCondition(node.whereClause as JsonNode) ? undefined : "UPDATE whose WHERE names no column";
     case "MergeStmt": {
       const clauses = (node.mergeWhenClauses as JsonNode[] | undefined) ?? [];
       return clauses.some((c) => (c.MergeWhenClause as JsonNode | undefined)?.commandType === "CMD_DELETE") ? "MERGE ... DELETE" : undefined;
@@ -155,6 +172,83 @@ function nodeKind(type: string, node: JsonNode, statementText: string): string |
       if (type.startsWith("Drop") && type.endsWith("Stmt")) return DROP_STATEMENT_NAMES[type] ?? "DROP";
       return undefined;
   }
+}
+
+/** A column reference of the statement (not a template hole read as an identifier, `hole_<n>`). */
+function isRowColumn(columnRef: JsonNode): boolean {
+  const fields = (columnRef.fields as JsonNode[] | undefined) ?? [];
+  return !fields.some((f) => /^hole_\d+$/.test(String((f.String as JsonNode | undefined)?.sval ?? "")));
+}
+
+/** True when a parse tree names a column of the row anywhere (`id`, `t.id`, inside a function or subquery). */
+function namesColumn(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(namesColumn);
+  if (value === null || typeof value !== "object") return false;
+  for (const [key, child] of Object.entries(value as JsonNode)) {
+    if (key === "ColumnRef" && child !== null && typeof child === "object" && isRowColumn(child as JsonNode)) return true;
+    // `WHERE CURRENT OF cursor`: the cursor's current row.
+    if (key === "CurrentOfExpr") return true;
+    if (namesColumn(child)) return true;
+  }
+  return false;
+}
+
+/**
+ * True when a WHERE condition selects rows by what they hold: it names a column, and an `OR` has no branch
+ * that names none (`id = $1 OR true` is every row); an `AND` needs one such branch.
+ */
+function isRowCondition(where: JsonNode | undefined): boolean {
+  if (!where) return false;
+  const bool = where.BoolExpr as JsonNode | undefined;
+  if (bool) {
+    const args = (bool.args as JsonNode[] | undefined) ?? [];
+    if (bool.boolop === "OR_EXPR") return args.length > 0 && args.every(isRowCondition);
+    if (bool.boolop === "AND_EXPR") return args.some(isRowCondition);
+    return args.length > 0 && isRowCondition(args[0]);
+  }
+  return namesColumn(where);
+}
+
+/**
+ * How a statement's destructive parts select rows: true when each is a DELETE with a row condition (and
+ * there is one), else the first DELETE's `deleteWhere` when a DELETE is not row-level (see
+ * `DestructiveStatement`), else false.
+ */
+function rowLevelOf(value: unknown, statementText: string): { rowLevel: boolean; deleteWhere?: "none" | "no column" } {
+  let deletes = 0;
+  let other = false;
+  let deleteWhere: "none" | "no column" | undefined;
+  const visit = (node: unknown): void => {
+    if (other) return;
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (node === null || typeof node !== "object") return;
+    for (const [key, child] of Object.entries(node as JsonNode)) {
+      if (/^[A-Z]/.test(key) && child !== null && typeof child === "object" && !Array.isArray(child)) {
+        const kind = nodeKind(key, child as JsonNode, statementText);
+        if (kind !== undefined) {
+          if (key !== "DeleteStmt") {
+            other = true;
+            return;
+          }
+          const where = (child as JsonNode).whereClause as JsonNode | undefined;
+          if (isRowCondition(where)) deletes += 1;
+          else {
+            deleteWhere ??= where === undefined ? "none" : "no column";
+            other = true;
+            return;
+          }
+        }
+        if (key === "DoStmt" || (key === "ExplainStmt" && !explainRuns(child as JsonNode))) continue;
+      }
+      visit(child);
+    }
+  };
+  visit(value);
+  if (!other && deletes > 0) return { rowLevel: true };
+  return deleteWhere === undefined ? { rowLevel: false } : { rowLevel: false, deleteWhere };
 }
 
 /**
@@ -382,10 +476,17 @@ function locateEnd(joined: Joined, at: number): { endPart: number; endOffset: nu
   return { endPart: 0, endOffset: 0 };
 }
 
-function statementAt(joined: Joined, kind: string, start: number, end: number, unparsed: boolean): DestructiveStatement {
+function statementAt(
+  joined: Joined,
+  kind: string,
+  start: number,
+  end: number,
+  unparsed: boolean,
+  rows: { rowLevel: boolean; deleteWhere?: "none" | "no column" } = { rowLevel: false },
+): DestructiveStatement {
   let trimmed = end;
   while (trimmed > start && (joined.text[trimmed - 1] ?? "").trim() === "") trimmed -= 1;
-  return { kind, ...locateStart(joined, start), ...locateEnd(joined, trimmed), unparsed };
+  return { kind, ...locateStart(joined, start), ...locateEnd(joined, trimmed), unparsed, ...rows };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -417,7 +518,7 @@ function analyzeParsed(joined: Joined, stmts: RawStatement[], text: string, base
     const kind = findKind(raw.stmt, statementText);
     if (!kind) continue;
     // stmt_location is the statement's first token (the parser skips white space and comments).
-    found.push(statementAt(joined, kind, base + byteToCharOffset(bytes, byteStart), base + byteToCharOffset(bytes, byteEnd), false));
+    found.push(statementAt(joined, kind, base + byteToCharOffset(bytes, byteStart), base + byteToCharOffset(bytes, byteEnd), false, rowLevelOf(raw.stmt, statementText)));
   }
   return found;
 }

@@ -12,7 +12,7 @@
  * function names are compared as text (§6.11).
  *
  * Widening (what the rules check less, or allow more):
- * - an entry added to `migrations`, `tests`, `ignore`, `ciGuard.functions`, `ciGuard.modules`,
+ * - an entry added to `migrations`, `tests`, `ignore`, `dataLayer`, `ciGuard.functions`, `ciGuard.modules`,
  *   `bypass.allow` (by name), `fingerprint.functions`, and to the accepted-function lists of `safety`
  *   (`productionCheck`, `safetyCheck`, `backup`);
  * - a new `mutationScripts` entry; in an existing entry a new operation, a new table (when it has
@@ -147,6 +147,8 @@ export function diffContracts(base: Contract, current: Contract, options: { root
   added(base.migrations, current.migrations, ["migrations"], () => "destructive SQL is allowed in files it matches");
   added(base.tests, current.tests, ["tests"], () => "files it matches are test code, exempt from the SQL and bypass rules");
   added(base.ignore, current.ignore, ["ignore"], () => "files it matches are no longer scanned");
+  // The data layer (SPEC §6.18): a new glob accepts the row deletes of the files it matches.
+  added(base.dataLayer, current.dataLayer, ["dataLayer"], () => "row-level DELETE and UPDATE ... WHERE statements in files it matches are no longer reported");
   removed(base.dbClients, current.dbClients, ["dbClients"], () => "importing it no longer counts as database access");
 
   // The CI guard (§6.8).

@@ -43,7 +43,7 @@ import { visitorKeys } from "@typescript-eslint/visitor-keys";
 import { getPropertyName, skipTypeWrappers } from "../analysis/ast.js";
 import { getDatabaseWrite, PRISMA_RAW_WRITE_METHODS } from "../analysis/mutations.js";
 import { getPrismaCliCall } from "../analysis/prisma-cli.js";
-import { isElidedImport } from "../analysis/imports.js";
+import { bindingDeclaratorOf, isElidedImport, isUsedAsPrismaClient } from "../analysis/imports.js";
 import type { ImportKind, PrismaSchemaFacts } from "./types.js";
 
 // TypeScript (through typescript-estree) and the scope analyser load when the first module is parsed.
@@ -158,6 +158,11 @@ export interface RawImport {
   /** 1-based line and column (UTF-16) of the declaration or call. */
   line: number;
   column: number;
+  /**
+   * True when a binding it declares is used as a Prisma client on a schema model
+   * (`isUsedAsPrismaClient`: `prisma.user.deleteMany()`); absent otherwise.
+   */
+  clientUse?: true;
 }
 
 /** What decides whether an import of only `type` specifiers loads its module. */
@@ -167,6 +172,8 @@ export interface ImportOptions {
   /** The module's scopes and its path: an import whose bindings are used only in types is elided (`isElidedImport`). */
   scopeManager?: ScopeManager;
   file?: string;
+  /** The schema's delegate lookup (`PrismaSchemaFacts.modelForDelegate`): with it (and `scopeManager`), `RawImport.clientUse` is set. */
+  modelForDelegate?: ((delegate: string) => unknown) | undefined;
 }
 
 /**
@@ -175,8 +182,17 @@ export interface ImportOptions {
  */
 export function extractImports(ast: TSESTree.Program, options: ImportOptions): RawImport[] {
   const found: { start: number; raw: RawImport }[] = [];
+  const { scopeManager, modelForDelegate } = options;
+  /** The variables an import-like node binds: its own declared ones, or the declarator's around a require()/import(). */
+  const boundBy = (node: Node): TSESLint.Scope.Variable[] => {
+    if (!scopeManager) return [];
+    const owner = node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.ImportExpression ? bindingDeclaratorOf(node) : node;
+    return owner ? (scopeManager.getDeclaredVariables(owner) as unknown as TSESLint.Scope.Variable[]) : [];
+  };
   const add = (node: Node, specifier: string, kind: ImportKind): void => {
-    found.push({ start: node.range[0], raw: { specifier, kind, line: node.loc.start.line, column: node.loc.start.column + 1 } });
+    const raw: RawImport = { specifier, kind, line: node.loc.start.line, column: node.loc.start.column + 1 };
+    if (kind !== "type" && modelForDelegate && isUsedAsPrismaClient(boundBy(node), modelForDelegate)) raw.clientUse = true;
+    found.push({ start: node.range[0], raw });
   };
   const onlyTypeSpecifiers = (specifiers: readonly { type: string; importKind?: string; exportKind?: string }[]): boolean =>
     specifiers.length > 0 && specifiers.every((s) => s.importKind === "type" || s.exportKind === "type");

@@ -10,9 +10,10 @@
  *   them, so `@dub/prisma`, `@dub/prisma/client` and a tsconfig `extends` of a workspace package
  *   (`"extends": "tsconfig/nextjs.json"`) resolve through TypeScript's node_modules lookup (`exports`,
  *   `types`, `main`, index files);
- * - folders of a generated Prisma client that is not generated (a generator `output`, or a `dbClients`
- *   repository path that does not exist) pretend to hold any `.ts` file, so `../generated/prisma` and
- *   `@/generated/prisma/client` still resolve into them;
+ * - folders of a generated database client (a generator `output`, or a `dbClients` repository path)
+ *   pretend to hold any `.ts` file they do not hold, whether the folder is missing (not generated,
+ *   gitignored), empty (a `.gitkeep`) or generated in part, so `../generated/prisma`,
+ *   `../generated/prisma/client.js` and `@/generated/prisma/client` resolve into them (issue 13 item 2);
  * - `.d.ts` files of the repository are hidden: they load nothing at run time, and hiding them lets
  *   `./db` reach `db.js` beside a `db.d.ts`.
  *
@@ -40,8 +41,8 @@ export interface ResolverOptions {
   /** Workspace package name -> absolute package folder. */
   workspaces: ReadonlyMap<string, string>;
   /**
-   * Absolute folders of generated database clients: when such a folder does not exist, any `.ts` file
-   * inside it is taken to exist (see the module header).
+   * Absolute folders of generated database clients: any `.ts` file inside one that is not there is taken
+   * to exist (see the module header).
    */
   generatedDirs: readonly string[];
   /**
@@ -133,9 +134,9 @@ export class FileSystemView implements ts.ModuleResolutionHost {
     return dir === undefined ? file : path.join(dir, ...rest.slice(nameLength));
   }
 
-  /** True when the (missing) path lies in a generated-client folder that does not exist. */
+  /** The generated-client folder a (missing) path lies in, whether that folder exists or not. */
   private generatedDirOf(file: string): string | undefined {
-    return this.generatedDirs.find((dir) => isUnder(file, dir) && !this.realDirectoryExists(dir));
+    return this.generatedDirs.find((dir) => isUnder(file, dir));
   }
 
   private realDirectoryExists(dir: string): boolean {

@@ -3,20 +3,26 @@
  * parser (`@mrleebo/prisma-ast`, loaded on the first parse by `prisma-ast.ts` so that it cannot load the
  * repository's files as code), never with regular expressions.
  *
- * Location, first that applies:
+ * Location, first that applies (Prisma's own order: the CLI's `--schema`, then `prisma.config.ts`, then
+ * `package.json#prisma.schema`, then the default places; "Schema location" in the Prisma docs):
  * 1. the contract's `prismaSchema`: a file, a folder (every `.prisma` file under it), or a glob;
- * 2. the root `package.json#prisma.schema` (a file or a folder, relative to the root);
- * 3. `prisma/schema.prisma`, then `schema.prisma` (Prisma's own default lookup);
- * 4. `prisma/schema/**\/*.prisma` (a multi-file schema folder, subfolders included as Prisma reads them);
- * 5. in a monorepo (and in any repository where 2–4 found nothing): every workspace package's
+ * 2. the root's Prisma config file (`prisma.config.{ts,mts,cts,js,mjs,cjs}`, or `.config/prisma.*`) when
+ *    its `schema` is written statically (`prismaConfigSchema`), relative to the config file;
+ * 3. the root `package.json#prisma.schema` (a file or a folder, relative to the root);
+ * 4. `prisma/schema.prisma`, then `schema.prisma` (Prisma's own default lookup);
+ * 5. `prisma/schema/**\/*.prisma` (a multi-file schema folder, subfolders included as Prisma reads them);
+ * 6. in a monorepo (and in any repository where 2–5 found nothing): every Prisma config file in the
+ *    repository with a static `schema` (a workspace package's, as formbricks keeps
+ *    `packages/database/prisma.config.ts` with `schema: "./schema"`), every workspace package's
  *    `package.json#prisma.schema`, and every match of `**\/prisma/schema.prisma` and
  *    `**\/prisma/schema/**\/*.prisma` (node_modules and `.gitignore`d folders skipped).
- * A `prisma/schema.prisma` found by 3 or 5 that has other `.prisma` files beside it or below it is the
+ * A `prisma/schema.prisma` found by 4 or 6 that has other `.prisma` files beside it or below it is the
  * main file of a multi-file schema in Prisma's documented layout (`prisma/schema.prisma` with
- * `prisma/models/*.prisma`, Prisma >= 6.7, "Schema location" in the Prisma docs): the folder is named
- * by `prisma.config.ts#schema`, which is code and not read, so every `.prisma` file under that folder is
- * taken, as Prisma would read them.
- * All the files found form one schema: models of every file, in sorted file order.
+ * `prisma/models/*.prisma`, Prisma >= 6.7, "Schema location" in the Prisma docs), whose folder a config
+ * file names when it is not read statically: every `.prisma` file under that folder is taken, as Prisma
+ * would read them.
+ * All the files found form one schema: models of every file, in sorted file order. A config file or
+ * `package.json` setting that names no schema file is a problem (reported as a `parse-error` finding).
  */
 import { statSync } from "node:fs";
 import path from "node:path";
@@ -25,7 +31,10 @@ import type * as Globby from "globby";
 import { lazyRequire } from "../lazy-require.js";
 import { readJsonFile } from "../source-text.js";
 import { prismaAst } from "./prisma-ast.js";
+import { AST_NODE_TYPES, type TSESTree } from "../ts-ast.js";
 import type { Contract } from "../contract.js";
+import { readSourceText } from "../source-text.js";
+import { parseModule } from "./module-analysis.js";
 import type { FactsProblem, PrismaModelFacts, PrismaSchemaFacts } from "./types.js";
 
 // The glob library loads when the first schema is looked for (the schema parser: ./prisma-ast.ts).
@@ -99,6 +108,145 @@ function packageSchemaSetting(dir: string): string | undefined {
   return typeof schema === "string" && schema !== "" ? schema : undefined;
 }
 
+/** Prisma config file names, in Prisma's lookup order (Prisma docs, "Prisma Config reference"). */
+const PRISMA_CONFIG_NAMES = ["prisma.config.ts", "prisma.config.mts", "prisma.config.cts", "prisma.config.js", "prisma.config.mjs", "prisma.config.cjs"].flatMap((name) => [
+  name,
+  `.config/${name.replace("prisma.config", "prisma")}`,
+]);
+
+function withoutWrappers(node: TSESTree.Node): TSESTree.Node {
+  let n = node;
+  while (n.type === AST_NODE_TYPES.TSSatisfiesExpression || n.type === AST_NODE_TYPES.TSAsExpression || n.type === AST_NODE_TYPES.AwaitExpression) {
+    n = n.type === AST_NODE_TYPES.AwaitExpression ? n.argument : n.expression;
+  }
+  return n;
+}
+
+/** A static string: a literal or a template without holes. */
+function staticText(node: TSESTree.Node): string | undefined {
+  const n = withoutWrappers(node);
+  if (n.type === AST_NODE_TYPES.Literal && typeof n.value === "string") return n.value;
+  if (n.type === AST_NODE_TYPES.TemplateLiteral && n.expressions.length === 0) return n.quasis[0]?.value.cooked ?? undefined;
+  return undefined;
+}
+
+/** True for the config file's own folder: `__dirname`, `import.meta.dirname`, `process.cwd()` (Prisma runs there). */
+function isConfigFolder(node: TSESTree.Node): boolean {
+  const n = withoutWrappers(node);
+  if (n.type === AST_NODE_TYPES.Identifier) return n.name === "__dirname";
+  if (n.type === AST_NODE_TYPES.MemberExpression && !n.computed && n.property.type === AST_NODE_TYPES.Identifier) {
+    if (n.object.type === AST_NODE_TYPES.MetaProperty) return n.property.name === "dirname";
+  }
+  return n.type === AST_NODE_TYPES.CallExpression && n.callee.type === AST_NODE_TYPES.MemberExpression && n.callee.object.type === AST_NODE_TYPES.Identifier && n.callee.object.name === "process" && !n.callee.computed && n.callee.property.type === AST_NODE_TYPES.Identifier && n.callee.property.name === "cwd";
+}
+
+/**
+ * A static path value, relative to the config file's folder: a string, or `path.join` / `path.resolve`
+ * (also `join` / `resolve` alone) of the config's folder and strings (`path.join(__dirname, "prisma",
+ * "schema")`). Undefined for anything computed.
+ */
+function staticPath(node: TSESTree.Node): string | undefined {
+  const text = staticText(node);
+  if (text !== undefined) return text;
+  const n = withoutWrappers(node);
+  if (n.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  const callee = n.callee;
+  const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier ? callee.property.name : undefined;
+  if (name !== "join" && name !== "resolve") return undefined;
+  const args = [...n.arguments];
+  if (args[0] && isConfigFolder(args[0])) args.shift();
+  const parts = args.map((a) => (a.type === AST_NODE_TYPES.SpreadElement ? undefined : staticText(a)));
+  return parts.length > 0 && parts.every((p) => p !== undefined) ? path.join(...(parts as string[])) : undefined;
+}
+
+/** The object a config file exports: `export default defineConfig({...})`, `export default {...} satisfies PrismaConfig`, `module.exports = ...`, through a top-level `const`. */
+function exportedConfig(program: TSESTree.Program): TSESTree.ObjectExpression | undefined {
+  let value: TSESTree.Node | undefined;
+  for (const statement of program.body) {
+    if (statement.type === AST_NODE_TYPES.ExportDefaultDeclaration) value = statement.declaration;
+    else if (statement.type === AST_NODE_TYPES.ExpressionStatement && statement.expression.type === AST_NODE_TYPES.AssignmentExpression) {
+      const left = statement.expression.left;
+      if (left.type === AST_NODE_TYPES.MemberExpression && left.object.type === AST_NODE_TYPES.Identifier && left.object.name === "module" && !left.computed && left.property.type === AST_NODE_TYPES.Identifier && left.property.name === "exports") {
+        value = statement.expression.right;
+      }
+    }
+  }
+  for (let depth = 0; value && depth < 4; depth++) {
+    const n = withoutWrappers(value);
+    if (n.type === AST_NODE_TYPES.ObjectExpression) return n;
+    if (n.type === AST_NODE_TYPES.CallExpression) value = n.arguments[0];
+    else if (n.type === AST_NODE_TYPES.Identifier) {
+      value = undefined;
+      for (const statement of program.body) {
+        const declaration = statement.type === AST_NODE_TYPES.ExportNamedDeclaration ? statement.declaration : statement;
+        if (declaration?.type !== AST_NODE_TYPES.VariableDeclaration) continue;
+        for (const declarator of declaration.declarations) if (declarator.id.type === AST_NODE_TYPES.Identifier && declarator.id.name === n.name && declarator.init) value = declarator.init;
+      }
+    } else value = undefined;
+  }
+  return undefined;
+}
+
+/** What a Prisma config file says about the schema. */
+export interface PrismaConfigSchema {
+  /** The config file (absolute). */
+  file: string;
+  /**
+   * The `schema` value resolved against the config file's folder (absolute), or undefined when the
+   * config has no `schema` key (Prisma's default places apply) or its value is computed (not read).
+   */
+  schema: string | undefined;
+}
+
+/**
+ * The Prisma config file in `dir` (the first of `prisma.config.{ts,mts,cts,js,mjs,cjs}`,
+ * `.config/prisma.*`) and its `schema` value when it is written statically: a string, or `path.join` /
+ * `path.resolve` of `__dirname` (`import.meta.dirname`, `process.cwd()`) and strings, in
+ * `export default defineConfig({ schema })`, `export default { schema } satisfies PrismaConfig`, or
+ * `module.exports = ...`. The config is parsed, never run. Undefined when there is no config file, or it
+ * cannot be read or parsed (it is then reported as a source file of its own). Never throws.
+ * @param dir absolute folder.
+ */
+export function prismaConfigSchema(dir: string): PrismaConfigSchema | undefined {
+  for (const name of PRISMA_CONFIG_NAMES) {
+    const file = path.join(dir, name);
+    if (!isFile(file)) continue;
+    return configSchemaOf(file);
+  }
+  return undefined;
+}
+
+function configSchemaOf(file: string): PrismaConfigSchema | undefined {
+  const read = readSourceText(file);
+  if (!("text" in read)) return undefined;
+  let program: TSESTree.Program;
+  try {
+    program = parseModule(read.text, file);
+  } catch {
+    return undefined;
+  }
+  const config = exportedConfig(program);
+  for (const property of config?.properties ?? []) {
+    if (property.type !== AST_NODE_TYPES.Property || property.computed) continue;
+    const key = property.key.type === AST_NODE_TYPES.Identifier ? property.key.name : property.key.type === AST_NODE_TYPES.Literal ? String(property.key.value) : undefined;
+    if (key !== "schema") continue;
+    const value = staticPath(property.value);
+    return { file, schema: value === undefined ? undefined : path.resolve(path.dirname(file), value) };
+  }
+  return { file, schema: undefined };
+}
+
+/** The schema files a Prisma config names; a named location without any is a problem. */
+function configFiles(config: PrismaConfigSchema | undefined, root: string, problems: FactsProblem[]): string[] {
+  if (config?.schema === undefined) return [];
+  const files = filesAt(config.schema, path.dirname(config.file));
+  if (files.length === 0) {
+    const shown = path.relative(path.dirname(config.file), config.schema).split(path.sep).join("/") || ".";
+    problems.push({ file: config.file, message: `${path.relative(root, config.file).split(path.sep).join("/")} names the schema "${shown}", which matches no Prisma schema file`, line: 1, column: 1 });
+  }
+  return files;
+}
+
 /**
  * Locates the schema files (see the module header). Never throws.
  * @param root absolute repository root.
@@ -122,8 +270,9 @@ export function locatePrismaSchema(root: string, contract: Contract, workspaceDi
     }
     return { files: sorted(files), problems };
   }
-  const rootSetting = packageSchemaSetting(root);
-  let files: string[] = [];
+  const rootConfig = prismaConfigSchema(root);
+  let files: string[] = configFiles(rootConfig, root, problems);
+  const rootSetting = files.length === 0 ? packageSchemaSetting(root) : undefined;
   if (rootSetting !== undefined) {
     files = filesAt(rootSetting, root);
     if (files.length === 0) {
@@ -142,6 +291,8 @@ export function locatePrismaSchema(root: string, contract: Contract, workspaceDi
   if (files.length === 0 && isDirectory(path.join(root, "prisma", "schema"))) files = safeGlob(["prisma/schema/**/*.prisma"], root);
   if (monorepo || files.length === 0) {
     const found = [...files];
+    const configs = safeGlob(["**/prisma.config.{ts,mts,cts,js,mjs,cjs}"], root).filter((file) => file !== rootConfig?.file);
+    for (const file of configs.sort()) found.push(...configFiles(configSchemaOf(file), root, problems));
     for (const dir of workspaceDirs) {
       const setting = packageSchemaSetting(dir);
       if (setting !== undefined) found.push(...filesAt(setting, dir));

@@ -369,7 +369,7 @@ class RepoFactsImpl implements RepoFacts {
     try {
       const ast = parseModule(record.text, record.file);
       const scopeManager = analyzeScopes(ast, record.file);
-      const imports = extractImports(ast, { verbatimModuleSyntax: verbatim, scopeManager, file: record.file });
+      const imports = extractImports(ast, { verbatimModuleSyntax: verbatim, scopeManager, file: record.file, modelForDelegate: schema.schema?.modelForDelegate });
       let summary: ModuleSummary | undefined;
       try {
         summary = summarizeModule(ast, record.file, schema.schema, scopeManager);
@@ -403,7 +403,9 @@ class RepoFactsImpl implements RepoFacts {
         const target = raw.kind === "type" ? undefined : this.resolveRaw(record.file, raw.specifier, raw.kind === "require" ? "require" : "import");
         const typeTarget = raw.kind === "type" ? this.resolveRaw(record.file, raw.specifier, "import") : target;
         const resolved = typeTarget !== undefined && this.isRepoModule(typeTarget) ? typeTarget : undefined;
-        return { specifier: raw.specifier, resolved, kind: raw.kind, line: raw.line, column: raw.column, target: typeTarget };
+        const edge: ResolvedImport = { specifier: raw.specifier, resolved, kind: raw.kind, line: raw.line, column: raw.column, target: typeTarget };
+        if (raw.clientUse) edge.clientUse = true;
+        return edge;
       }),
     );
   }
@@ -461,15 +463,26 @@ class RepoFactsImpl implements RepoFacts {
 
   private edgeLoadsClientItself(edge: ResolvedImport): boolean {
     if (edge.kind === "type") return false;
-    return this.isClientSpecifierText(edge.specifier) || (edge.target !== undefined && this.isClientFile(edge.target));
+    return this.isClientSpecifierText(edge.specifier) || (edge.target !== undefined && this.isClientFile(edge.target)) || this.isUnresolvedClientUse(edge);
+  }
+
+  /**
+   * An import that resolves to no repository module (a moved script's `../lib/prisma` that no longer
+   * exists, a package) but whose binding is used as a Prisma client on a schema model: a database client
+   * (SPEC §6.18, issue 13 item 3: fail closed).
+   */
+  private isUnresolvedClientUse(edge: ResolvedImport): boolean {
+    return edge.clientUse === true && edge.kind !== "type" && edge.resolved === undefined;
   }
 
   isDbClientSpecifier(fromFile: string, specifier: string, kind: ImportKind = "static"): boolean {
     return this.query(() => {
       if (kind === "type") return false;
       if (this.isClientSpecifierText(specifier)) return true;
-      const target = this.resolveRaw(path.resolve(fromFile), specifier, kind === "require" ? "require" : "import");
-      return target !== undefined && this.isClientFile(target);
+      const from = path.resolve(fromFile);
+      const target = this.resolveRaw(from, specifier, kind === "require" ? "require" : "import");
+      if (target !== undefined && this.isClientFile(target)) return true;
+      return this.resolvedImports(from).some((edge) => edge.specifier === specifier && this.isUnresolvedClientUse(edge));
     });
   }
 

@@ -36,6 +36,12 @@ export interface ModuleImport {
   line: number;
   /** 1-based column (UTF-16 code units) of the import in its file. */
   column: number;
+  /**
+   * True when a binding it declares is used as a Prisma client on a schema model
+   * (`prisma.user.deleteMany()`, src/analysis/imports.ts `isUsedAsPrismaClient`); absent otherwise. Such
+   * an import that resolves to no repository module is a database client (SPEC §6.18: fail closed).
+   */
+  clientUse?: true;
 }
 
 /** One database write found in code, as "is this a database write" (SPEC §6.16) sees it. */
@@ -145,7 +151,9 @@ export interface RepoFacts {
   /**
    * True when `specifier`, imported from `fromFile`, names a database client itself: one of the
    * contract's `dbClients` specifiers (or a subpath of one: `@prisma/client/edge`), a module at one of
-   * its repository paths, or in a Prisma generator's `output` directory.
+   * its repository paths, or in a Prisma generator's `output` directory; or an import of it in `fromFile`
+   * that resolves to no repository module (a path that no longer exists, a package) is used there as a
+   * Prisma client on a schema model (`ModuleImport.clientUse`, fail closed).
    * @param kind how it is loaded (`require` resolves with CommonJS conditions); `type` loads nothing: false.
    */
   isDbClientSpecifier(fromFile: string, specifier: string, kind?: ImportKind): boolean;

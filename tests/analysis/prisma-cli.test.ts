@@ -374,6 +374,65 @@ db.exec("DELETE FROM users");`;
   });
 });
 
+// Issue 13 item 4: the Prisma CLI run through a resolved binary. Modelled on formbricks/formbricks
+// `packages/database/src/scripts/migration-runner.ts`, whose `resolvePrismaBin()` returns
+// `path.join(REPO_ROOT_DIR, "node_modules", ".bin", "prisma")` or "prisma" and whose
+// `execFileAsync(prismaBin, ["migrate", "deploy", ...])` was not seen before.
+describe("getPrismaCliCall: a program resolved in the same file (issue 13 item 4)", () => {
+  it("a same-file function whose value ends in the Prisma binary (formbricks migration-runner)", () => {
+    const code = `import path from "node:path";
+const REPO_ROOT_DIR = path.resolve(__dirname, "../../..");
+const LOCAL_PRISMA_BIN = path.join(REPO_ROOT_DIR, "node_modules", ".bin", "prisma");
+const resolvePrismaBin = async (): Promise<string> => {
+  try {
+    await fs.access(LOCAL_PRISMA_BIN);
+    return LOCAL_PRISMA_BIN;
+  } catch {
+    return "prisma";
+  }
+};
+async function deploy() {
+  const prismaBin = await resolvePrismaBin();
+  await execFileAsync(prismaBin, ["migrate", "deploy", "--config", PRISMA_CONFIG_PATH]);
+}`;
+    expect(cliCalls(`const execFileAsync = promisify(execFile);\n${code}`).map((c) => c.commands)).toEqual([
+      [{ command: "prisma migrate deploy", write: true, args: ["--config", "${…}"] }],
+    ]);
+  });
+
+  it("require.resolve of the entry script, a constant, a let, and node with the entry as its script", () => {
+    const code = `const PRISMA = require.resolve("prisma/build/index.js");
+execFileSync(PRISMA, ["db", "push"]);
+let bin = "echo";
+bin = path.join(root, "node_modules/.bin/prisma");
+spawnSync(bin, ["migrate", "reset", "--force"]);
+execFile(process.execPath, [require.resolve("prisma"), "migrate", "deploy"]);
+function binary() { return join(process.cwd(), "node_modules", ".bin", "prisma"); }
+spawn(binary(), ["generate"]);`;
+    expect(summary(`import { join } from "node:path";\n${code}`)).toEqual(["prisma db push (write)", "prisma migrate reset (write)", "prisma migrate deploy (write)", "prisma generate"]);
+  });
+
+  it("a command line whose binary path starts with an unknown folder", () => {
+    expect(summary("execSync(`${root}/node_modules/.bin/prisma migrate deploy`);\nexecSync(`node ${dir}/node_modules/prisma/build/index.js db seed`);")).toEqual([
+      "prisma migrate deploy (write)",
+      "prisma db seed (write)",
+    ]);
+  });
+
+  it("near-misses: other binaries resolved the same way, a parameter, a function returning something else", () => {
+    const code = `const resolveBin = () => path.join(root, "node_modules", ".bin", "tsx");
+execFile(resolveBin(), ["migrate", "deploy"]);
+const ESLINT = require.resolve("eslint/bin/eslint.js");
+execFileSync(ESLINT, ["migrate", "deploy"]);
+function run(bin: string) { spawn(bin, ["migrate", "deploy"]); }
+const pick = () => (flag ? "git" : "npm");
+spawnSync(pick(), ["migrate", "deploy"]);
+spawn(path.join(root, "prisma"), ["migrate", "deploy"]);
+execSync(\`\${root}prisma migrate deploy\`);`;
+    expect(cliCalls(code)).toEqual([]);
+  });
+});
+
 describe("getPrismaCliCall inside a real ESLint run", () => {
   it("works with ESLint's own scopes", async () => {
     const { Linter } = await import("eslint");

@@ -132,8 +132,8 @@ describe("findDestructiveStatements: positions", () => {
   it("gives each statement of a multi-statement text, at its first token after comments", () => {
     const sql = "BEGIN; -- purge\nDELETE FROM sessions; /* then */ DROP TABLE old_sessions;\nCOMMIT;";
     expect(findDestructiveStatements([sql])).toEqual([
-      { kind: "DELETE", part: 0, offset: sql.indexOf("DELETE"), endPart: 0, endOffset: sql.indexOf("; /*"), unparsed: false },
-      { kind: "DROP TABLE", part: 0, offset: sql.indexOf("DROP"), endPart: 0, endOffset: sql.indexOf(";\nCOMMIT"), unparsed: false },
+      { kind: "DELETE", part: 0, offset: sql.indexOf("DELETE"), endPart: 0, endOffset: sql.indexOf("; /*"), unparsed: false, rowLevel: false, deleteWhere: "none" },
+      { kind: "DROP TABLE", part: 0, offset: sql.indexOf("DROP"), endPart: 0, endOffset: sql.indexOf(";\nCOMMIT"), unparsed: false, rowLevel: false },
     ]);
   });
 
@@ -157,8 +157,8 @@ describe("findDestructiveStatements: positions", () => {
   it("maps statements to the part between holes where they start and end", () => {
     const parts = ["SELECT ", "; DELETE FROM t WHERE id = ", "; DROP TABLE x"];
     expect(findDestructiveStatements(parts)).toEqual([
-      { kind: "DELETE", part: 1, offset: 2, endPart: 2, endOffset: 0, unparsed: false },
-      { kind: "DROP TABLE", part: 2, offset: 2, endPart: 2, endOffset: 14, unparsed: false },
+      { kind: "DELETE", part: 1, offset: 2, endPart: 2, endOffset: 0, unparsed: false, rowLevel: true },
+      { kind: "DROP TABLE", part: 2, offset: 2, endPart: 2, endOffset: 14, unparsed: false, rowLevel: false },
     ]);
   });
 
@@ -186,7 +186,7 @@ describe("findDestructiveStatements: positions", () => {
 describe("findDestructiveStatements: positional placeholders", () => {
   it("parses ? and ?? as parameters, keeping offsets", () => {
     expect(findDestructiveStatements(["-- knex\n  delete from ?? where id = ?"])).toEqual([
-      { kind: "DELETE", part: 0, offset: 10, endPart: 0, endOffset: 37, unparsed: false },
+      { kind: "DELETE", part: 0, offset: 10, endPart: 0, endOffset: 37, unparsed: false, rowLevel: true },
     ]);
     expect(kinds("update users set a = ?")).toEqual(["UPDATE without WHERE"]);
     expect(kinds("update users set a = ? where id = ?")).toEqual([]);
@@ -210,7 +210,7 @@ describe("findDestructiveStatements: positional placeholders", () => {
 describe("findDestructiveStatements: text that does not parse", () => {
   it("reports only when the first keyword is destructive, as unparsed", () => {
     expect(findDestructiveStatements(["DROP TABLE `users`"])).toEqual([
-      { kind: "DROP", part: 0, offset: 0, endPart: 0, endOffset: 18, unparsed: true },
+      { kind: "DROP", part: 0, offset: 0, endPart: 0, endOffset: 18, unparsed: true, rowLevel: false },
     ]);
     expect(kinds("DELETE FROM ?? WHERE id = ?")).toEqual(["DELETE"]);
     expect(kinds("truncate `audit_log`")).toEqual(["TRUNCATE"]);
@@ -241,8 +241,8 @@ describe("findDestructiveStatements: text that does not parse", () => {
     // Decision: statements are split at `;` tokens; one that parses alone is reported as parsed.
     const sql = "UPDATE t SET a = $1 WHERE id = $2; DELETE FROM x WHERE id = ; DROP TABLE y";
     expect(findDestructiveStatements([sql])).toEqual([
-      { kind: "DELETE", part: 0, offset: sql.indexOf("DELETE"), endPart: 0, endOffset: sql.indexOf(" ; DROP"), unparsed: true },
-      { kind: "DROP TABLE", part: 0, offset: sql.indexOf("DROP"), endPart: 0, endOffset: sql.length, unparsed: false },
+      { kind: "DELETE", part: 0, offset: sql.indexOf("DELETE"), endPart: 0, endOffset: sql.indexOf(" ; DROP"), unparsed: true, rowLevel: false },
+      { kind: "DROP TABLE", part: 0, offset: sql.indexOf("DROP"), endPart: 0, endOffset: sql.length, unparsed: false, rowLevel: false },
     ]);
   });
 
@@ -266,6 +266,56 @@ describe("findDestructiveStatements: holes", () => {
 
   it("stays silent when the statement's verb is a hole", () => {
     expect(findDestructiveStatements(["", " FROM users"])).toEqual([]);
+  });
+});
+
+// Issue 13 item 5 (SPEC §6.18): row-level DELETEs are what a contract's dataLayer accepts; an UPDATE
+// whose WHERE names no column touches every row (or an unknown set) and is reported like one without WHERE.
+describe("findDestructiveStatements: row-level statements", () => {
+  /** [kind, rowLevel, deleteWhere] of each statement. */
+  function rows(parts: string[]): [string, boolean, string | undefined][] {
+    return findDestructiveStatements(parts).map((s) => [s.kind, s.rowLevel, s.deleteWhere]);
+  }
+
+  it("a DELETE whose WHERE names a column is row-level (freefeed-server's data layer)", () => {
+    expect(rows(["DELETE FROM users WHERE id = $1"])).toEqual([["DELETE", true, undefined]]);
+    expect(rows(["delete from app_tokens where id = ?"])).toEqual([["DELETE", true, undefined]]);
+    expect(rows(["DELETE FROM likes WHERE post_id = ", " AND user_id = ", ""])).toEqual([["DELETE", true, undefined]]);
+    expect(rows(["DELETE FROM t WHERE a = 1 AND true"])).toEqual([["DELETE", true, undefined]]);
+    expect(rows(["DELETE FROM t USING u WHERE t.u_id = u.id AND u.gone"])).toEqual([["DELETE", true, undefined]]);
+    expect(rows(["WITH gone AS (DELETE FROM sessions WHERE expires < now() RETURNING id) SELECT count(*) FROM gone"])).toEqual([["DELETE", true, undefined]]);
+    expect(rows(["DELETE FROM t WHERE id IN (SELECT id FROM u WHERE x)"])).toEqual([["DELETE", true, undefined]]);
+    expect(rows(["DELETE FROM t WHERE NOT (archived)"])).toEqual([["DELETE", true, undefined]]);
+  });
+
+  it("near-misses: no WHERE, a constant or unknown condition, an OR with a constant branch", () => {
+    expect(rows(["DELETE FROM users"])).toEqual([["DELETE", false, "none"]]);
+    expect(rows(["DELETE FROM users WHERE true"])).toEqual([["DELETE", false, "no column"]]);
+    expect(rows(["DELETE FROM users WHERE 1 = 1"])).toEqual([["DELETE", false, "no column"]]);
+    expect(rows(["DELETE FROM users WHERE ", ""])).toEqual([["DELETE", false, "no column"]]);
+    expect(rows(["DELETE FROM users WHERE id = $1 OR 1 = 1"])).toEqual([["DELETE", false, "no column"]]);
+    expect(rows(["DELETE FROM users WHERE EXISTS (SELECT 1)"])).toEqual([["DELETE", false, "no column"]]);
+    expect(rows(["DELETE FROM t WHERE ", " = 1"])).toEqual([["DELETE", false, "no column"]]);
+  });
+
+  it("never row-level: DROP, TRUNCATE, ALTER ... DROP, MERGE ... DELETE, a DO block, an unparsed DELETE, a row DELETE beside another destructive part", () => {
+    expect(rows(["DROP TABLE t"])).toEqual([["DROP TABLE", false, undefined]]);
+    expect(rows(["TRUNCATE t"])).toEqual([["TRUNCATE", false, undefined]]);
+    expect(rows(["ALTER TABLE t DROP COLUMN c"])).toEqual([["ALTER TABLE ... DROP COLUMN", false, undefined]]);
+    expect(rows(["MERGE INTO u USING s ON u.id = s.id WHEN MATCHED THEN DELETE"])).toEqual([["MERGE ... DELETE", false, undefined]]);
+    expect(rows(["DO $$ BEGIN DELETE FROM s WHERE id = 1; END $$"])).toEqual([["DELETE in a DO block", false, undefined]]);
+    expect(rows(["DELETE FROM `users` WHERE id = 1"])).toEqual([["DELETE", false, undefined]]);
+    expect(rows(["WITH x AS (DELETE FROM a WHERE id = 1 RETURNING id) DELETE FROM b"])).toEqual([["DELETE", false, "none"]]);
+    expect(rows(["WITH x AS (DELETE FROM a WHERE id = 1 RETURNING id) UPDATE b SET n = 0"])).toEqual([["UPDATE without WHERE", false, undefined]]);
+  });
+
+  it("an UPDATE whose WHERE names no column is destructive; one that names a column is not", () => {
+    expect(kinds("UPDATE users SET banned = true WHERE true")).toEqual(["UPDATE whose WHERE names no column"]);
+    expect(kinds("UPDATE users SET banned = true WHERE 1 = 1")).toEqual(["UPDATE whose WHERE names no column"]);
+    expect(findDestructiveStatements(["UPDATE users SET banned = true WHERE ", ""]).map((s) => s.kind)).toEqual(["UPDATE whose WHERE names no column"]);
+    expect(kinds("UPDATE users SET banned = true WHERE id = $1 OR true")).toEqual(["UPDATE whose WHERE names no column"]);
+    expect(kinds("UPDATE users SET banned = true WHERE id = $1")).toEqual([]);
+    expect(kinds("UPDATE users SET banned = true WHERE id = $1 AND true")).toEqual([]);
   });
 });
 

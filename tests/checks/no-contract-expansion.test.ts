@@ -98,6 +98,15 @@ describe("diffContracts: widening", () => {
     expect(widenings({ ignore: ["vendor/**"] }, { ignore: ["./vendor/**"] })).toEqual(['ignore has the new entry "./vendor/**": files it matches are no longer scanned']);
   });
 
+  // Issue 13 item 5 (SPEC §6.18): a dataLayer glob accepts row deletes that were reported.
+  it("reports a glob added to dataLayer, at the glob; a removed one narrows", () => {
+    expect(widenings({}, { dataLayer: ["app/support/DbAdapter/**"] })).toEqual([
+      'dataLayer has the new entry "app/support/DbAdapter/**": row-level DELETE and UPDATE ... WHERE statements in files it matches are no longer reported',
+    ]);
+    expect(keyPaths({ dataLayer: ["a/**"] }, { dataLayer: ["a/**", "b/**"] })).toEqual([["dataLayer", 1]]);
+    expect(widenings({ dataLayer: ["a/**", "b/**"] }, { dataLayer: ["b/**"] })).toEqual([]);
+  });
+
   it("reports entries removed from scripts, dbClients and bypass.patterns, at the key that held them", () => {
     expect(widenings({}, { scripts: ["**/scripts/**"] })).toEqual([
       'scripts no longer has "**/bin/**": files it matched are no longer script zones, where unlisted mutation scripts are reported',

@@ -3,8 +3,12 @@
  * client repository path or a generated client, or (transitively, cycle-safe) a repository module that
  * does; `import type` loads nothing.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { factsFor } from "./helpers.js";
+import { createRepoFacts } from "../../src/facts/repo-facts.js";
+import { contractWith, factsFor, fixtureRoot } from "./helpers.js";
 
 describe("transitive loaders through lib/prisma.ts", () => {
   const { facts, at } = factsFor("resolution");
@@ -124,5 +128,83 @@ describe("monorepo and generated clients", () => {
     expect(facts.isDbClientLoader(at("src/lib/db.ts"))).toBe(true);
     expect(facts.isDbClientLoader(at("src/lib/enums.ts"))).toBe(true);
     expect(facts.isDbClientSpecifier(at("src/lib/db.ts"), "../generated/other")).toBe(false);
+  });
+});
+
+// Issue 13 item 3 (SPEC §6.18): an import that cannot be resolved but is used as a Prisma client on a
+// schema model counts as a client, fail closed. Modelled on Molemo21/ConnectSA-k9
+// `scripts/quarantine/cleanup-unverified-users.ts` (fixtures/corpus-regressions/unresolved-client-import).
+describe("an unresolvable import used as a Prisma client", () => {
+  const root = path.resolve(fixtureRoot("resolution"), "../../corpus-regressions/unresolved-client-import");
+  const facts = createRepoFacts(root, contractWith(), { snapshot: true });
+  const at = (repoPath: string): string => path.join(root, repoPath);
+
+  it("is a database client where its binding calls a model delegate's method (before: not a loader)", () => {
+    const script = at("scripts/quarantine/cleanup-unverified-users.ts");
+    expect(facts.resolve(script, "../lib/prisma")).toBeUndefined();
+    expect(facts.imports(script)).toEqual([{ specifier: "../lib/prisma", resolved: undefined, kind: "static", line: 3, column: 1, clientUse: true }]);
+    expect(facts.isDbClientSpecifier(script, "../lib/prisma")).toBe(true);
+    expect(facts.loadsDbClient(script, "../lib/prisma")).toBe(true);
+    expect(facts.isDbClientLoader(script)).toBe(true);
+  });
+
+  it("near-misses: used on no schema model, a type-only import, a resolvable module that loads no client", () => {
+    const script = at("scripts/quarantine/sync-customers.ts");
+    expect(facts.isDbClientSpecifier(script, "../lib/stripe")).toBe(false);
+    expect(facts.isDbClientSpecifier(script, "../lib/cache")).toBe(false);
+    expect(facts.isDbClientLoader(script)).toBe(false);
+    expect(facts.isDbClientSpecifier(at("scripts/quarantine/cleanup-unverified-users.ts"), "../lib/prisma", "type")).toBe(false);
+  });
+
+  it("reaches importers transitively, and needs a schema (no model, no client use)", () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), "ps-unresolved-"));
+    try {
+      const write = (file: string, text: string): void => {
+        mkdirSync(path.dirname(path.join(tmp, file)), { recursive: true });
+        writeFileSync(path.join(tmp, file), text);
+      };
+      write("lib/users.ts", 'const { db } = require("../app/db");\nexport async function purge() {\n  await db.user.deleteMany({});\n}\n');
+      write("scripts/purge.ts", 'import { purge } from "../lib/users";\nvoid purge();\n');
+      const withoutSchema = createRepoFacts(tmp, contractWith(), { snapshot: true });
+      expect(withoutSchema.isDbClientLoader(path.join(tmp, "scripts/purge.ts"))).toBe(false);
+      write("prisma/schema.prisma", 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\nmodel User {\n  id String @id\n}\n');
+      const withSchema = createRepoFacts(tmp, contractWith(), { snapshot: true });
+      expect(withSchema.dbClientChain(path.join(tmp, "scripts/purge.ts"))?.map((e) => [e.specifier, e.kind])).toEqual([
+        ["../lib/users", "static"],
+        ["../app/db", "require"],
+      ]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+// Issue 13 item 2: a generator's output folder holds the client whether it is missing, empty or generated
+// in part. Modelled on umami-software/umami `scripts/seed/index.ts` (fixtures/corpus-regressions/
+// generated-client-empty-folder, whose output folder holds only a .gitkeep).
+describe("a generated client in an output folder that exists (issue 13 item 2)", () => {
+  const root = path.resolve(fixtureRoot("resolution"), "../../corpus-regressions/generated-client-empty-folder");
+  const facts = createRepoFacts(root, contractWith(), { snapshot: true });
+  const seed = path.join(root, "scripts/seed/index.ts");
+
+  it("an import into the empty output folder is a database client (before: unresolved, no client)", () => {
+    expect(facts.prismaSchema?.clientOutputs).toEqual([path.join(root, "src/generated/prisma")]);
+    expect(facts.isDbClientSpecifier(seed, "../../src/generated/prisma/client.js")).toBe(true);
+    expect(facts.isDbClientSpecifier(seed, "../../src/generated/prisma")).toBe(true);
+    expect(facts.isDbClientLoader(seed)).toBe(true);
+  });
+
+  it("near-misses: a sibling of the output folder, a folder whose name only starts like it", () => {
+    expect(facts.isDbClientSpecifier(seed, "../../src/generated/words.js")).toBe(false);
+    expect(facts.isDbClientSpecifier(seed, "../../src/generated/prisma-extras/client.js")).toBe(false);
+    expect(facts.isDbClientLoader(path.join(root, "scripts/seed/names.ts"))).toBe(false);
+  });
+
+  it("Prisma's client entry points under the default dbClients: edge, wasm, .prisma/client and their subpaths", () => {
+    for (const specifier of ["@prisma/client/edge", "@prisma/client/wasm", "@prisma/client/runtime/library", ".prisma/client", ".prisma/client/default", ".prisma/client/edge"]) {
+      expect(facts.isDbClientSpecifier(seed, specifier), specifier).toBe(true);
+    }
+    expect(facts.isDbClientSpecifier(seed, "@prisma/adapter-pg")).toBe(false);
+    expect(facts.isDbClientSpecifier(seed, ".prisma/clientele")).toBe(false);
   });
 });

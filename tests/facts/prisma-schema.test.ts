@@ -4,9 +4,13 @@
  * with `@mrleebo/prisma-ast`: models to tables (`@@map`), fields to columns (`@map`), relations; a
  * schema that does not parse is recorded, never thrown.
  */
-import { describe, expect, it } from "vitest";
-import { parsePrismaSchema } from "../../src/facts/prisma-schema.js";
-import { factsFor } from "./helpers.js";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createRepoFacts } from "../../src/facts/repo-facts.js";
+import { parsePrismaSchema, prismaConfigSchema } from "../../src/facts/prisma-schema.js";
+import { contractWith, factsFor, fixtureRoot } from "./helpers.js";
 
 describe("one schema.prisma", () => {
   const { facts, at } = factsFor("schema-single");
@@ -151,5 +155,78 @@ describe("a schema that does not parse", () => {
       { file: "/r/b.prisma", text: 'model A {\n  id Int @id\n  @@map("second")\n}\n' },
     ]);
     expect(parsed.schema.models.get("A")?.table).toBe("first");
+  });
+});
+
+// Issue 13 item 2: Prisma 6.6+/7 name the schema in prisma.config.ts. Modelled on formbricks/formbricks
+// `packages/database/prisma.config.ts` (`schema: "./schema"`, a multi-file folder that is not
+// `prisma/schema/`), fixtures/corpus-regressions/generated-client-config.
+describe("the schema named by a Prisma config file (issue 13 item 2)", () => {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
+  const SCHEMA = 'generator client {\n  provider = "prisma-client"\n  output   = "../generated/prisma"\n}\nmodel User {\n  id String @id\n}\n';
+  function repo(files: Record<string, string>): { root: string; at: (p: string) => string } {
+    const root = mkdtempSync(path.join(os.tmpdir(), "ps-prisma-config-"));
+    made.push(root);
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      writeFileSync(path.join(root, file), text);
+    }
+    return { root, at: (p) => path.join(root, p) };
+  }
+
+  it("finds a workspace package's schema folder and its generator output (before: no schema)", () => {
+    const root = path.resolve(fixtureRoot("resolution"), "../../corpus-regressions/generated-client-config");
+    const facts = createRepoFacts(root, contractWith(), { snapshot: true });
+    expect(facts.prismaSchema?.files).toEqual([path.join(root, "packages/database/schema/contacts.prisma"), path.join(root, "packages/database/schema/main.prisma")]);
+    expect(facts.prismaSchema?.clientOutputs).toEqual([path.join(root, "packages/database/generated/prisma")]);
+    expect(facts.isDbClientLoader(path.join(root, "packages/database/src/scripts/backfill-attribute-values.ts"))).toBe(true);
+    expect(facts.schemaErrors).toEqual([]);
+  });
+
+  it("reads the static forms: defineConfig, satisfies, module.exports, a const, path.join(__dirname, ...)", () => {
+    const forms = [
+      'import { defineConfig } from "prisma/config";\nexport default defineConfig({ schema: "db/schema.prisma" });\n',
+      'import type { PrismaConfig } from "prisma";\nexport default { schema: `db/schema.prisma` } satisfies PrismaConfig;\n',
+      'module.exports = { schema: require("node:path").join(__dirname, "db", "schema.prisma") };\n',
+      'import path from "node:path";\nconst config = { earlyAccess: true, schema: path.join(import.meta.dirname, "db/schema.prisma") };\nexport default config;\n',
+    ];
+    for (const [index, config] of forms.entries()) {
+      const name = index === 2 ? "prisma.config.cjs" : "prisma.config.ts";
+      const { root, at } = repo({ [name]: config, "db/schema.prisma": SCHEMA });
+      expect(prismaConfigSchema(root), config).toEqual({ file: at(name), schema: at("db/schema.prisma") });
+      const facts = createRepoFacts(root, contractWith(), { snapshot: true });
+      expect(facts.prismaSchema?.files, config).toEqual([at("db/schema.prisma")]);
+      expect(facts.prismaSchema?.clientOutputs, config).toEqual([at("generated/prisma")]);
+    }
+  });
+
+  it("comes before package.json#prisma.schema and the default places; the contract comes first", () => {
+    const files = {
+      "prisma.config.ts": 'export default { schema: "./db" };\n',
+      "db/main.prisma": SCHEMA,
+      "package.json": '{ "prisma": { "schema": "other/schema.prisma" } }',
+      "other/schema.prisma": SCHEMA,
+      "prisma/schema.prisma": SCHEMA,
+    };
+    const { root, at } = repo(files);
+    expect(createRepoFacts(root, contractWith(), { snapshot: true }).prismaSchema?.files).toEqual([at("db/main.prisma")]);
+    expect(createRepoFacts(root, contractWith({ prismaSchema: "prisma/schema.prisma" }), { snapshot: true }).prismaSchema?.files).toEqual([at("prisma/schema.prisma")]);
+  });
+
+  it("near-misses: no schema key, a computed value (default places apply), a config naming nothing (a problem)", () => {
+    const noKey = repo({ "prisma.config.ts": 'export default defineConfig({ datasource: { url: env("DATABASE_URL") } });\n', "prisma/schema.prisma": SCHEMA });
+    expect(prismaConfigSchema(noKey.root)).toEqual({ file: noKey.at("prisma.config.ts"), schema: undefined });
+    expect(createRepoFacts(noKey.root, contractWith(), { snapshot: true }).prismaSchema?.files).toEqual([noKey.at("prisma/schema.prisma")]);
+    const computed = repo({ "prisma.config.ts": 'export default defineConfig({ schema: process.env.SCHEMA ?? "db" });\n', "prisma/schema.prisma": SCHEMA });
+    expect(prismaConfigSchema(computed.root)?.schema).toBeUndefined();
+    expect(createRepoFacts(computed.root, contractWith(), { snapshot: true }).prismaSchema?.files).toEqual([computed.at("prisma/schema.prisma")]);
+    const missing = repo({ "prisma.config.ts": 'export default { schema: "./gone" };\n', "prisma/schema.prisma": SCHEMA });
+    const facts = createRepoFacts(missing.root, contractWith(), { snapshot: true });
+    expect(facts.prismaSchema?.files).toEqual([missing.at("prisma/schema.prisma")]);
+    expect(facts.schemaErrors).toEqual([{ file: missing.at("prisma.config.ts"), message: 'prisma.config.ts names the schema "gone", which matches no Prisma schema file', line: 1, column: 1 }]);
+    expect(prismaConfigSchema(repo({ "prisma.config.ts": "export default {" }).root)).toBeUndefined();
   });
 });

@@ -353,3 +353,48 @@ ruleTester.run("no-destructive-sql", rule, {
   valid,
   invalid: [...statementKinds, ...multiStatementsAndComments, ...sinks, ...forms, ...zones],
 });
+
+// Issue 13 item 5 (SPEC §6.18): the contract's dataLayer. Modelled on FreeFeed/freefeed-server
+// `app/support/DbAdapter/*.js`, whose knex `.raw("delete from ... where ... = ?")` calls were reported as
+// "move it to a migration" (30 of its 46 findings), which no user will do.
+const DATA_LAYER = repoFile("app/support/DbAdapter/likes.js");
+const WITH_DATA_LAYER = contractSettings({ version: 1, dataLayer: ["app/support/DbAdapter/**"] });
+
+function rowLevel(sink: string, line: number, column: number): ErrorSpec {
+  return { messageId: "destructiveRowLevel", data: { kind: "DELETE ... WHERE", where: `reaching ${sink}` }, line, column };
+}
+
+ruleTester.run("no-destructive-sql: dataLayer", rule, {
+  valid: [
+    // Row-level DELETE and UPDATE ... WHERE in the data layer: accepted after review.
+    { code: 'await this.database.raw("delete from likes where post_id = :postId and user_id = :userId", { postId, userId });', filename: DATA_LAYER, settings: WITH_DATA_LAYER },
+    { code: "await knex.raw(`DELETE FROM app_tokens WHERE id = ?`, [id]);\nawait knex.raw('UPDATE users SET hidden = true WHERE id = ?', [id]);", filename: DATA_LAYER, settings: WITH_DATA_LAYER },
+    { code: "await db.raw(`DELETE FROM comments WHERE post_id = ${postId} AND created_at < now()`);", filename: DATA_LAYER, settings: WITH_DATA_LAYER },
+    { code: "await db.raw(`WITH gone AS (DELETE FROM sessions WHERE expires < now() RETURNING id) SELECT count(*) FROM gone`);", filename: DATA_LAYER, settings: WITH_DATA_LAYER },
+    // An UPDATE whose WHERE names a column was never reported, anywhere.
+    { code: 'await pool.query("UPDATE users SET name = $1 WHERE id = $2", [name, id]);', filename: APP },
+  ],
+  invalid: [
+    // Default (no dataLayer): a row-level DELETE in application code names the key.
+    { code: 'await knex.raw("delete from likes where post_id = ?", [postId]);', filename: DATA_LAYER, errors: [rowLevel("raw", 1, 17)] },
+    { code: 'await pool.query("DELETE FROM sessions WHERE id = $1", [id]);', filename: APP, errors: [rowLevel("query", 1, 19)] },
+    // Another application folder than the listed one: still reported, naming the key.
+    { code: 'await knex.raw("delete from likes where post_id = ?", [postId]);', filename: repoFile("app/support/user-deletion.ts"), settings: WITH_DATA_LAYER, errors: [rowLevel("raw", 1, 17)] },
+    // In the data layer, what is not row-level stays reported, named by how it selects rows.
+    { code: 'await knex.raw("DELETE FROM likes");', filename: DATA_LAYER, settings: WITH_DATA_LAYER, errors: [error("DELETE without WHERE", "raw", 1, 17)] },
+    { code: 'await knex.raw("DELETE FROM likes WHERE true");', filename: DATA_LAYER, settings: WITH_DATA_LAYER, errors: [error("DELETE whose WHERE names no column", "raw", 1, 17)] },
+    { code: 'await knex.raw("DELETE FROM likes WHERE 1 = 1");', filename: DATA_LAYER, settings: WITH_DATA_LAYER, errors: [error("DELETE whose WHERE names no column", "raw", 1, 17)] },
+    { code: "await knex.raw(`DELETE FROM likes WHERE ${where}`);", filename: DATA_LAYER, settings: WITH_DATA_LAYER, errors: [error("DELETE whose WHERE names no column", "raw", 1, 17)] },
+    { code: 'await knex.raw("UPDATE users SET banned = true WHERE 1 = 1");', filename: DATA_LAYER, settings: WITH_DATA_LAYER, errors: [error("UPDATE whose WHERE names no column", "raw", 1, 17)] },
+    { code: 'await knex.raw("UPDATE users SET banned = true");', filename: DATA_LAYER, settings: WITH_DATA_LAYER, errors: [error("UPDATE without WHERE", "raw", 1, 17)] },
+    { code: 'await knex.raw("TRUNCATE likes");', filename: DATA_LAYER, settings: WITH_DATA_LAYER, errors: [error("TRUNCATE", "raw", 1, 17)] },
+    { code: 'await knex.raw("DROP TABLE likes");', filename: DATA_LAYER, settings: WITH_DATA_LAYER, errors: [error("DROP TABLE", "raw", 1, 17)] },
+    { code: 'await knex.raw("ALTER TABLE likes DROP COLUMN at");', filename: DATA_LAYER, settings: WITH_DATA_LAYER, errors: [error("ALTER TABLE ... DROP COLUMN", "raw", 1, 17)] },
+    { code: 'await knex.raw("DELETE FROM `likes` WHERE id = 1");', filename: DATA_LAYER, settings: WITH_DATA_LAYER, errors: [unparsed("DELETE", "raw", 1, 17)] },
+    // Choice: an UPDATE whose WHERE names no column touches every row (or an unknown set), like one without
+    // WHERE, so it is reported everywhere outside migrations, not only in the data layer.
+    { code: 'await pool.query("UPDATE users SET banned = true WHERE true");', filename: APP, errors: [error("UPDATE whose WHERE names no column", "query", 1, 19)] },
+    // A script zone keeps the plain message, even for a row-level DELETE.
+    { code: 'await knex.raw("delete from likes where post_id = ?", [postId]);', filename: SCRIPT, settings: WITH_DATA_LAYER, errors: [error("DELETE", "raw", 1, 17)] },
+  ],
+});

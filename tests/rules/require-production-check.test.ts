@@ -110,8 +110,14 @@ ruleTester.run("require-production-check", rule, {
     valid(`process.exit(0);\nawait prisma.source.deleteMany();`),
     // Layer off: no safety.productionCheck.
     valid("await prisma.source.deleteMany();", { settings: contractSettings({ version: 1, safety: { backup: ["createBackup"] } }) }),
-    // Not a mutation script (application code).
-    { code: IMPORT + "await prisma.source.deleteMany();", filename: repoFile("src/sources.ts"), settings: SETTINGS },
+    // Scope (issue 13 item 1): tests and ignored files are out of scope, wherever they are.
+    { code: IMPORT + "await prisma.source.deleteMany();", filename: repoFile("src/commands/source-delete.test.ts"), settings: SETTINGS },
+    { code: IMPORT + "await prisma.source.deleteMany();", filename: repoFile("tests/helpers/reset.ts"), settings: SETTINGS },
+    {
+      code: IMPORT + "await prisma.source.deleteMany();",
+      filename: repoFile("vendor/purge.ts"),
+      settings: contractSettings({ ...CONTRACT, ignore: ["vendor/**"] }),
+    },
   ],
   invalid: [
     // Without safety.safetyCheck, a missing production check is still reported.
@@ -207,5 +213,54 @@ ruleTester.run("require-production-check: regressions from the safety-app exampl
     invalid(`const targets = await load();\nif (!(await requireConfirmation(targets))) process.exit(0);\nif (isProduction() && !targets.every(passesSafetyCheck)) process.exit(1);\nfor (const t of targets) ${DELETE_T}`, [
       { messageId: "confirmBeforeCheck", data: { confirm: "requireConfirmation" }, line: 2, column: 13 },
     ]),
+  ],
+});
+
+// Issue 13 item 1: the rule runs wherever a destructive function is called (SPEC §6.18), not only in
+// mutation scripts. Seed 000 (RetroVue) puts the production check in its CLI command module
+// (`retrovue source delete`); modelled here as a TypeScript command `src/commands/source-delete.ts` that
+// imports no database client itself (the delete goes through a `safety.destructive` function). Before the
+// change every invalid case below was silent: the file is application code, not a mutation script.
+const COMMAND = repoFile("src/commands/source-delete.ts");
+const COMMAND_SETTINGS = contractSettings({ ...CONTRACT, safety: { ...CONTRACT.safety, destructive: ["deleteSource"] } });
+const COMMAND_IMPORT = 'import { deleteSource, findSources } from "../sources";\n';
+
+function command(code: string): Valid {
+  return { code: COMMAND_IMPORT + code, filename: COMMAND, settings: COMMAND_SETTINGS };
+}
+
+/** `line` counts lines of `code` (the import line is added). */
+function commandInvalid(code: string, errors: Expected[]): Invalid {
+  return { code: COMMAND_IMPORT + code, filename: COMMAND, settings: COMMAND_SETTINGS, errors: errors.map((e) => ({ ...e, line: e.line + 1 })) };
+}
+
+ruleTester.run("require-production-check: in a CLI command module", rule, {
+  valid: [
+    // The seed's order: production check per target, failures skipped, then the prompt (skipped by --force).
+    command(
+      "export async function sourceDelete(selector: string, force = false) {\n  let targets = await findSources(selector);\n  if (isProduction()) targets = targets.filter((t) => passesSafetyCheck(t));\n  if (!force && !(await requireConfirmation(targets))) return;\n  for (const t of targets) await deleteSource(t.id);\n}",
+    ),
+    // Near-miss: a command that only lists sources calls nothing destructive.
+    command("export async function sourceList(selector: string) {\n  return findSources(selector);\n}"),
+    // Near-miss: the same module as a test file is out of scope.
+    { code: COMMAND_IMPORT + "export async function run(id: string) {\n  await deleteSource(id);\n}", filename: repoFile("src/commands/source-delete.spec.ts"), settings: COMMAND_SETTINGS },
+  ],
+  invalid: [
+    // No production check at all.
+    commandInvalid("export async function sourceDelete(id: string) {\n  await deleteSource(id);\n}", [
+      { messageId: "noProductionCheck", data: { what: "deleteSource()", check: "isProduction()", safetyCheck: "passesSafetyCheck" }, line: 2, column: 9 },
+    ]),
+    // PS-2: isProduction() && !force gates the safety check.
+    commandInvalid(
+      "export async function sourceDelete(selector: string, force: boolean) {\n  let targets = await findSources(selector);\n  if (isProduction() && !force) targets = targets.filter((t) => passesSafetyCheck(t));\n  for (const t of targets) await deleteSource(t.id);\n}",
+      [force("force", 3, 26)],
+    ),
+    // PS-1: the confirmation before the safety check.
+    commandInvalid(
+      "export async function sourceDelete(selector: string) {\n  let targets = await findSources(selector);\n  if (!(await requireConfirmation(targets))) return;\n  if (isProduction()) targets = targets.filter((t) => passesSafetyCheck(t));\n  for (const t of targets) await deleteSource(t.id);\n}",
+      [{ messageId: "confirmBeforeCheck", data: { confirm: "requireConfirmation" }, line: 3, column: 15 }],
+    ),
+    // Application code that deletes through Prisma directly.
+    { ...invalid("await prisma.source.deleteMany();", [noCheck(1, 7, "prisma.source.deleteMany()")]), filename: repoFile("src/sources.ts") },
   ],
 });
