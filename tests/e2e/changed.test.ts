@@ -8,8 +8,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { cliHere, PACKAGE_ROOT, type Run, runCli } from "./helpers.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PACKAGE_ROOT, type Run, runHere } from "./helpers.js";
 import { type GitRepo, makeGitRepo } from "./git-repo.js";
 
 const EXAMPLE = path.join(PACKAGE_ROOT, "fixtures/example-app");
@@ -38,13 +38,11 @@ function repoOf(subfolder = ""): GitRepo {
   return repo;
 }
 
-/** Runs the built CLI with `--format json` and parses the report (stderr must be empty). */
-function scanJson(cwd: string, ...args: string[]): { status: number | null; report: JsonReport } {
-  const result = runCli([...args, "--format", "json"], cwd);
-  expect(result.stderr).toBe("");
-  return { status: result.status, report: JSON.parse(result.stdout) as JsonReport };
+/** `run(argv, io)` of src/cli.ts in this process (the same code as the binary, without a Node start per scan). */
+function cliHere(cwd: string, ...args: string[]): Promise<Run> {
+  // A clean environment, as runNode's: no CI (CI=true refuses --update-baseline), no colors.
+  return runHere(args, cwd);
 }
-
 
 /** `cliHere` with `--format json`, the report parsed (stderr must be empty). */
 async function scanHere(cwd: string, ...args: string[]): Promise<{ status: number | null; report: JsonReport }> {
@@ -83,10 +81,14 @@ describe("--changed (staged files) and --changed=main on a feature branch", () =
   repo.write("scripts/untracked-note.ts", `export const skip = process.env.SKIP_DB_CHECK === "1";\n`);
   repo.append("README.md", "\nunstaged\n");
 
-  const full = scanJson(repo.top);
-  const staged = scanJson(repo.top, "--changed");
-  const sinceMain = scanJson(repo.top, "--changed=main");
-  const spaced = scanJson(repo.top, "--changed", "main");
+  type Scan = Awaited<ReturnType<typeof scanHere>>;
+  let full: Scan, staged: Scan, sinceMain: Scan, spaced: Scan;
+  beforeAll(async () => {
+    full = await scanHere(repo.top);
+    staged = await scanHere(repo.top, "--changed");
+    sinceMain = await scanHere(repo.top, "--changed=main");
+    spaced = await scanHere(repo.top, "--changed", "main");
+  });
 
   it("the full scan sees the changes (the test is meaningful)", () => {
     expect(full.status).toBe(1);

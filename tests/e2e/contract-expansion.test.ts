@@ -1,6 +1,6 @@
 /**
  * End to end: `contract-scan --base <ref>` (no-contract-expansion, SPEC §6.11) on a temporary git
- * repository, with the built CLI: a committed widening against `HEAD~1`, an uncommitted one against
+ * repository, with the CLI in this process (`run` of src/cli.ts): a committed widening against `HEAD~1`, an uncommitted one against
  * `main`, `--allow-expansion`, and the usage errors (exit 2) for a bad ref and a folder outside git.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { git } from "./git-repo.js";
-import { runCli } from "./helpers.js";
+import { runHere } from "./helpers.js";
 
 
 function write(root: string, relative: string, content: string): void {
@@ -58,8 +58,8 @@ describe("contract-scan --base", () => {
   write(committed, "production-contract.json", WIDER);
   git(committed, "commit", "-q", "-am", "widen");
 
-  it("reports each widening since HEAD~1 as an error at its key, and exits 1", () => {
-    const run = runCli([".", "--base", "HEAD~1", "--format", "json"], committed);
+  it("reports each widening since HEAD~1 as an error at its key, and exits 1", async () => {
+    const run = await runHere([".", "--base", "HEAD~1", "--format", "json"], committed);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(1);
     // The new operation, the column list widened to "*" (at the table), the new script.
@@ -70,45 +70,45 @@ describe("contract-scan --base", () => {
     );
   });
 
-  it("shows the same widenings as warnings with --allow-expansion, and exits 0", () => {
-    const run = runCli([".", "--base", "HEAD~1", "--allow-expansion", "--format", "json"], committed);
+  it("shows the same widenings as warnings with --allow-expansion, and exits 0", async () => {
+    const run = await runHere([".", "--base", "HEAD~1", "--allow-expansion", "--format", "json"], committed);
     expect(run.status).toBe(0);
     expect(expansions(run.stdout)).toEqual(["production-contract.json:7:9 warning", "production-contract.json:10:9 warning", "production-contract.json:13:5 warning"]);
     expect((JSON.parse(run.stdout) as JsonReport).summary).toMatchObject({ errors: 0, warnings: 3 });
   });
 
-  it("reports nothing against the commit that already has the wider contract", () => {
-    const run = runCli([".", "--base", "HEAD", "--format", "json"], committed);
+  it("reports nothing against the commit that already has the wider contract", async () => {
+    const run = await runHere([".", "--base", "HEAD", "--format", "json"], committed);
     expect(run.status).toBe(0);
     expect(expansions(run.stdout)).toEqual([]);
   });
 
-  it("compares the working tree's contract with a branch, when the widening is not committed", () => {
+  it("compares the working tree's contract with a branch, when the widening is not committed", async () => {
     const uncommitted = repository("uncommitted");
     write(uncommitted, "production-contract.json", contract({ ...JSON.parse(BASE), ignore: ["scripts/legacy/**"] }));
-    const run = runCli([".", "--base", "main", "--format", "json"], uncommitted);
+    const run = await runHere([".", "--base", "main", "--format", "json"], uncommitted);
     expect(run.status).toBe(1);
     expect(expansions(run.stdout)).toEqual(["production-contract.json:16:5 error"]);
   });
 
-  it("exits 2 with a clear message for a ref that names no commit, without scanning", () => {
-    const run = runCli([".", "--base", "no-such-branch"], committed);
+  it("exits 2 with a clear message for a ref that names no commit, without scanning", async () => {
+    const run = await runHere([".", "--base", "no-such-branch"], committed);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain("--base no-such-branch: no such commit in the repository at");
   });
 
-  it("exits 2 for a folder that is not in a git repository", () => {
+  it("exits 2 for a folder that is not in a git repository", async () => {
     const plain = path.join(tmp, "plain");
     write(plain, "production-contract.json", BASE);
-    const run = runCli([".", "--base", "main"], plain);
+    const run = await runHere([".", "--base", "main"], plain);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/--base needs a git repository, and .* is not inside one/);
   });
 
   // Choice: --allow-expansion alone changes nothing, so it is a usage error rather than silently ignored.
-  it("exits 2 for --allow-expansion without --base", () => {
-    const run = runCli([".", "--allow-expansion"], committed);
+  it("exits 2 for --allow-expansion without --base", async () => {
+    const run = await runHere([".", "--allow-expansion"], committed);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("--allow-expansion needs --base <git-ref>");
   });

@@ -23,11 +23,10 @@ import path from "node:path";
 import { ESLint, type Linter } from "eslint";
 import picomatch from "picomatch";
 import { afterAll, describe, expect, it } from "vitest";
-import { type CliIo, run } from "../../src/cli.js";
 import { SOURCE_FILE_GLOBS } from "../../src/discover.js";
 import plugin from "../../src/index.js";
 import { rules } from "../../src/rules.js";
-import { type JsonReport, PACKAGE_ROOT, requireBuild, runNode } from "./helpers.js";
+import { type JsonReport, PACKAGE_ROOT, requireBuild, runHere, runNode } from "./helpers.js";
 import { readmeCodeBlocks } from "./readme.js";
 
 const FIXTURES = ["example-app", "safety-app"] as const;
@@ -71,10 +70,7 @@ type Key = string;
 
 /** contract-scan in this process (`run` of src/cli.ts), its ESLint-rule findings on the files ESLint lints. */
 async function scanFindings(layout: Layout): Promise<Key[]> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, cwd: layout.dir };
-  const status = await run([...layout.scanArgs, "--format", "json"], io);
+  const { status, stdout, stderr } = await runHere([...layout.scanArgs, "--format", "json"], layout.dir);
   expect(stderr).toBe("");
   expect(status).toBe(1);
   const report = JSON.parse(stdout) as JsonReport;
@@ -128,15 +124,30 @@ async function lintInProcess(layout: Layout): Promise<ESLint.LintResult[]> {
   return eslint.lintFiles(["."]);
 }
 
+/**
+ * A layout of a fixture and ESLint's results on it, made and linted once per (fixture, layout): the
+ * suppressed-findings test reads the root layout's results that the agreement test checked.
+ */
+const linted = new Map<string, Promise<{ layout: Layout; results: ESLint.LintResult[] }>>();
+function lintedLayout(fixture: string, where: "root" | "subfolder" | "inline"): Promise<{ layout: Layout; results: ESLint.LintResult[] }> {
+  const key = `${fixture}-${where}`;
+  let lint = linted.get(key);
+  if (lint === undefined) {
+    const layout = makeLayout(fixture, where);
+    lint = lintInProcess(layout).then((results) => ({ layout, results }));
+    linted.set(key, lint);
+  }
+  return lint;
+}
+
 describe.each(FIXTURES)("fixtures/%s: eslint (configs.recommended) and contract-scan give the same findings", (fixture) => {
   it.each(["root", "subfolder", "inline"] as const)("contract %s", async (where) => {
-    const layout = makeLayout(fixture, where);
-    await expectAgreement(layout, await lintInProcess(layout));
+    const { layout, results } = await lintedLayout(fixture, where);
+    await expectAgreement(layout, results);
   });
 
   it("the suppressed findings are exactly what the fixture's eslint-disable comments ask for", async () => {
-    const layout = makeLayout(fixture, "root", `${fixture}-disable`);
-    const results = await lintInProcess(layout);
+    const { layout, results } = await lintedLayout(fixture, "root");
     const { suppressed } = eslintFindings(layout.dir, results);
     if (fixture === "example-app") expect(suppressed).toEqual(["scripts/cleanup-demo-data.ts:14:9 production-safety/no-bypass-env"]);
     else expect(suppressed).toEqual([]);

@@ -1,6 +1,8 @@
 /**
- * End to end: the built `contract-scan` on the bundled example repository (fixtures/example-app).
- * The JSON report is compared with tests/e2e/example-app.expected.json, which was reviewed by hand:
+ * End to end: `contract-scan` on the bundled example repository (fixtures/example-app). The JSON report
+ * comes from the built binary in a fresh Node process (bin/contract-scan.js and dist/: its exit code,
+ * stdout and stderr); the other runs call `run()` of src/cli.ts in this process, and the rerun must give
+ * the binary's report byte for byte. The JSON report is compared with tests/e2e/example-app.expected.json, which was reviewed by hand:
  * every finding in it is a deliberate violation in the fixture (each marked `VIOLATION` in its source),
  * and every look-alike in the fixture is absent from it. After a deliberate change, regenerate with
  * `UPDATE_EXPECTED=1 npx vitest run tests/e2e/example-app.test.ts` and review the diff.
@@ -9,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareWithMarkers, expectGolden, type JsonReport, PACKAGE_ROOT, readViolationMarkers, runCli, withoutDuration } from "./helpers.js";
+import { compareWithMarkers, expectGolden, type JsonReport, PACKAGE_ROOT, readViolationMarkers, runCli, runHere, withoutDuration } from "./helpers.js";
 import { rules } from "../../src/rules.js";
 
 const EXAMPLE = path.join(PACKAGE_ROOT, "fixtures/example-app");
@@ -49,13 +51,13 @@ describe("contract-scan fixtures/example-app", () => {
     for (const name of Object.keys(rules).filter(optIn)) expect(fired, name).not.toContain(`production-safety/${name}`);
   });
 
-  it("gives a byte-identical report on a rerun, apart from durationMs", () => {
-    const again = runCli([EXAMPLE, "--format", "json"]);
+  it("gives a byte-identical report on a rerun (in this process), apart from durationMs", async () => {
+    const again = await runHere([EXAMPLE, "--format", "json"]);
     expect(withoutDuration(again.stdout)).toBe(withoutDuration(json.stdout));
   });
 
-  it("prints the text report grouped by file, with path:line:column, rule ids and a summary", () => {
-    const text = runCli([EXAMPLE]);
+  it("prints the text report grouped by file, with path:line:column, rule ids and a summary", async () => {
+    const text = await runHere([EXAMPLE]);
     expect(text.status).toBe(1);
     const report = JSON.parse(json.stdout) as JsonReport;
     for (const f of report.findings) {
@@ -66,14 +68,14 @@ describe("contract-scan fixtures/example-app", () => {
     expect(text.stdout).not.toContain("\u001b[");
   });
 
-  it("writes the report with --output and keeps the scanned repository untouched", () => {
+  it("writes the report with --output and keeps the scanned repository untouched", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "ps-out-"));
     const listing = (): string[] =>
       readdirSync(EXAMPLE, { recursive: true, encoding: "utf8" }).map((f) => `${f} ${statSync(path.join(EXAMPLE, f)).mtimeMs}`).sort();
     const before = listing();
     try {
       const out = path.join(dir, "report.json");
-      const run = runCli([EXAMPLE, "--format", "json", "--output", out]);
+      const run = await runHere([EXAMPLE, "--format", "json", "--output", out]);
       expect(run.stdout).toBe("");
       expect(withoutDuration(readFileSync(out, "utf8"))).toBe(withoutDuration(json.stdout));
       expect(listing()).toEqual(before);

@@ -1,9 +1,17 @@
-/** Helpers for end-to-end tests: they run the built package (dist/) in fresh Node processes. */
+/**
+ * Helpers for end-to-end tests. Two ways to run `contract-scan`:
+ * - `runHere`: `run(argv, io)` of src/cli.ts in the test's process, the same code as the binary without
+ *   a Node start (about 3 s of CPU for loading ESLint and TypeScript, and a cold scan, each time). The
+ *   default for a test about what the CLI does.
+ * - `runCli`: the built package (`bin/contract-scan.js`, dist/) in a fresh Node process. Only where the
+ *   fresh process is the point: the binary's own wiring (exit code, stdout), what happens when modules
+ *   load (tests/e2e/hostile-config.test.ts), the dist/ build, and the README recipes (hooks, npx).
+ */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
-import { type CliIo, run } from "../../src/cli.js";
+import { run } from "../../src/cli.js";
 
 /** Absolute path of this package's checkout. */
 export const PACKAGE_ROOT = path.resolve(import.meta.dirname, "../..");
@@ -39,15 +47,14 @@ export function runCli(args: string[], cwd: string = PACKAGE_ROOT): Run {
 }
 
 /**
- * `run(argv, io)` of src/cli.ts in this process: the same code as the binary, without a Node start per
- * scan (and without needing dist/). A clean environment, as runNode's: no CI (CI=true refuses
- * --update-baseline), no colors.
+ * Runs `contract-scan args` in this process (`run(argv, io)` of src/cli.ts) with `cwd` as its working
+ * directory, stdout not a terminal, and exactly the environment `env` (default empty: not this process's
+ * CI, GITHUB_* or NO_COLOR, as `runCli` runs it). Same result shape as `runCli`.
  */
-export async function cliHere(cwd: string, ...args: string[]): Promise<Run> {
+export async function runHere(args: string[], cwd: string = PACKAGE_ROOT, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   let stdout = "";
   let stderr = "";
-  const io: CliIo = { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), isTTY: false, cwd, env: {} };
-  const status = await run(args, io);
+  const status = await run(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), isTTY: false, cwd, env });
   return { status, stdout, stderr };
 }
 
@@ -116,4 +123,9 @@ export function compareWithMarkers(findings: readonly JsonReport["findings"][num
     unmarked: findings.filter((f) => !markers.some((m) => near(m, f))).map((f) => `${f.file}:${f.line} ${f.ruleId}`),
     unfound: markers.filter((m) => !findings.some((f) => near(m, f))).map((m) => `${m.file}:${m.line} ${m.rule}`),
   };
+}
+
+/** `runHere` with the arguments after the working directory (the Python and --changed tests' shape). */
+export function cliHere(cwd: string, ...args: string[]): Promise<Run> {
+  return runHere(args, cwd);
 }

@@ -3,10 +3,10 @@
  * person has written those, the scan has no allowlist findings (`no-unlisted-mutation-script`,
  * `mutation-scope`) on the repository it was drafted from, and no `no-direct-prisma-cli` / bypass-name
  * findings in the non-JavaScript sources (package.json scripts, workflows, Dockerfiles, shell scripts;
- * SPEC §6.4) that a contract entry can silence. The first `init` runs the built CLI (the binary's
- * wiring); the other CLI flows (refuse to overwrite, --stdout, --force, the scans) run `run()` of
- * src/cli.ts in this process, the same code without a Node start each; the property over many fixture
- * repositories calls draftContract and scan directly.
+ * SPEC §6.4) that a contract entry can silence. The CLI flows (the draft, refuse to overwrite, --stdout,
+ * --force, the scans) run `run()` of src/cli.ts in this process, the same code as the binary without a
+ * Node start each (the binary runs `init` in tests/e2e/hostile-config.test.ts and the README recipes);
+ * the property over many fixture repositories calls draftContract and scan directly.
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -17,7 +17,7 @@ import { ContractError, loadContractFile, validateContract } from "../../src/con
 import { nonJsSourceKind } from "../../src/discover.js";
 import { draftContract, DRAFT_SCHEMA, runInit } from "../../src/init.js";
 import { scan } from "../../src/scanner.js";
-import { PACKAGE_ROOT, type Run, runCli } from "./helpers.js";
+import { PACKAGE_ROOT, type Run, runHere } from "./helpers.js";
 
 const temps: string[] = [];
 afterAll(() => {
@@ -41,12 +41,8 @@ function withReasons(contract: Record<string, unknown>): Record<string, unknown>
 }
 
 /** `run(argv, io)` of src/cli.ts in this process (the same code as the binary, without a Node start per run). */
-async function cliHere(cwd: string, ...args: string[]): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), isTTY: false, cwd, env: {} };
-  const status = await run(args, io);
-  return { status, stdout, stderr };
+function cliHere(cwd: string, ...args: string[]): Promise<Run> {
+  return runHere(args, cwd);
 }
 
 const ALLOWLIST_RULES = ["production-safety/no-unlisted-mutation-script", "production-safety/mutation-scope"];
@@ -64,8 +60,8 @@ describe("contract-scan init on fixtures/example-app", () => {
   const contractPath = path.join(dir, "production-contract.json");
   let firstDraft = "";
 
-  it("writes a draft, lists what it found and what a person must decide", () => {
-    const run = runCli(["init", dir]);
+  it("writes a draft, lists what it found and what a person must decide", async () => {
+    const run = await runHere(["init", dir]);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`contract-scan init: wrote ${contractPath}`);

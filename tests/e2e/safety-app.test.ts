@@ -6,6 +6,10 @@
  * (SPEC §2), so groups C and D run; it allowlists every script and all of them import the CI guard first,
  * so group A has nothing to say.
  *
+ * The reviewed report comes from the built binary in a fresh Node process (so dist/ is known to run the
+ * rules of groups C and D, which fixtures/example-app leaves silent); the variants of the contract and
+ * the rerun call `run()` of src/cli.ts in this process.
+ *
  * The JSON report is compared with tests/e2e/safety-app.expected.json, reviewed by hand. After a deliberate
  * change, regenerate with `UPDATE_EXPECTED=1 npx vitest run tests/e2e/safety-app.test.ts` and review the diff.
  */
@@ -13,7 +17,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareWithMarkers, expectGolden, type JsonReport, PACKAGE_ROOT, readViolationMarkers, runCli, withoutDuration } from "./helpers.js";
+import { compareWithMarkers, expectGolden, type JsonReport, PACKAGE_ROOT, readViolationMarkers, runCli, runHere, withoutDuration } from "./helpers.js";
 import { rules } from "../../src/rules.js";
 
 const APP = path.join(PACKAGE_ROOT, "fixtures/safety-app");
@@ -23,7 +27,7 @@ const EXPECTED = path.join(import.meta.dirname, "safety-app.expected.json");
 const GROUP_CD = Object.keys(rules).filter((name) => ["C", "D"].includes((rules[name]?.meta.docs as { group?: string } | undefined)?.group ?? ""));
 
 /** Scans the fixture with a variant of its contract, written to a temporary file (the fixture stays untouched). */
-function scanWithContract(change: (contract: Record<string, unknown>) => void): JsonReport {
+async function scanWithContract(change: (contract: Record<string, unknown>) => void): Promise<JsonReport> {
   const contract = JSON.parse(readFileSync(path.join(APP, "production-contract.json"), "utf8")) as Record<string, unknown>;
   delete contract.$schema;
   change(contract);
@@ -31,7 +35,7 @@ function scanWithContract(change: (contract: Record<string, unknown>) => void): 
   try {
     const file = path.join(dir, "production-contract.json");
     writeFileSync(file, JSON.stringify(contract));
-    const run = runCli([APP, "--contract", file, "--format", "json"]);
+    const run = await runHere([APP, "--contract", file, "--format", "json"]);
     expect(run.stderr).toBe("");
     return JSON.parse(run.stdout) as JsonReport;
   } finally {
@@ -82,22 +86,22 @@ describe("contract-scan fixtures/safety-app", () => {
     expect(broken.filter((file) => !withFindings.has(file))).toEqual([]);
   });
 
-  it("runs each layer only where the contract opts in (SPEC §2 `fingerprint`, `safety`)", () => {
-    const none = scanWithContract((contract) => {
+  it("runs each layer only where the contract opts in (SPEC §2 `fingerprint`, `safety`)", async () => {
+    const none = await scanWithContract((contract) => {
       delete contract.fingerprint;
       delete contract.safety;
     });
     expect(none.findings).toEqual([]);
     // Without safety.backup only require-backup goes quiet; the other layers report as before.
-    const noBackup = scanWithContract((contract) => {
+    const noBackup = await scanWithContract((contract) => {
       delete (contract.safety as Record<string, unknown>).backup;
     });
     const key = (f: JsonReport["findings"][number]): string => `${f.file}:${f.line}:${f.column} ${f.ruleId}`;
     expect(noBackup.findings.map(key)).toEqual(report().findings.filter((f) => f.ruleId !== "production-safety/require-backup").map(key));
   });
 
-  it("gives a byte-identical report on a rerun, apart from durationMs", () => {
-    const again = runCli([APP, "--format", "json"]);
+  it("gives a byte-identical report on a rerun (in this process), apart from durationMs", async () => {
+    const again = await runHere([APP, "--format", "json"]);
     expect(withoutDuration(again.stdout)).toBe(withoutDuration(json.stdout));
   });
 });

@@ -1,7 +1,7 @@
 /**
- * End to end: the built `contract-scan` on fixtures/sources, a small repository of non-JavaScript sources
- * (package.json scripts in two packages, a workflow, a shell script, a Dockerfile) and a deploy pipeline
- * with an extra step. The JSON report is compared with tests/e2e/sources.expected.json, reviewed by hand:
+ * End to end: `contract-scan` (in this process) on fixtures/sources, a small repository of non-JavaScript
+ * sources (package.json scripts in two packages, a workflow, a shell script, a Dockerfile) and a deploy
+ * pipeline with an extra step. The JSON report is compared with tests/e2e/sources.expected.json, reviewed by hand:
  * - findings: a Prisma write in a script and in a nested package that are not allowlisted, a bypass name
  *   set (VAR=1, workflow job env, Dockerfile ARG) and read (`${ALLOW_RESET:-}`), CI=true in front of a
  *   script that runs a Prisma write, `npm run seed` between two pipeline steps;
@@ -11,14 +11,17 @@
  * Regenerate with `UPDATE_EXPECTED=1 npx vitest run tests/e2e/sources.test.ts` and review the diff.
  */
 import path from "node:path";
-import { describe, expect, it } from "vitest";
-import { expectGolden, PACKAGE_ROOT, runCli, withoutDuration } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { expectGolden, PACKAGE_ROOT, type Run, runHere, withoutDuration } from "./helpers.js";
 
 const FIXTURE = path.join(PACKAGE_ROOT, "fixtures/sources");
 const EXPECTED = path.join(import.meta.dirname, "sources.expected.json");
 
 describe("contract-scan fixtures/sources", () => {
-  const run = runCli([FIXTURE, "--format", "json"]);
+  let run: Run;
+  beforeAll(async () => {
+    run = await runHere([FIXTURE, "--format", "json"]);
+  });
 
   it("exits 1 and reports exactly the reviewed findings", () => {
     expect(run.stderr).toBe("");
