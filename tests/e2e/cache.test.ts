@@ -182,6 +182,14 @@ describe("fixtures/safety-app: the cache file itself", () => {
     expect((await cachedScan(root)).cache!.checked).toEqual([]);
   });
 
+  it("Choice: a full scan writes no cache unless --cache is given (--changed uses it by default)", async () => {
+    // Why: as ESLint's --cache, a full scan in CI or once by hand should leave nothing behind; --changed is
+    // the daily loop (a pre-commit hook), where the cache is the point.
+    const root = copyOf("safety-app");
+    await cliHere(root, "--format", "json");
+    expect(readdirSync(root)).not.toContain("node_modules");
+  });
+
   it("writes only in the cache location: the default under node_modules/.cache, or the folder given", async () => {
     const root = copyOf("safety-app");
     const cacheDir = path.join(root, "node_modules/.cache/contract-scan");
