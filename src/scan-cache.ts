@@ -336,15 +336,19 @@ export class CachedRun {
     const run = new CachedRun(input);
     const { root, facts } = input;
     const hashes = new Map<string, string>();
-    await Promise.all(
-      input.files.map(async (file) => {
+    // 32 reads at a time: enough to keep the disk busy, far from the open-file limit.
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      while (next < input.files.length) {
+        const file = input.files[next++] as string;
         try {
           hashes.set(toRepoPath(root, file), hashBytes(await readFile(file)));
         } catch {
           // no hash: checked every time, never stored
         }
-      }),
-    );
+      }
+    };
+    await Promise.all(Array.from({ length: 32 }, reader));
     run.nonJsSources = input.files.filter((f) => run.isNonJsSource(f)).map((f) => toRepoPath(root, f));
     // The Prisma schema as the facts find it: every schema file's bytes, and the problems.
     const schema = facts.prismaSchema;
