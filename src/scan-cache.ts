@@ -9,17 +9,18 @@
  * - `hashes`: the SHA-1 of every scanned file's bytes at the last run;
  * - `files`: per scanned file, its findings, whether checking it asked the repository facts, and `deps`:
  *   the repository modules in the import closure (non-type imports, transitively: what the facts walk) of
- *   every module the facts were asked about while it was checked. A file that asked nothing depends on its
- *   own bytes only. A non-JavaScript source that asked the facts also depends on every non-JavaScript
- *   source (it reads `package.json` scripts and shell scripts itself);
+ *   every module the facts were asked about while it was checked. A JavaScript/TypeScript or SQL file that
+ *   asked nothing depends on its own bytes only. A non-JavaScript source also depends on every
+ *   non-JavaScript source (it reads `package.json` scripts and shell scripts itself);
  * - `modules`: the repository facts of each module (imports, exports, writes, client loads: the parse
  *   results of src/facts/repo-facts.ts) by content hash, so a module is not parsed again, by a full scan
  *   or by `--changed`.
  *
- * A file's findings are reused only when, since they were stored: its bytes, the bytes of every module in
- * `deps` (when it asked the facts), and the run's key are unchanged. The key is the cache format, this
- * package's version, the Node.js version, the root, the contract (path and content, defaults filled in)
- * and the Prisma schema (every schema file's bytes, and its problems); a different key drops everything.
+ * A file's findings are reused only when, since they were stored: its bytes, the bytes of every file in
+ * `deps`, and the run's key are unchanged. The key is the cache format, this package's version, the
+ * Node.js version, the root, the contract (path and content, defaults filled in), the default deploy
+ * script in force (the first `scripts/deploy-db.*` that exists, which decides a file's role) and the
+ * Prisma schema (every schema file's bytes, and its problems); a different key drops everything.
  * A file that asked the facts also needs the same module resolution: the list of repository modules and
  * the bytes of every `package.json`, `tsconfig*.json`, `jsconfig*.json` and `pnpm-workspace.yaml` (a
  * tsconfig `extends` outside the repository is not part of it).
@@ -38,6 +39,7 @@ import { ALWAYS_IGNORED, nonJsSourceKind } from "./discover.js";
 import type { ModuleFactsCache, StoredModuleFacts } from "./facts/repo-facts.js";
 import type { RepoFacts } from "./facts/types.js";
 import { packageVersion } from "./package-info.js";
+import { resolveDeployScript } from "./roles.js";
 import type { Finding } from "./scanner.js";
 
 /** Written into every cache file; a file with another value is ignored. */
@@ -50,7 +52,7 @@ export const DEFAULT_CACHE_LOCATION = path.join("node_modules", ".cache", "contr
 export interface CacheEntry {
   /** Whether checking the file asked the repository facts anything. */
   facts: boolean;
-  /** Repository paths of the modules its findings may depend on (without the file itself); [] when `facts` is false. */
+  /** Repository paths of the files its findings may depend on besides itself (see the module header). */
   deps: string[];
   /** For `--changed`: the file's own import closure (`RepoFacts.dependencies`, repository paths), when it is a repository module that may be a mutation script. */
   loads?: string[];
@@ -177,7 +179,7 @@ export class ScanCache implements ModuleFactsCache {
     if (entry === undefined) return undefined;
     let valid = this.validity.get(repoPath);
     if (valid === undefined) {
-      valid = this.unchanged(repoPath) && (!entry.facts || (this.previous!.resolution === this.resolution && entry.deps.every((d) => this.unchanged(d))));
+      valid = this.unchanged(repoPath) && entry.deps.every((d) => this.unchanged(d)) && (!entry.facts || this.previous!.resolution === this.resolution);
       this.validity.set(repoPath, valid);
     }
     return valid ? entry : undefined;
@@ -334,22 +336,28 @@ export class CachedRun {
     const run = new CachedRun(input);
     const { root, facts } = input;
     const hashes = new Map<string, string>();
-    await Promise.all(
-      input.files.map(async (file) => {
+    // 32 reads at a time: enough to keep the disk busy, far from the open-file limit.
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      while (next < input.files.length) {
+        const file = input.files[next++] as string;
         try {
           hashes.set(toRepoPath(root, file), hashBytes(await readFile(file)));
         } catch {
           // no hash: checked every time, never stored
         }
-      }),
-    );
+      }
+    };
+    await Promise.all(Array.from({ length: 32 }, reader));
     run.nonJsSources = input.files.filter((f) => run.isNonJsSource(f)).map((f) => toRepoPath(root, f));
     // The Prisma schema as the facts find it: every schema file's bytes, and the problems.
     const schema = facts.prismaSchema;
     const schemaParts: string[] = [];
     for (const file of schema?.files ?? []) schemaParts.push(toRepoPath(root, file), await readFile(file).then(hashBytes, () => "-"));
     for (const problem of facts.schemaErrors) schemaParts.push(`${toRepoPath(root, problem.file)}:${problem.line}:${problem.column}:${problem.message}`);
-    const key = digest([CACHE_FORMAT, packageVersion, process.version, path.resolve(root), input.contractPath ?? "", JSON.stringify(input.contract), digest(schemaParts)]);
+    // The default deploy script is the first of scripts/deploy-db.* that exists: it decides a file's role.
+    const deployScript = resolveDeployScript(input.contract, root) ?? "";
+    const key = digest([CACHE_FORMAT, packageVersion, process.version, path.resolve(root), input.contractPath ?? "", JSON.stringify(input.contract), deployScript, digest(schemaParts)]);
     // Module resolution: the modules there are, and the files that configure resolution.
     const configs = await globby(["**/tsconfig*.json", "**/jsconfig*.json", "pnpm-workspace.yaml"], { cwd: root, gitignore: true, dot: true, ignore: ALWAYS_IGNORED, followSymbolicLinks: false, onlyFiles: true }).catch(() => [] as string[]);
     const resolutionParts = input.modules.map((m) => toRepoPath(root, m)).sort();
@@ -377,11 +385,10 @@ export class CachedRun {
     const { root, facts, contract } = this.input;
     const repoPath = toRepoPath(root, file);
     const deps = new Set<string>();
-    if (recorder.asked) {
-      for (const subject of recorder.subjects) for (const module of this.closure(subject)) deps.add(module);
-      if (this.isNonJsSource(file)) for (const source of this.nonJsSources) deps.add(source);
-      deps.delete(repoPath);
-    }
+    if (recorder.asked) for (const subject of recorder.subjects) for (const module of this.closure(subject)) deps.add(module);
+    // A non-JavaScript source reads package.json scripts and shell scripts itself (npm-run chains, `sh x.sh`).
+    if (this.isNonJsSource(file)) for (const source of this.nonJsSources) deps.add(source);
+    deps.delete(repoPath);
     const loads = isMutationScriptCandidate(root, contract, file) && facts.isRepoModule(file) ? [...this.closure(path.resolve(file))].filter((m) => m !== repoPath) : undefined;
     this.input.cache.store(repoPath, { facts: recorder.asked, deps: [...deps].sort(), ...(loads === undefined ? {} : { loads: loads.sort() }), findings: found });
     return found;

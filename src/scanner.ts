@@ -178,8 +178,10 @@ function withoutPath(error: Error): string {
 /**
  * Scans one file. Never throws: a read, decode, parse or rule failure becomes a `parse-error` finding.
  * @param file absolute path under `options.root`.
+ * @param read its bytes (default: read now); the scan passes a read it started while the previous file
+ *   was being linted.
  */
-export async function scanFile(file: string, options: ScanOptions, linter: Linter, config: Linter.Config[]): Promise<Finding[]> {
+export async function scanFile(file: string, options: ScanOptions, linter: Linter, config: Linter.Config[], read: Promise<Buffer> = readFile(file)): Promise<Finding[]> {
   const repoPath = toRepoPath(options.root, file);
   const zone = classifyZone(repoPath, options.contract);
   const parseError = (message: string, line?: number, column?: number): Finding =>
@@ -187,7 +189,7 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
   let bytes: Buffer;
   const readStarted = performance.now();
   try {
-    bytes = await readFile(file);
+    bytes = await read;
   } catch (error) {
     return [parseError(`cannot read the file: ${withoutPath(error as Error)}`)];
   } finally {
@@ -336,11 +338,29 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     // A shard other than the first reports no whole-repository findings: shard 1 does (src/shard.ts).
     const wholeRepository = options.shard === undefined || options.shard.index === 1;
     if (!wholeRepository) findings.length = 0;
-    for (const [index, file] of checked.entries()) {
-      const reused = cached?.reuse(file);
+    // The files to check, each read while the one before it is linted (reused findings need no read).
+    const work = checked.map((file) => ({ file, reused: cached?.reuse(file) }));
+    const reads = new Map<string, Promise<Buffer>>();
+    const startRead = (at: number): void => {
+      let i = at;
+      while (i < work.length && work[i]!.reused !== undefined) i += 1;
+      const next = work[i];
+      if (next !== undefined && !reads.has(next.file)) {
+        const read = readFile(next.file);
+        read.catch(() => undefined); // a failed read is reported when its file is checked
+        reads.set(next.file, read);
+      }
+    };
+    for (const [index, { file, reused }] of work.entries()) {
       if (reused !== undefined) findings.push(...reused);
-      else if (cached !== undefined) findings.push(...(await cached.check(file, () => scanFile(file, options, linter, config))));
-      else findings.push(...(await scanFile(file, options, linter, config)));
+      else {
+        startRead(index);
+        const read = reads.get(file) as Promise<Buffer>;
+        reads.delete(file);
+        startRead(index + 1);
+        if (cached !== undefined) findings.push(...(await cached.check(file, () => scanFile(file, options, linter, config, read))));
+        else findings.push(...(await scanFile(file, options, linter, config, read)));
+      }
       options.onProgress?.(index + 1, checked.length);
     }
     const checksStarted = performance.now();

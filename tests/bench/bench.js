@@ -177,7 +177,8 @@ function summarizeProfile(file, top = 12) {
     total += us;
     const url = callFrame.url ?? "";
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
-    const group = pkg ?? (url.startsWith("node:") ? "(node internals)" : url.includes(packageRoot) ? `contract-scan ${path.relative(packageRoot, url.replace(/^file:\/\//, ""))}` : url === "" ? callFrame.functionName || "(native)" : url);
+    // Node's module loader (reading, compiling and linking imported modules): start-up cost, whoever imports.
+    const group = pkg ?? (/^node:internal\/(modules|deps\/cjs-module-lexer)\//.test(url) ? "(module loading: node:internal/modules)" : url.startsWith("node:") ? "(node internals)" : url.includes(packageRoot) ? `contract-scan ${path.relative(packageRoot, url.replace(/^file:\/\//, ""))}` : url === "" ? callFrame.functionName || "(native)" : url);
     groups.set(group, (groups.get(group) ?? 0) + us);
     const fn = `${callFrame.functionName || "(anonymous)"} ${pkg ?? path.basename(url)}:${callFrame.lineNumber + 1}`;
     functions.set(fn, (functions.get(fn) ?? 0) + us);

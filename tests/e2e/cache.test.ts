@@ -133,6 +133,24 @@ describe("fixtures/example-app: what an edit checks again", () => {
   });
 });
 
+describe("fixtures/example-app: non-JavaScript sources read other sources", () => {
+  it("a shell script a package.json script runs: editing it checks the package.json again", async () => {
+    const root = copyOf("example-app");
+    const manifest = path.join(root, "package.json");
+    writeFileSync(manifest, readFileSync(manifest, "utf8").replace('"scripts": {', '"scripts": {\n    "wipe": "CI=true sh scripts/wipe.sh",'));
+    writeFileSync(path.join(root, "scripts/wipe.sh"), "#!/bin/sh\necho nothing to wipe\n");
+    const before = await cachedScan(root);
+    expect(before.findings.filter((f) => f.file === "package.json" && f.line === 5)).toEqual([]);
+    // The script now runs a Prisma CLI write: CI=true in front of it is a bypass.
+    writeFileSync(path.join(root, "scripts/wipe.sh"), "#!/bin/sh\nnpx prisma db push\n");
+    const after = await cachedScan(root);
+    expect(after.cache!.checked).toContain("package.json");
+    expect(after.findings.filter((f) => f.file === "package.json" && f.line === 5).map((f) => f.ruleId)).toEqual(["production-safety/no-bypass-env"]);
+    const cold = await cliHere(root, "--format", "json", "--no-cache");
+    expect(after.findings).toEqual((JSON.parse(cold.stdout) as { findings: unknown[] }).findings);
+  });
+});
+
 describe("fixtures/example-app: what invalidates everything", () => {
   it.each([
     ["the contract", "production-contract.json", (text: string) => text.replace('"version": 1,', '"version": 1,\n  "dbClients": ["@prisma/client", "pg"],')],
@@ -183,6 +201,14 @@ describe("fixtures/safety-app: the cache file itself", () => {
       expect((JSON.parse(readFileSync(file, "utf8")) as { format: string }).format).toBe("contract-scan-cache/1");
     }
     expect((await cachedScan(root)).cache!.checked).toEqual([]);
+  });
+
+  it("Choice: a full scan writes no cache unless --cache is given (--changed uses it by default)", async () => {
+    // Why: as ESLint's --cache, a full scan in CI or once by hand should leave nothing behind; --changed is
+    // the daily loop (a pre-commit hook), where the cache is the point.
+    const root = copyOf("safety-app");
+    await cliHere(root, "--format", "json");
+    expect(readdirSync(root)).not.toContain("node_modules");
   });
 
   it("writes only in the cache location: the default under node_modules/.cache, or the folder given", async () => {
