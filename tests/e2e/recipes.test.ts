@@ -613,7 +613,9 @@ function adoptedRepo(): GitRepo {
   return copy;
 }
 
-describe("README recipe: adopting (init, baseline, then a hook or the CI job)", () => {
+// Each adoption test runs init, a preview, --update-baseline and several real hook or job runs (a Node
+// start and a full scan each): more than the default minute on a busy 2-core machine.
+describe("README recipe: adopting (init, baseline, then a hook or the CI job)", { timeout: 300_000 }, () => {
   it("husky: the first commit after init + baseline is accepted, a new violation is refused", () => {
     const repo = adoptedRepo();
     huskySetup(repo);
