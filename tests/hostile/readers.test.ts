@@ -37,7 +37,7 @@ const PARSE_ERROR = "production-safety/parse-error";
 function repo(files: Record<string, string | ((file: string) => void)>): string {
   const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), "ps-readers-")));
   made.push(root);
-  const all = { "production-contract.json": '{"version": 1}\n', ...files };
+  const all: Record<string, string | ((file: string) => void)> = { "production-contract.json": '{"version": 1}\n', ...files };
   for (const [name, content] of Object.entries(all)) {
     const file = path.join(root, name);
     mkdirSync(path.dirname(file), { recursive: true });
