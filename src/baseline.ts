@@ -18,13 +18,13 @@
  * are when the baseline is updated, so a pre-commit run never drops accepted findings of files it did
  * not look at.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import type * as AjvModule from "ajv";
 import type { ValidateFunction } from "ajv";
 import { PLUGIN_NAMESPACE } from "./package-info.js";
 import { lazyRequire } from "./lazy-require.js";
 import type { Finding } from "./scanner.js";
+import { jsonNestingProblem, MAX_DATA_BYTES, readFileBytes } from "./source-text.js";
 
 /**
  * The baseline `contract-scan` reads when it exists and `--baseline` is not given, and writes with
@@ -86,13 +86,23 @@ function isOurRule(ruleId: string): boolean {
 /**
  * Reads a baseline file.
  * @param file absolute path.
- * @throws BaselineError when the file is missing, not JSON, or not of the baseline's shape.
+ * @throws BaselineError when the file is missing, cannot be read (not a regular file, a dangling or looping
+ *   symbolic link, too large), is not JSON, nests too deeply, or is not of the baseline's shape.
  */
 export function loadBaseline(file: string): Baseline {
-  if (!existsSync(file)) throw new BaselineError(`baseline file ${file} does not exist; create it with --update-baseline`);
+  // Through the bounded reader (src/source-text.ts): a FIFO, device or directory is refused unread, a
+  // dangling or looping symbolic link is named, and the size is at most MAX_DATA_BYTES.
+  const read = readFileBytes(file, MAX_DATA_BYTES);
+  if ("problem" in read) {
+    if (read.missing === true) throw new BaselineError(`baseline file ${file} does not exist; create it with --update-baseline`);
+    throw new BaselineError(`baseline file ${file}: ${read.problem}`);
+  }
+  const text = read.bytes.toString("utf8");
+  const deep = jsonNestingProblem(text);
+  if (deep !== undefined) throw new BaselineError(`baseline file ${file}: ${deep.message} (a baseline nests 3 levels)`);
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, "utf8"));
+    data = JSON.parse(text);
   } catch (error) {
     throw new BaselineError(`baseline file ${file} is not valid JSON: ${(error as Error).message}`);
   }

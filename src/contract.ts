@@ -8,7 +8,7 @@
  * object (which JSON.parse would drop silently) is reported with its line and column. Loading a
  * contract never executes anything from the scanned repository.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type * as AjvModule from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
@@ -17,6 +17,7 @@ import type { JSONPath, ParseError } from "jsonc-parser";
 import picomatch from "picomatch";
 import { packageFile } from "./package-info.js";
 import { lazyRequire } from "./lazy-require.js";
+import { jsonNestingProblem, MAX_DATA_BYTES, pathEntryExists, readFileBytes } from "./source-text.js";
 
 /** Ajv, loaded when the first contract is validated (not when the plugin or the CLI starts). */
 const ajvModule = lazyRequire<typeof AjvModule>("ajv");
@@ -333,6 +334,13 @@ export function parseContract(text: string, file: string | null): Contract {
   if (source.trim() === "") {
     throw new ContractError(file, ['line 1, column 1: malformed JSON; expected a JSON object such as {"version": 1}; found an empty file']);
   }
+  // jsonc-parser recurses once per level: nesting past the limit would overflow the stack (and the
+  // contract be taken as valid). Measured first, by one pass over the brackets.
+  const deep = jsonNestingProblem(source);
+  if (deep !== undefined) {
+    const { line, column } = lineColumnAt(source, deep.offset);
+    throw new ContractError(file, [`line ${line}, column ${column}: ${deep.message} (a contract nests at most 5 levels)`]);
+  }
   const errors: ParseError[] = [];
   jsonc().parse(source, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
@@ -345,18 +353,17 @@ export function parseContract(text: string, file: string | null): Contract {
 }
 
 /**
- * Reads and validates a contract file.
+ * Reads and validates a contract file, through the bounded reader (src/source-text.ts: a regular file,
+ * followed through symbolic links, of at most MAX_DATA_BYTES; a FIFO, device or directory is refused
+ * without being read).
  * @param file absolute path.
- * @throws ContractError when the file cannot be read, is not JSON, or is invalid.
+ * @throws ContractError when the file cannot be read (missing, a dangling or looping symbolic link, not a
+ *   regular file, too large), is not JSON, nests too deeply, or is invalid.
  */
 export function loadContractFile(file: string): Contract {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new ContractError(file, [`cannot read the file: ${(error as Error).message}`]);
-  }
-  return parseContract(text, file);
+  const read = readFileBytes(file, MAX_DATA_BYTES);
+  if ("problem" in read) throw new ContractError(file, [read.problem]);
+  return parseContract(read.bytes.toString("utf8"), file);
 }
 
 /**
@@ -369,7 +376,9 @@ export function loadContractFile(file: string): Contract {
 export function findContractAbove(dir: string): string | undefined {
   for (let current = dir; ; current = path.dirname(current)) {
     const candidate = path.join(current, CONTRACT_FILE_NAME);
-    if (existsSync(candidate)) return candidate;
+    // Anything by that name is the contract, a dangling or looping symbolic link too: loading it then
+    // fails naming the path (exit 2), where skipping it would scan with the defaults.
+    if (pathEntryExists(candidate)) return candidate;
     if (path.dirname(current) === current) return undefined;
   }
 }

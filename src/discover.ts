@@ -7,8 +7,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { closeSync, openSync, readSync } from "node:fs";
 import type { Contract } from "./contract.js";
+import { boundedGlobFs, jsonNestingProblem, readFileBytes, readSourceText, yamlNestingProblem } from "./source-text.js";
 import { classifyZone } from "./zones.js";
 
 /** The JavaScript and TypeScript files the rules apply to (flat-config `files` globs). */
@@ -104,37 +104,113 @@ export const ALWAYS_IGNORED = [
 ];
 
 /**
+ * The files that configure how the repository's modules resolve, read by the repository facts but not
+ * scanned themselves: discovery checks that they can be read (src/source-text.ts), so that a refused one
+ * is reported at its path like a source.
+ */
+const CONFIG_FILE_GLOBS = ["**/tsconfig*.json", "**/jsconfig*.json", "pnpm-workspace.yaml"];
+
+/** Matches CONFIG_FILE_GLOBS (repository-relative). */
+const CONFIG_FILE = /^(?:(?:.*\/)?[tj]sconfig[^/]*\.json|pnpm-workspace\.yaml)$/;
+
+/**
+ * Why a configuration file (CONFIG_FILE_GLOBS) cannot be used: unreadable, not a regular file, too large,
+ * not text, or nested deeper than its parser takes; undefined when it can be read.
+ */
+function configFileProblem(file: string): string | undefined {
+  const read = readSourceText(file);
+  if ("problem" in read) return read.problem;
+  return (file.endsWith(".json") ? jsonNestingProblem(read.text) : yamlNestingProblem(read.text))?.message;
+}
+
+/**
+ * Why a symbolic link found by the source globs would be refused by the readers (dangling, looping, a
+ * FIFO, socket or device behind it), or undefined when it leads to a regular file or a directory.
+ */
+function linkProblem(link: string): string | undefined {
+  try {
+    const target = fs.statSync(link);
+    if (target.isFile() || target.isDirectory()) return undefined;
+  } catch {
+    // dangling or looping: the reader says which
+  }
+  const read = readFileBytes(link, 0);
+  return "problem" in read ? read.problem : undefined;
+}
+
+/**
  * The repository's files to scan.
  * @param root absolute repository root.
- * @param onUnreadableDirectory called once per directory (repository-relative, outside the `ignore`
- *   zone) that could not be listed (EACCES, EPERM); its files are not in the result.
+ * @param onUnreadable called once per path (repository-relative, outside the `ignore` zone) that could
+ *   not be read, with the message for its `parse-error` finding: a directory that could not be listed
+ *   (EACCES, EPERM, ENAMETOOLONG...; its files are not in the result), a `.gitignore` that was refused
+ *   (src/source-text.ts; its patterns are not applied, so more is scanned, never less), a `tsconfig*.json`,
+ *   `jsconfig*.json` or `pnpm-workspace.yaml` that cannot be read (the repository facts resolve modules
+ *   without it).
  * @returns absolute paths, sorted by their repository-relative path.
  */
-export async function discoverFiles(root: string, contract: Contract, onUnreadableDirectory?: (relative: string, error: NodeJS.ErrnoException) => void): Promise<string[]> {
+export async function discoverFiles(root: string, contract: Contract, onUnreadable?: (relative: string, message: string) => void): Promise<string[]> {
   // globby loads here, not when the plugin (which only needs the globs above) is imported.
   const { globby } = await import("globby");
-  const unreadable = new Map<string, NodeJS.ErrnoException>();
-  // A directory that cannot be listed (EACCES, EPERM) would make the walk throw and the scan crash:
-  // it is recorded and walked as empty, and the caller reports it (SPEC §4: never a crash, never a skip).
+  const unreadable = new Map<string, string>();
+  // A directory that cannot be listed (EACCES, EPERM, a path longer than the system allows) would make
+  // the walk throw and the scan crash: it is recorded and walked as empty, and the caller reports it
+  // (SPEC §4: never a crash, never a skip).
   const readdir = (dir: string, options: unknown, callback: (error: NodeJS.ErrnoException | null, entries?: unknown) => void): void => {
     (fs.readdir as unknown as (d: string, o: unknown, c: (e: NodeJS.ErrnoException | null, x?: unknown) => void) => void)(dir, options, (error, entries) => {
-      if (error !== null && (error.code === "EACCES" || error.code === "EPERM")) {
-        unreadable.set(dir, error);
+      if (error !== null && error.code !== "ENOENT") {
+        if (!unreadable.has(dir)) unreadable.set(dir, `cannot read the directory, so its files were not checked: ${error.message.replace(/, \w+ '[^']*'$/, "")}`);
         callback(null, []);
       } else callback(error, entries);
     });
   };
-  const options = { cwd: root, gitignore: true, dot: true, ignore: ALWAYS_IGNORED, followSymbolicLinks: false, onlyFiles: true, fs: { ...fs, readdir } as unknown as typeof fs };
+  const globFs = boundedGlobFs((file, problem) => {
+    if (!unreadable.has(file)) unreadable.set(file, problem);
+  }, { ...fs, readdir } as unknown as typeof fs);
+  const options = { cwd: root, gitignore: true, dot: true, ignore: ALWAYS_IGNORED, followSymbolicLinks: false, onlyFiles: false, objectMode: true, fs: globFs } as const;
+  // Regular files are scanned. A FIFO, socket or device is listed too: the reader refuses it
+  // (src/source-text.ts) and the scan reports it at its path rather than passing over it. A symbolic link
+  // is not scanned (as before); one whose target the readers would refuse (dangling, looping, a device
+  // such as /dev/zero) is reported here, since package.json, pnpm-workspace.yaml, tsconfig.json and
+  // scripts are also read through links by the repository facts. Directories are not listed.
+  const list = async (patterns: string[]): Promise<{ path: string; kind: "regular" | "special" | "link" }[]> =>
+    (await globby(patterns, options))
+      .filter((entry) => !entry.dirent.isDirectory())
+      .map((entry) => ({ path: entry.path, kind: entry.dirent.isFile() ? "regular" : entry.dirent.isSymbolicLink() ? "link" : "special" }));
+  const entries = await list([...SOURCE_FILE_GLOBS, SQL_FILE_GLOB, PYTHON_FILE_GLOB, ...NON_JS_SOURCE_GLOBS, ...CONFIG_FILE_GLOBS, "**/.gitignore"]);
+  for (const { path: config } of entries.filter((e) => CONFIG_FILE.test(e.path))) {
+    const problem = configFileProblem(path.join(root, config));
+    if (problem !== undefined) unreadable.set(path.join(root, config), problem);
+  }
+  for (const entry of entries.filter((e) => e.kind === "link" && !CONFIG_FILE.test(e.path))) {
+    const problem = linkProblem(path.join(root, entry.path));
+    if (problem !== undefined) unreadable.set(path.join(root, entry.path), problem);
+  }
+  // globby reads the regular .gitignore files (through globFs, which reports a refused one); a FIFO,
+  // socket or device, or a link, it passes over: reported here.
+  for (const { path: ignoreFile } of entries.filter((e) => e.kind === "special" && path.posix.basename(e.path) === ".gitignore")) {
+    const read = readFileBytes(path.join(root, ignoreFile), 0);
+    if ("problem" in read) unreadable.set(path.join(root, ignoreFile), read.problem);
+  }
+  for (const [where, message] of unreadable) {
+    if (path.basename(where) === ".gitignore" && !message.includes("patterns were not applied")) unreadable.set(where, `${message}; its patterns were not applied: the files it ignores are scanned`);
+  }
   // The hook folders' other files (`.husky/.gitignore`, `.githooks/README.md`) are not sources.
-  const files = (await globby([...SOURCE_FILE_GLOBS, SQL_FILE_GLOB, PYTHON_FILE_GLOB, ...NON_JS_SOURCE_GLOBS], options)).filter(
-    (f) => !/(?:^|\/)\.(?:husky|githooks)\/[^/]+$/.test(f) || nonJsSourceKind(f, "shell") !== undefined || /\.(?:[cm]?[jt]sx?|sql)$/.test(f),
-  );
+  const files = entries
+    .filter((e) => e.kind !== "link")
+    .map((e) => e.path)
+    .filter(
+      (f) =>
+        !CONFIG_FILE.test(f) &&
+        path.posix.basename(f) !== ".gitignore" &&
+        (!/(?:^|\/)\.(?:husky|githooks)\/[^/]+$/.test(f) || nonJsSourceKind(f, "shell") !== undefined || /\.(?:[cm]?[jt]sx?|sql)$/.test(f)),
+    );
   // Extension-less files in script zones that start with a shell or Python shebang are shell or Python scripts.
-  const extensionless = (await globby(contract.scripts, options)).filter((f) => !path.posix.basename(f).includes("."));
+  const extensionless = (await list(contract.scripts)).filter((e) => e.kind === "regular" && !path.posix.basename(e.path).includes(".")).map((e) => e.path);
   for (const candidate of extensionless) if (!files.includes(candidate) && startsWithScriptShebang(path.join(root, candidate))) files.push(candidate);
-  for (const [dir, error] of unreadable) {
-    const relative = path.relative(root, dir).split(path.sep).join("/");
-    if (classifyZone(relative, contract) !== "ignore") onUnreadableDirectory?.(relative, error);
+  for (const [where, message] of [...unreadable].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const relative = path.relative(root, where).split(path.sep).join("/");
+    if (classifyZone(relative, contract) !== "ignore") onUnreadable?.(relative, message);
   }
   return files
     .filter((relative) => classifyZone(relative, contract) !== "ignore")
@@ -173,19 +249,13 @@ export function isPythonSource(repoPath: string, text: string): boolean {
   return base.endsWith(".py") || (!base.includes(".") && hasPythonShebang(text));
 }
 
-/** True when the file's first bytes are a shell or Python shebang (reads at most 128 bytes; false when unreadable). */
+/**
+ * True when the file's first bytes are a shell or Python shebang (reads at most 128 bytes of a regular
+ * file, src/source-text.ts; false when it cannot be read: a FIFO or device is never opened).
+ */
 function startsWithScriptShebang(file: string): boolean {
-  try {
-    const fd = openSync(file, "r");
-    try {
-      const buffer = Buffer.alloc(128);
-      const read = readSync(fd, buffer, 0, 128, 0);
-      const head = buffer.subarray(0, read).toString("latin1");
-      return hasShellShebang(head) || hasPythonShebang(head);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return false;
-  }
+  const read = readFileBytes(file, 128, { prefix: true });
+  if ("problem" in read) return false;
+  const head = read.bytes.toString("latin1");
+  return hasShellShebang(head) || hasPythonShebang(head);
 }

@@ -29,7 +29,7 @@
  * cannot be written leaves the scan's result unchanged (`ScanCache.save` returns the error).
  */
 import { createHash } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { globby } from "globby";
 import writeFileAtomic from "write-file-atomic";
@@ -41,6 +41,7 @@ import type { RepoFacts } from "./facts/types.js";
 import { packageVersion } from "./package-info.js";
 import { resolveDeployScript } from "./roles.js";
 import type { Finding } from "./scanner.js";
+import { boundedGlobFs, byteLimitFor, MAX_TOOL_DATA_BYTES, readFileBytesAsync } from "./source-text.js";
 
 /** Written into every cache file; a file with another value is ignored. */
 export const CACHE_FORMAT = "contract-scan-cache/1";
@@ -79,6 +80,12 @@ interface StoredModule {
 /** SHA-1 (base64) of a file's bytes, the unit of `hashes`. */
 export function hashBytes(bytes: Buffer | string): string {
   return createHash("sha1").update(bytes).digest("base64");
+}
+
+/** The hash of a file's bytes read through the bounded reader (src/source-text.ts), or "-" when it is refused. */
+async function hashFile(file: string): Promise<string> {
+  const read = await readFileBytesAsync(file, byteLimitFor(file));
+  return "bytes" in read ? hashBytes(read.bytes) : "-";
 }
 
 /** SHA-256 (hex) of parts, for keys. */
@@ -143,8 +150,10 @@ export class ScanCache implements ModuleFactsCache {
     const name = `cache-${digest([path.resolve(root), contractFile ?? ""]).slice(0, 16)}.json`;
     const file = path.join(location, name);
     let previous: CacheFile | undefined;
+    // Through the bounded reader (src/source-text.ts): a cache file swapped for a FIFO or device is not waited on.
+    const read = await readFileBytesAsync(file, MAX_TOOL_DATA_BYTES);
     try {
-      previous = asCacheFile(JSON.parse(await readFile(file, "utf8")));
+      previous = "bytes" in read ? asCacheFile(JSON.parse(read.bytes.toString("utf8"))) : undefined;
     } catch {
       previous = undefined;
     }
@@ -341,11 +350,9 @@ export class CachedRun {
     const reader = async (): Promise<void> => {
       while (next < input.files.length) {
         const file = input.files[next++] as string;
-        try {
-          hashes.set(toRepoPath(root, file), hashBytes(await readFile(file)));
-        } catch {
-          // no hash: checked every time, never stored
-        }
+        // A file the reader refuses (src/source-text.ts) has no hash: checked every time, never stored.
+        const read = await readFileBytesAsync(file, byteLimitFor(file));
+        if ("bytes" in read) hashes.set(toRepoPath(root, file), hashBytes(read.bytes));
       }
     };
     await Promise.all(Array.from({ length: 32 }, reader));
@@ -353,15 +360,15 @@ export class CachedRun {
     // The Prisma schema as the facts find it: every schema file's bytes, and the problems.
     const schema = facts.prismaSchema;
     const schemaParts: string[] = [];
-    for (const file of schema?.files ?? []) schemaParts.push(toRepoPath(root, file), await readFile(file).then(hashBytes, () => "-"));
+    for (const file of schema?.files ?? []) schemaParts.push(toRepoPath(root, file), await hashFile(file));
     for (const problem of facts.schemaErrors) schemaParts.push(`${toRepoPath(root, problem.file)}:${problem.line}:${problem.column}:${problem.message}`);
     // The default deploy script is the first of scripts/deploy-db.* that exists: it decides a file's role.
     const deployScript = resolveDeployScript(input.contract, root) ?? "";
     const key = digest([CACHE_FORMAT, packageVersion, process.version, path.resolve(root), input.contractPath ?? "", JSON.stringify(input.contract), deployScript, digest(schemaParts)]);
     // Module resolution: the modules there are, and the files that configure resolution.
-    const configs = await globby(["**/tsconfig*.json", "**/jsconfig*.json", "pnpm-workspace.yaml"], { cwd: root, gitignore: true, dot: true, ignore: ALWAYS_IGNORED, followSymbolicLinks: false, onlyFiles: true }).catch(() => [] as string[]);
+    const configs = await globby(["**/tsconfig*.json", "**/jsconfig*.json", "pnpm-workspace.yaml"], { cwd: root, gitignore: true, dot: true, ignore: ALWAYS_IGNORED, followSymbolicLinks: false, onlyFiles: true, fs: boundedGlobFs() }).catch(() => [] as string[]);
     const resolutionParts = input.modules.map((m) => toRepoPath(root, m)).sort();
-    for (const config of configs.sort()) resolutionParts.push(config, await readFile(path.join(root, config)).then(hashBytes, () => "-"));
+    for (const config of configs.sort()) resolutionParts.push(config, await hashFile(path.join(root, config)));
     for (const [repoPath, hash] of [...hashes].sort()) if (repoPath === "package.json" || repoPath.endsWith("/package.json")) resolutionParts.push(repoPath, hash);
     input.cache.begin(key, digest(resolutionParts), hashes);
     return run;

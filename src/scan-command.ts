@@ -4,8 +4,8 @@
  * `--version`, `--help` and `explain` load none of this (ESLint, TypeScript, the rules, the parsers).
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { accessSync, constants, existsSync, statSync, writeSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CONTRACT_FILE_NAME, type Contract, defaultContract, findContractAbove, loadContractFile, toRepoPath } from "./contract.js";
 import { applyBaseline, type Baseline, BaselineError, baselineFromFindings, DEFAULT_BASELINE_FILE, loadBaseline, writeBaseline } from "./baseline.js";
@@ -25,6 +25,7 @@ import { timed, Timings } from "./timings.js";
 import { type ShardMeta } from "./shard.js";
 import { MergeError, mergeShardReports } from "./merge.js";
 import { packageVersion } from "./package-info.js";
+import { MAX_TOOL_DATA_BYTES, pathEntryExists, readFileBytesAsync, readSourceText } from "./source-text.js";
 import { type CliIo, EXIT, type Format, type MergeFlags, reportColor, type ScanFlags, UsageError } from "./cli.js";
 
 /**
@@ -77,9 +78,35 @@ async function changedFiles(root: string, changed: string | true): Promise<Chang
   }
 }
 
+/**
+ * Checks that a folder to scan is a directory the scan can list and enter.
+ * @param shown the folder as the user wrote it (for the message).
+ * @throws UsageError (exit 2) naming it: not a directory (or nothing there), or not readable (EACCES, EPERM).
+ */
+function checkScanDirectory(dir: string, shown: string): void {
+  const unreadable = (error: unknown): UsageError => {
+    const reason = (error as Error).message.replace(/, \w+ '[^']*'$/, "");
+    return new UsageError(`cannot read the directory ${shown} (${reason}): the scan lists it and reads its files; run as a user who can read it, or fix its permissions`);
+  };
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(dir).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR") throw unreadable(error);
+    isDirectory = false;
+  }
+  if (!isDirectory) throw new UsageError(`not a directory: ${shown}`);
+  try {
+    accessSync(dir, constants.R_OK | constants.X_OK);
+  } catch (error) {
+    throw unreadable(error);
+  }
+}
+
 export async function runScan(dir: string, given: ScanFlags, io: CliIo): Promise<number> {
   const target = path.resolve(io.cwd, dir);
-  if (!existsSync(target) || !statSync(target).isDirectory()) throw new UsageError(`not a directory: ${dir}`);
+  checkScanDirectory(target, dir);
   const output = given.output !== undefined ? path.resolve(io.cwd, given.output) : undefined;
   if (output !== undefined && !(existsSync(path.dirname(output)) && statSync(path.dirname(output)).isDirectory())) {
     throw new UsageError(`cannot write the report to ${given.output}: directory ${path.dirname(output)} does not exist`);
@@ -88,6 +115,8 @@ export async function runScan(dir: string, given: ScanFlags, io: CliIo): Promise
   const timings = given.debug === true ? new Timings() : undefined;
   const ruleIds = await selectReportedRules(given.rule);
   const { contract, contractFile, root } = timed(timings, "contract", () => loadContract(target, given, io));
+  // The contract's folder above `dir` is the root the scan walks: it must be readable too.
+  if (root !== target) checkScanDirectory(root, root);
   if (given.printContract === true) {
     io.stdout(`${JSON.stringify(contract, null, 2)}\n`);
     return EXIT.ok;
@@ -183,17 +212,43 @@ async function finishReport(
   return report.summary.errors > 0 || shown.tooManyWarnings ? EXIT.findings : EXIT.ok;
 }
 
+/**
+ * The descriptor an `--output` path names when it is one of this process's open descriptors
+ * (`/dev/stdout`, `/dev/stderr`, `/dev/fd/<n>`, `/proc/self/fd/<n>`), else undefined. Opening such a path
+ * anew fails when the descriptor is a socket (ENXIO: how Node and many CI runners connect a child's
+ * stdout), so the report is written to the descriptor itself.
+ */
+function openDescriptorOf(output: string): number | undefined {
+  if (process.platform === "win32") return undefined;
+  if (output === "/dev/stdout") return 1;
+  if (output === "/dev/stderr") return 2;
+  const match = /^\/(?:dev\/fd|proc\/self\/fd)\/(\d+)$/.exec(output);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** Writes a report to `output` (absolute), or to stdout when undefined. */
 async function writeReport(text: string, output: string | undefined, flags: { output?: string | undefined }, io: CliIo): Promise<void> {
-  if (output === undefined) {
+  const fd = output === undefined ? 1 : openDescriptorOf(output);
+  if (fd === 1) {
     io.stdout(text);
     return;
   }
+  if (fd === 2) {
+    io.stderr(text);
+    return;
+  }
   try {
-    await writeFile(output, text);
+    if (fd !== undefined) writeAllSync(fd, text);
+    else await writeFile(output as string, text);
   } catch (error) {
     throw new UsageError(`cannot write the report to ${flags.output}: ${(error as Error).message}`);
   }
+}
+
+/** Writes all of `text` to an open descriptor (a pipe may take it in parts). */
+function writeAllSync(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
 }
 
 /**
@@ -223,11 +278,10 @@ export async function runMerge(files: string[], given: MergeFlags, io: CliIo): P
   const ruleIds = await selectReportedRules(given.rule);
   const inputs = await Promise.all(
     files.map(async (name) => {
-      try {
-        return { name, text: await readFile(path.resolve(io.cwd, name), "utf8") };
-      } catch (error) {
-        throw new UsageError(`cannot read the report ${name}: ${(error as Error).message}`);
-      }
+      // Through the bounded reader (src/source-text.ts): a FIFO or device given by mistake is refused unread.
+      const read = await readFileBytesAsync(path.resolve(io.cwd, name), MAX_TOOL_DATA_BYTES);
+      if ("problem" in read) throw new UsageError(`cannot read the report ${name}: ${read.problem.replace(/^cannot read the file: /, "")}`);
+      return { name, text: read.bytes.toString("utf8") };
     }),
   );
   let merged: ReturnType<typeof mergeShardReports>;
@@ -266,7 +320,8 @@ async function selectReportedRules(values: string[] | undefined): Promise<Readon
 function defaultBaseline(flags: ScanFlags, root: string, io: CliIo): string | undefined {
   if (flags.baseline !== undefined) return flags.baseline;
   const file = path.join(root, DEFAULT_BASELINE_FILE);
-  return flags.updateBaseline === true || existsSync(file) ? path.relative(io.cwd, file) : undefined;
+  // lstat: a dangling or looping symbolic link is a baseline that cannot be read (exit 2), not no baseline.
+  return flags.updateBaseline === true || pathEntryExists(file) ? path.relative(io.cwd, file) : undefined;
 }
 
 /** Formats the report in the chosen format (SPEC §4). */
@@ -282,11 +337,8 @@ function formatReport(format: Format, report: Report, root: string, color: boole
     case "sarif":
       return formatSarif(report, {
         sourceText: (file) => {
-          try {
-            return readFileSync(path.join(root, file), "utf8");
-          } catch {
-            return undefined;
-          }
+          const read = readSourceText(path.join(root, file));
+          return "text" in read ? read.text : undefined;
         },
       });
     case "github":
@@ -319,7 +371,7 @@ function checkBaselineFlags(flags: ScanFlags, io: CliIo): string | undefined {
         "Update it locally and commit it, or pass --force-update to write it anyway.",
     );
   }
-  if (!flags.updateBaseline && !existsSync(file)) {
+  if (!flags.updateBaseline && !pathEntryExists(file)) {
     throw new UsageError(`baseline file ${flags.baseline} does not exist; create it with --update-baseline`);
   }
   return file;
@@ -340,7 +392,7 @@ async function useBaseline(
   let baseline: Baseline;
   try {
     if (flags.updateBaseline) {
-      baseline = baselineFromFindings(findings, existsSync(file) ? loadBaseline(file) : {}, covers);
+      baseline = baselineFromFindings(findings, pathEntryExists(file) ? loadBaseline(file) : {}, covers);
       await writeBaseline(file, baseline);
       const accepted = Object.values(baseline).flatMap((byRule) => Object.values(byRule)).reduce((n, e) => n + e.count, 0);
       const files = Object.keys(baseline).length;

@@ -9,7 +9,7 @@
  * `eslint-disable` comments (`noInlineConfig`). Every file-level failure becomes a `parse-error`
  * finding and the scan goes on.
  */
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import * as tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint";
@@ -22,7 +22,7 @@ import { discoverFiles, isPythonSource, nonJsSourceKind, shebangOf, SOURCE_FILE_
 import { checkNonJsSource } from "./sources/index.js";
 import { classifyZone, dataLayerIndexOf, isOutsideRoot, type Zone } from "./zones.js";
 import { dataLayerConflict, fileRole } from "./roles.js";
-import { decodeSourceBytes, MAX_SOURCE_BYTES } from "./source-text.js";
+import { byteLimitFor, decodeSourceBytes, MAX_CONFIG_BYTES, MAX_DATA_BYTES, MAX_SOURCE_BYTES, readFileBytesAsync, readSourceText, type ReadBytes } from "./source-text.js";
 import { checkSqlText, checksSqlIn } from "../rules/no-destructive-sql.js";
 import { checkStaleAllowlist } from "./checks/no-stale-allowlist.js";
 import { type BaseContract, checkContractExpansion } from "./checks/no-contract-expansion.js";
@@ -175,18 +175,23 @@ function withoutPath(error: Error): string {
   return error.message.replace(/, \w+ '[^']*'$/, "");
 }
 
+/** Reads a file to scan (src/source-text.ts: regular files only, at most its kind's size limit). Never rejects. */
+function readForScan(file: string): Promise<ReadBytes> {
+  return readFileBytesAsync(file, byteLimitFor(file));
+}
+
 /**
  * Scans one file. Never throws: a read, decode, parse or rule failure becomes a `parse-error` finding.
  * @param file absolute path under `options.root`.
- * @param read its bytes (default: read now); the scan passes a read it started while the previous file
- *   was being linted.
+ * @param read its bytes or why there are none (default: read now with `readFileBytesAsync`); the scan
+ *   passes a read it started while the previous file was being linted.
  */
-export async function scanFile(file: string, options: ScanOptions, linter: Linter, config: Linter.Config[], read: Promise<Buffer> = readFile(file)): Promise<Finding[]> {
+export async function scanFile(file: string, options: ScanOptions, linter: Linter, config: Linter.Config[], read: Promise<ReadBytes> = readForScan(file)): Promise<Finding[]> {
   const repoPath = toRepoPath(options.root, file);
   const zone = classifyZone(repoPath, options.contract);
   const parseError = (message: string, line?: number, column?: number): Finding =>
     wholeFile(PARSE_ERROR_RULE, parseErrorSeverity(repoPath, zone, options), repoPath, message, line, column);
-  let bytes: Buffer;
+  let bytes: ReadBytes;
   const readStarted = performance.now();
   try {
     bytes = await read;
@@ -195,7 +200,8 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
   } finally {
     options.timings?.add("read files", performance.now() - readStarted);
   }
-  const decoded = decodeSourceBytes(bytes);
+  if ("problem" in bytes) return [parseError(bytes.problem)];
+  const decoded = decodeSourceBytes(bytes.bytes, byteLimitFor(file));
   if ("problem" in decoded) return [parseError(decoded.problem)];
   const { text } = decoded;
   try {
@@ -214,6 +220,9 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
       ];
     }
     const sourceKind = nonJsSourceKind(repoPath, shebangOf(text));
+    // An extension-less shell script or Git hook is known by its text: its kind's limit applies now.
+    const asShell = sourceKind !== undefined && bytes.bytes.length > MAX_CONFIG_BYTES ? decodeSourceBytes(bytes.bytes, MAX_CONFIG_BYTES) : undefined;
+    if (asShell !== undefined && "problem" in asShell) return [parseError(asShell.problem)];
     if (sourceKind !== undefined) {
       const result = timed(options.timings, "non-JS sources", () => checkNonJsSource(sourceKind, text, repoPath, options));
       return [
@@ -297,13 +306,14 @@ function checkDataLayer(files: readonly string[], options: ScanOptions): void {
  * @throws ContractError when a `dataLayer` glob lists a script (`checkDataLayer`), before anything is scanned.
  */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
-  const unreadableDirectories: Finding[] = [];
+  const unreadable: Finding[] = [];
   const { timings } = options;
   const discoveryStarted = performance.now();
-  const files = await discoverFiles(options.root, options.contract, (relative, error) => {
-    // Choice: an unreadable directory may hold mutation scripts, so it is reported like an unreadable file, at its path.
+  const files = await discoverFiles(options.root, options.contract, (relative, message) => {
+    // Choice: an unreadable directory may hold mutation scripts, so it is reported like an unreadable file,
+    // at its path; so are a refused .gitignore, tsconfig.json or pnpm-workspace.yaml, which steer the scan.
     const severity = parseErrorSeverity(relative, classifyZone(relative, options.contract), options);
-    unreadableDirectories.push(wholeFile(PARSE_ERROR_RULE, severity, relative, `cannot read the directory, so its files were not checked: ${withoutPath(error)}`));
+    unreadable.push(wholeFile(PARSE_ERROR_RULE, severity, relative, message));
   });
   timings?.add("discovery", performance.now() - discoveryStarted);
   checkDataLayer(files, options);
@@ -321,7 +331,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   try {
     const linter = new Linter({ configType: "flat", cwd: options.root });
     const config = scannerConfig(options);
-    const findings: Finding[] = [...unreadableDirectories];
+    const findings: Finding[] = [...unreadable];
     // --changed and `within`: the facts above still cover the whole repository; only the files checked shrink.
     const jsScope = options.changed === undefined ? undefined : timed(timings, "--changed scope", () => changedScope({ root: options.root, contract: options.contract, contractFile: options.contractFile, files, facts, changed: options.changed!, ...(cached === undefined ? {} : { dependents: (targets: string[], among: string[]) => cached.dependents(targets, among) }) }));
     let scope: ReadonlySet<string> | undefined = jsScope;
@@ -340,22 +350,20 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (!wholeRepository) findings.length = 0;
     // The files to check, each read while the one before it is linted (reused findings need no read).
     const work = checked.map((file) => ({ file, reused: cached?.reuse(file) }));
-    const reads = new Map<string, Promise<Buffer>>();
+    const reads = new Map<string, Promise<ReadBytes>>();
     const startRead = (at: number): void => {
       let i = at;
       while (i < work.length && work[i]!.reused !== undefined) i += 1;
       const next = work[i];
       if (next !== undefined && !reads.has(next.file)) {
-        const read = readFile(next.file);
-        read.catch(() => undefined); // a failed read is reported when its file is checked
-        reads.set(next.file, read);
+        reads.set(next.file, readForScan(next.file)); // a failed read is reported when its file is checked
       }
     };
     for (const [index, { file, reused }] of work.entries()) {
       if (reused !== undefined) findings.push(...reused);
       else {
         startRead(index);
-        const read = reads.get(file) as Promise<Buffer>;
+        const read = reads.get(file) as Promise<ReadBytes>;
         reads.delete(file);
         startRead(index + 1);
         if (cached !== undefined) findings.push(...(await cached.check(file, () => scanFile(file, options, linter, config, read))));
@@ -365,7 +373,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     }
     const checksStarted = performance.now();
     // The contract's text, read once, to place findings about the contract at their keys.
-    const contractText = options.contractFile === undefined ? "" : await readFile(options.contractFile, "utf8").catch(() => "");
+    const contractRead = options.contractFile === undefined ? undefined : readSourceText(options.contractFile, MAX_DATA_BYTES);
+    const contractText = contractRead !== undefined && "text" in contractRead ? contractRead.text : "";
     if (wholeRepository) findings.push(...schemaFindings(facts.schemaErrors, options, contractText));
     if (wholeRepository && options.contractFile !== undefined) {
       findings.push(...checkStaleAllowlist(options.root, options.contract, options.contractFile, contractText));

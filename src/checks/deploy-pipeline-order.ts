@@ -15,7 +15,6 @@
  * followed by an explicit `npm run predeploy`) is in order. Commands before the first step or after the
  * last are not between steps. `echo`, `printf`, `true` and `:` print or do nothing and never count.
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { findNodeAtLocation, parseTree } from "jsonc-parser";
 import { type Contract, contractKeyLocation, lineColumnAt, toRepoPath } from "../contract.js";
@@ -23,6 +22,7 @@ import { PLUGIN_NAMESPACE } from "../package-info.js";
 import type { Finding } from "../scanner.js";
 import { expandScriptRun, type ScriptRun } from "../sources/npm-scripts.js";
 import { readPackageJson } from "../sources/package-json.js";
+import { readSourceText } from "../source-text.js";
 
 /** The rule id of this check. */
 export const DEPLOY_PIPELINE_ORDER_RULE = `${PLUGIN_NAMESPACE}/deploy-pipeline-order`;
@@ -70,12 +70,14 @@ export function checkDeployPipelineOrder(root: string, contract: Contract, contr
     const { line, column } = contractKeyLocation(contractText, ["deployPipeline", "script"]);
     return [{ ruleId: DEPLOY_PIPELINE_ORDER_RULE, severity: "error", file: toRepoPath(root, contractFile), line, column, endLine: line, endColumn: column, message }];
   };
-  let text: string;
-  try {
-    text = readFileSync(path.join(root, "package.json"), "utf8");
-  } catch {
-    return atContract(`deployPipeline.script "${pipeline.script}" cannot be checked: there is no package.json at the repository root. Add the script there, or remove deployPipeline.`);
+  const read = readSourceText(path.join(root, "package.json"));
+  if ("problem" in read) {
+    if (read.missing === true) {
+      return atContract(`deployPipeline.script "${pipeline.script}" cannot be checked: there is no package.json at the repository root. Add the script there, or remove deployPipeline.`);
+    }
+    return atContract(`deployPipeline.script "${pipeline.script}" cannot be checked: package.json cannot be read (its parse-error finding says why). Fix package.json.`);
   }
+  const { text } = read;
   const { scripts, json } = readPackageJson(text, "package.json");
   if (!json) {
     return atContract(`deployPipeline.script "${pipeline.script}" cannot be checked: package.json is not valid JSON (its parse-error finding says where). Fix package.json.`);

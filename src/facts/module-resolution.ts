@@ -23,10 +23,11 @@
  * resolution (extensionless relative imports under `node16`/`nodenext`), then workspace package names
  * as `paths` to their folders (a package whose `exports` point at build output that does not exist).
  */
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type ts from "typescript";
 import { lazyRequire } from "../lazy-require.js";
+import { jsonNestingProblem, readSourceText } from "../source-text.js";
 
 /** TypeScript's API, loaded when the first module is resolved (typescript-estree loads the same copy). */
 const typescript = lazyRequire<typeof ts>("typescript");
@@ -179,13 +180,18 @@ export class FileSystemView implements ts.ModuleResolutionHost {
     return this.generatedDirs.some((g) => isUnder(mapped, g) || isUnder(g, mapped));
   }
 
+  /**
+   * A file's text for TypeScript (tsconfig.json, package.json, modules), through the bounded reader
+   * (src/source-text.ts: regular files of at most their kind's limit); undefined when it cannot be read or
+   * is JSON nested deeper than TypeScript's recursive JSON parser takes (TypeScript then uses its
+   * defaults; discovery reports a refused tsconfig.json at its path).
+   */
   readFile(fileName: string): string | undefined {
     const file = this.map(fileName);
-    try {
-      return readFileSync(file, "utf8");
-    } catch {
-      return undefined;
-    }
+    const read = readSourceText(file);
+    if ("problem" in read) return undefined;
+    if (file.endsWith(".json") && jsonNestingProblem(read.text) !== undefined) return undefined;
+    return read.text;
   }
 
   realpath(fileName: string): string {

@@ -29,7 +29,7 @@ import path from "node:path";
 import type { Attribute, AttributeArgument, Field, KeyValue, Model, Schema } from "@mrleebo/prisma-ast";
 import type * as Globby from "globby";
 import { lazyRequire } from "../lazy-require.js";
-import { readJsonFile } from "../source-text.js";
+import { boundedGlobFs, readJsonFile } from "../source-text.js";
 import { prismaAst } from "./prisma-ast.js";
 import { AST_NODE_TYPES, type TSESTree } from "../ts-ast.js";
 import type { Contract } from "../contract.js";
@@ -43,7 +43,8 @@ const globby = lazyRequire<typeof Globby>("globby");
 /** Generator providers whose `output` folder holds a database client. */
 const CLIENT_GENERATORS = new Set(["prisma-client-js", "prisma-client"]);
 
-const GLOB_OPTIONS = { ignore: ["**/node_modules/**"], gitignore: true, followSymbolicLinks: false, onlyFiles: true, absolute: true, dot: false };
+/** globby's options; `.gitignore` files are read through the bounded reader (src/source-text.ts). */
+const GLOB_OPTIONS = { ignore: ["**/node_modules/**"], gitignore: true, followSymbolicLinks: false, onlyFiles: true, absolute: true, dot: false, fs: boundedGlobFs() };
 
 /** Where the schema files are, and why none are when a configured location matches nothing. */
 export interface SchemaLocation {

@@ -21,6 +21,7 @@ import picomatch from "picomatch";
 import { ALWAYS_IGNORED, discoverFiles } from "../discover.js";
 import { type Contract, toRepoPath } from "../contract.js";
 import { classifyZone } from "../zones.js";
+import { boundedGlobFs } from "../source-text.js";
 import { type ContentRecord, FileStore } from "./cache.js";
 import { lazyRequire } from "../lazy-require.js";
 import {
@@ -329,7 +330,7 @@ class RepoFactsImpl implements RepoFacts {
     if (isAlwaysIgnored(repoPath) || classifyZone(repoPath, this.contract) === "ignore") return false;
     if (!this.gitignored) {
       try {
-        this.gitignored = globby().isGitIgnoredSync({ cwd: this.root });
+        this.gitignored = globby().isGitIgnoredSync({ cwd: this.root, fs: boundedGlobFs() });
       } catch {
         this.gitignored = () => false;
       }

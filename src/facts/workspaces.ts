@@ -5,12 +5,11 @@
  * repository has no node_modules installed, so these names are how `@dub/prisma` finds
  * `packages/prisma` (see `module-resolution.ts`).
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import type * as Globby from "globby";
 import type * as Yaml from "yaml";
 import { lazyRequire } from "../lazy-require.js";
-import { readJsonFile } from "../source-text.js";
+import { readJsonFile, readSourceText, yamlNestingProblem } from "../source-text.js";
 
 // The YAML parser and the glob library load when the first workspace manifest is read.
 const yaml = lazyRequire<typeof Yaml>("yaml");
@@ -48,12 +47,11 @@ function workspaceGlobs(root: string): string[] | undefined {
     if (Array.isArray(workspaces)) globs = stringsOf(workspaces);
     else if (workspaces !== null && typeof workspaces === "object") globs = stringsOf((workspaces as Record<string, unknown>).packages);
   }
-  let yamlText: string | undefined;
-  try {
-    yamlText = readFileSync(path.join(root, "pnpm-workspace.yaml"), "utf8");
-  } catch {
-    yamlText = undefined;
-  }
+  // Through the bounded reader (a FIFO or /dev/zero is refused), its nesting checked before yaml's
+  // recursive composer sees it. A refused or missing file counts as absent: discovery reports a refused
+  // one at its path (src/discover.ts).
+  const read = readSourceText(path.join(root, "pnpm-workspace.yaml"));
+  const yamlText = "text" in read && yamlNestingProblem(read.text) === undefined ? read.text : undefined;
   if (yamlText !== undefined) {
     const parseYaml = yaml().parse;
     let parsed: unknown;

@@ -14,6 +14,7 @@
  */
 import { DockerfileParser } from "dockerfile-ast";
 import { parseTree, type ParseError } from "jsonc-parser";
+import { jsonNestingProblem } from "../source-text.js";
 import { shellCommandLineIndex } from "../analysis/prisma-cli.js";
 import { COMMAND_HOLE, parseShell, type ShellItem } from "../analysis/shell.js";
 import { decodeJsonString } from "./package-json.js";
@@ -53,6 +54,8 @@ function execForm(text: string, start: number, end: number): ExecString[] | unde
     fileOffsets.push(start + i);
   }
   fileOffsets.push(start + body.length);
+  // An exec form is an array of strings; deeper nesting is not one (and would overflow jsonc-parser's recursion).
+  if (jsonNestingProblem(joined) !== undefined) return undefined;
   const errors: ParseError[] = [];
   const tree = parseTree(joined, errors, { disallowComments: true, allowTrailingComma: false });
   if (errors.length > 0 || tree?.type !== "array") return undefined;

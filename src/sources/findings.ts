@@ -9,7 +9,6 @@
  *   unless the place is allowlisted with that command in its `operations` (SPEC §6.4).
  * Messages are the rules' own (`MESSAGES` of rules/no-bypass-env.ts and rules/no-direct-prisma-cli.ts).
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { type Contract, lineColumnAt } from "../contract.js";
 import { PLUGIN_NAMESPACE } from "../create-rule.js";
@@ -22,6 +21,7 @@ import { MESSAGES as BYPASS_MESSAGES } from "../../rules/no-bypass-env.js";
 import { MESSAGES as PRISMA_CLI_MESSAGES } from "../../rules/no-direct-prisma-cli.js";
 import { expandScriptRun, scriptGroupsOf, someCommand } from "./npm-scripts.js";
 import { parseShell, type ShellCommand, type ShellItem, type ShellSet } from "../analysis/shell.js";
+import { readSourceText } from "../source-text.js";
 
 export const NO_BYPASS_ENV_RULE = `${PLUGIN_NAMESPACE}/no-bypass-env`;
 export const NO_DIRECT_PRISMA_CLI_RULE = `${PLUGIN_NAMESPACE}/no-direct-prisma-cli`;
@@ -72,13 +72,11 @@ function isMutationScript(repoPath: string, context: SourceContext, depth: numbe
   const absolute = path.join(context.root, repoPath);
   if (/\.(sh|bash)$/.test(repoPath)) {
     if (depth > 3) return false;
-    let text: string;
-    try {
-      text = readFileSync(absolute, "utf8");
-    } catch {
-      return false;
-    }
-    const parsed = parseShell(text);
+    // A script that cannot be read (not a regular file, too large) runs nothing known here: its own
+    // parse-error finding reports it (it is a scanned source).
+    const read = readSourceText(absolute);
+    if ("problem" in read) return false;
+    const parsed = parseShell(read.text);
     return !("error" in parsed) && parsed.items.some((i) => i.kind === "command" && runsMutation(i, { ...context, cwd: path.posix.dirname(repoPath) }, depth + 1));
   }
   try {

@@ -16,6 +16,7 @@
  * file's `mutationScripts` key is its path (§6.4).
  */
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Scalar } from "yaml";
+import { yamlNestingProblem } from "../source-text.js";
 import { COMMAND_HOLE, parseShell, type ShellItem } from "../analysis/shell.js";
 import { scalarOffsets } from "./workflow.js";
 import type { SourceBlock } from "./findings.js";
@@ -42,6 +43,9 @@ function shellItems(text: string, node: Scalar, shellText: string, what: string)
 
 /** The YAML document of `text`, or the first YAML error as a problem. */
 function parseYaml(text: string): { contents: Node | null } | { error: Problem } {
+  // yaml's composer recurses once per level: nesting past the limit would overflow the stack.
+  const deep = yamlNestingProblem(text);
+  if (deep !== undefined) return { error: deep };
   const document = parseDocument(text, { prettyErrors: false });
   const first = document.errors[0];
   if (first) return { error: { message: `invalid YAML: ${first.message.split("\n")[0] ?? ""}`, offset: first.pos[0] } };

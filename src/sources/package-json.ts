@@ -6,6 +6,7 @@
  * `<path of the package.json>#<script name>` (§6.4).
  */
 import { parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
+import { jsonNestingProblem } from "../source-text.js";
 import { parseShell } from "../analysis/shell.js";
 import type { SourceBlock } from "./findings.js";
 
@@ -54,11 +55,18 @@ export function decodeJsonString(raw: string, start: number): { value: string; t
  * Reads a package.json.
  * @param text the file's text.
  * @param file its repository-relative path (for the allowlist keys).
- * @returns the script blocks, the scripts, and the problems (invalid JSON; a script the shell parser
- *   rejects). Never throws.
+ * @returns the script blocks, the scripts, and the problems (invalid JSON, nested too deeply; a script
+ *   the shell parser rejects). Never throws.
  */
 export function readPackageJson(text: string, file: string): PackageJsonSource {
   const result: PackageJsonSource = { blocks: [], scripts: {}, errors: [], json: true };
+  // jsonc-parser recurses once per level: nesting past the limit would overflow the stack.
+  const deep = jsonNestingProblem(text);
+  if (deep !== undefined) {
+    result.errors.push(deep);
+    result.json = false;
+    return result;
+  }
   const parseErrors: ParseError[] = [];
   const tree = parseTree(text, parseErrors, { disallowComments: true, allowTrailingComma: false });
   const first = parseErrors[0];

@@ -10,6 +10,7 @@
  * exempt (§6.6), bypass names are not.
  */
 import { isMap, isScalar, isSeq, parseDocument, type Scalar, type YAMLMap } from "yaml";
+import { yamlNestingProblem } from "../source-text.js";
 import { COMMAND_HOLE, parseShell, type ShellItem } from "../analysis/shell.js";
 import type { SourceBlock } from "./findings.js";
 
@@ -87,6 +88,9 @@ function shellOf(map: YAMLMap, fallback: string | undefined): string | undefined
  */
 export function readWorkflow(text: string, file: string): { blocks: SourceBlock[]; errors: { message: string; offset: number }[] } {
   const errors: { message: string; offset: number }[] = [];
+  // yaml's composer recurses once per level: nesting past the limit would overflow the stack.
+  const deep = yamlNestingProblem(text);
+  if (deep !== undefined) return { blocks: [], errors: [deep] };
   const document = parseDocument(text, { prettyErrors: false });
   const first = document.errors[0];
   if (first) return { blocks: [], errors: [{ message: `invalid YAML: ${first.message.split("\n")[0] ?? ""}`, offset: first.pos[0] }] };
