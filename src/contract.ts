@@ -123,50 +123,57 @@ function valueAt(data: unknown, instancePath: string): unknown {
   return value;
 }
 
+/** Longest found value a message quotes (characters); a longer one ends in "…". */
+const FOUND_MAX_CHARS = 120;
+
 function describeFound(value: unknown): string {
   if (value === undefined) return "nothing";
-  if (Array.isArray(value)) return `an array ${JSON.stringify(value)}`;
   if (value === null) return "null";
-  if (typeof value === "object") return "an object";
-  return JSON.stringify(value);
+  if (typeof value === "object" && !Array.isArray(value)) return "an object";
+  const text = JSON.stringify(value);
+  const shown = text.length > FOUND_MAX_CHARS ? `${text.slice(0, FOUND_MAX_CHARS)}…` : text;
+  return Array.isArray(value) ? `an array ${shown}` : shown;
 }
 
-function describeError(error: ErrorObject, data: unknown): string | undefined {
+/** Formats the key path of an Ajv error's `instancePath` (plus a child key), as in `formatKeyPath`. */
+type KeyPathFormatter = (instancePath: string, extraKey?: string) => string;
+
+function describeError(error: ErrorObject, data: unknown, keyPath: KeyPathFormatter): string | undefined {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case "additionalProperties": {
       const key = String(params.additionalProperty);
       const parent = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
       const known = Object.keys(parent?.properties ?? {}).join(", ");
-      return `${formatKeyPath(error.instancePath, key)}: unknown key; expected one of ${known}; found ${JSON.stringify(key)}`;
+      return `${keyPath(error.instancePath, key)}: unknown key; expected one of ${known}; found ${JSON.stringify(key)}`;
     }
     case "required":
-      return `${formatKeyPath(error.instancePath, String(params.missingProperty))}: required key is missing; expected it to be set; found nothing`;
+      return `${keyPath(error.instancePath, String(params.missingProperty))}: required key is missing; expected it to be set; found nothing`;
     case "enum":
-      return `${formatKeyPath(error.instancePath)}: expected one of ${(params.allowedValues as unknown[]).map(String).join(", ")}; found ${describeFound(valueAt(data, error.instancePath))}`;
+      return `${keyPath(error.instancePath)}: expected one of ${(params.allowedValues as unknown[]).map(String).join(", ")}; found ${describeFound(valueAt(data, error.instancePath))}`;
     case "const":
-      return `${formatKeyPath(error.instancePath)}: expected ${JSON.stringify(params.allowedValue)}; found ${describeFound(valueAt(data, error.instancePath))}`;
+      return `${keyPath(error.instancePath)}: expected ${JSON.stringify(params.allowedValue)}; found ${describeFound(valueAt(data, error.instancePath))}`;
     case "type":
-      return `${formatKeyPath(error.instancePath)}: expected ${String(params.type)}; found ${describeFound(valueAt(data, error.instancePath))}`;
+      return `${keyPath(error.instancePath)}: expected ${String(params.type)}; found ${describeFound(valueAt(data, error.instancePath))}`;
     case "minLength":
-      return `${formatKeyPath(error.instancePath)}: expected a non-empty string; found ${describeFound(valueAt(data, error.instancePath))}`;
+      return `${keyPath(error.instancePath)}: expected a non-empty string; found ${describeFound(valueAt(data, error.instancePath))}`;
     case "pattern": {
       const expected = params.pattern === "\\S" ? "a string that is not blank" : `a string matching /${String(params.pattern)}/`;
-      return `${formatKeyPath(error.instancePath)}: expected ${expected}; found ${describeFound(valueAt(data, error.instancePath))}`;
+      return `${keyPath(error.instancePath)}: expected ${expected}; found ${describeFound(valueAt(data, error.instancePath))}`;
     }
     case "minItems":
-      return `${formatKeyPath(error.instancePath)}: expected at least ${String(params.limit)} item(s); found ${describeFound(valueAt(data, error.instancePath))}`;
+      return `${keyPath(error.instancePath)}: expected at least ${String(params.limit)} item(s); found ${describeFound(valueAt(data, error.instancePath))}`;
     case "uniqueItems":
-      return `${formatKeyPath(error.instancePath)}: expected unique items; found a duplicate at positions ${Math.min(Number(params.i), Number(params.j))} and ${Math.max(Number(params.i), Number(params.j))}`;
+      return `${keyPath(error.instancePath)}: expected unique items; found a duplicate at positions ${Math.min(Number(params.i), Number(params.j))} and ${Math.max(Number(params.i), Number(params.j))}`;
     case "not":
-      return `${formatKeyPath(error.instancePath)}: expected a real reason, not a placeholder; found ${describeFound(valueAt(data, error.instancePath))}`;
+      return `${keyPath(error.instancePath)}: expected a real reason, not a placeholder; found ${describeFound(valueAt(data, error.instancePath))}`;
     case "oneOf":
-      return `${formatKeyPath(error.instancePath)}: expected "*" or an array of column names; found ${describeFound(valueAt(data, error.instancePath))}`;
+      return `${keyPath(error.instancePath)}: expected "*" or an array of column names; found ${describeFound(valueAt(data, error.instancePath))}`;
     case "if":
     case "anyOf":
       return undefined;
     default:
-      return `${formatKeyPath(error.instancePath)}: ${error.message ?? "is invalid"}; found ${describeFound(valueAt(data, error.instancePath))}`;
+      return `${keyPath(error.instancePath)}: ${error.message ?? "is invalid"}; found ${describeFound(valueAt(data, error.instancePath))}`;
   }
 }
 
@@ -178,6 +185,18 @@ function describeError(error: ErrorObject, data: unknown): string | undefined {
  * @throws ContractError naming every invalid key path, expected and found.
  */
 export function validateContract(input: unknown, file: string | null): Contract {
+  return validateLocated(input, file, undefined);
+}
+
+/**
+ * `validateContract`, with the line and column where the contract's root value starts in its file (when
+ * it was read from one), which a problem about the root itself names: `(root)` alone points nowhere.
+ */
+function validateLocated(input: unknown, file: string | null, root: { line: number; column: number } | undefined): Contract {
+  const keyPathOf: KeyPathFormatter = (instancePath, extraKey) => {
+    const keyPath = formatKeyPath(instancePath, extraKey);
+    return keyPath === "(root)" && root !== undefined ? `(root) at line ${root.line}, column ${root.column}` : keyPath;
+  };
   let data: unknown;
   try {
     data = structuredClone(input);
@@ -194,16 +213,48 @@ export function validateContract(input: unknown, file: string | null): Contract 
   }
   const seen = new Set<string>();
   const problems: string[] = [];
-  for (const error of validate.errors ?? []) {
-    // oneOf reports each failing branch too; the oneOf message alone says it.
-    if (error.schemaPath.includes("/oneOf/")) continue;
-    const line = describeError(error, data);
+  for (const error of reportedErrors(validate.errors ?? [])) {
+    const line = describeError(error, data, keyPathOf);
     if (line !== undefined && !seen.has(line)) {
       seen.add(line);
       problems.push(line);
     }
   }
   throw new ContractError(file, problems.length > 0 ? problems : ["the contract is invalid"]);
+}
+
+/**
+ * The Ajv errors worth a message, each at the deepest key path that explains it. A `oneOf` or `anyOf`
+ * failure comes with the errors of each branch: when exactly one branch is the value's kind (its errors
+ * are none of `type`, `const` or `enum` at the value itself, as an array is the kind of
+ * `{"type": "array", "items": ...}` but not of `{"const": "*"}`), that branch's errors are reported (so
+ * `tables.users: ["id", 0]` names `tables.users[1]`); otherwise the `oneOf`/`anyOf` error alone, which
+ * lists the choices.
+ * @param errors Ajv's errors (allErrors mode), in its order.
+ * @returns the subset to describe, in the same order.
+ */
+function reportedErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const skipped = new Set<ErrorObject>();
+  for (const choice of errors) {
+    if (choice.keyword !== "oneOf" && choice.keyword !== "anyOf") continue;
+    const prefix = `${choice.schemaPath}/`;
+    const branches = new Map<string, ErrorObject[]>();
+    for (const error of errors) {
+      // The same schema applies at every key of `tables`: a branch error belongs to this value or below it.
+      const here = error.instancePath === choice.instancePath || error.instancePath.startsWith(`${choice.instancePath}/`);
+      if (!here || !error.schemaPath.startsWith(prefix)) continue;
+      const branch = error.schemaPath.slice(prefix.length).split("/")[0] ?? "";
+      branches.set(branch, [...(branches.get(branch) ?? []), error]);
+      skipped.add(error);
+    }
+    const wrongKind = (error: ErrorObject): boolean => error.instancePath === choice.instancePath && ["type", "const", "enum"].includes(error.keyword);
+    const ofItsKind = [...branches.values()].filter((branchErrors) => !branchErrors.some(wrongKind));
+    if (ofItsKind.length === 1) {
+      skipped.add(choice);
+      for (const error of ofItsKind[0] ?? []) skipped.delete(error);
+    }
+  }
+  return errors.filter((error) => !skipped.has(error));
 }
 
 /**
@@ -349,7 +400,7 @@ export function parseContract(text: string, file: string | null): Contract {
   if (duplicates.length > 0) throw new ContractError(file, duplicates);
   // jsonc-parser only finds the syntax errors: its value assigns a "__proto__" key as the prototype, so
   // the key would vanish instead of being reported as unknown. JSON.parse keeps it as an own key.
-  return validateContract(JSON.parse(source) as unknown, file);
+  return validateLocated(JSON.parse(source) as unknown, file, lineColumnAt(source, source.length - source.trimStart().length));
 }
 
 /**

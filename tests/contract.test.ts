@@ -207,8 +207,45 @@ describe("validation", () => {
   it('checks tables: "*" or a list of column names', () => {
     expect(invalid({ version: 1, mutationScripts: { "a.ts": { operations: ["update"], tables: { User: "email", Post: ["title", 1] } } } })).toEqual([
       'mutationScripts["a.ts"].tables.User: expected "*" or an array of column names; found "email"',
-      'mutationScripts["a.ts"].tables.Post: expected "*" or an array of column names; found an array ["title",1]',
+      'mutationScripts["a.ts"].tables.Post[1]: expected string; found 1',
     ]);
+  });
+
+  // Issue 14 item 4: an array that fails inside a oneOf branch is reported at the element, not at the array.
+  it.each([
+    ["", 'expected a non-empty string; found ""'],
+    [0, "expected string; found 0"],
+    [false, "expected string; found false"],
+    [{}, "expected string; found an object"],
+    [[null], "expected string; found an array [null]"],
+    [1e308, "expected string; found 1e+308"],
+  ])("names the element's key path when a tables column is %j", (value, rest) => {
+    const contract = { version: 1, mutationScripts: { "scripts/x.ts": { operations: ["update"], tables: { users: ["email", value, "name"] } } } };
+    expect(invalid(contract)).toEqual([`mutationScripts["scripts/x.ts"].tables.users[1]: ${rest}`]);
+    expect(problemsOf(() => parseContract(JSON.stringify(contract, null, 2), "c.json"))).toEqual([`mutationScripts["scripts/x.ts"].tables.users[1]: ${rest}`]);
+  });
+
+  it("reports a repeated column at the tables entry that repeats it, not as a wrong type", () => {
+    expect(invalid({ version: 1, mutationScripts: { "a.ts": { operations: ["update"], tables: { users: ["id", "id"] } } } })).toEqual([
+      'mutationScripts["a.ts"].tables.users: expected unique items; found a duplicate at positions 0 and 1',
+    ]);
+  });
+
+  it("names the element's key path in the first mutationScripts entry too (identifier keys)", () => {
+    expect(invalid({ version: 1, mutationScripts: { a: { operations: ["update"], tables: { users: ["id", 0] } } } })).toEqual(["mutationScripts.a.tables.users[1]: expected string; found 0"]);
+  });
+
+  it("keeps one message for a tables value that is neither \"*\" nor an array", () => {
+    for (const value of ["email", 0, null, {}, true]) {
+      const problems = invalid({ version: 1, mutationScripts: { "a.ts": { operations: ["update"], tables: { users: value } } } });
+      expect(problems).toEqual([expect.stringMatching(/^mutationScripts\["a\.ts"\]\.tables\.users: expected "\*" or an array of column names; found /)]);
+    }
+  });
+
+  it("shortens a long found value in a message", () => {
+    const [problem] = invalid({ version: 1, scripts: "x".repeat(10_000) });
+    expect(problem!.length).toBeLessThan(300);
+    expect(problem).toMatch(/^scripts: expected array; found "x+…$/);
   });
 
   it("requires name and a real reason in every bypass.allow entry", () => {
@@ -364,6 +401,18 @@ describe("JSON syntax", () => {
 
   it("accepts a byte order mark", () => {
     expect(parseContract('\uFEFF{"version": 1}', "c.json").version).toBe(1);
+  });
+
+  // Issue 14 item 4: a root that is not an object is located in the file.
+  it.each([
+    ["[]", 1, 1, "an array []"],
+    ['"x"', 1, 1, '"x"'],
+    ["1", 1, 1, "1"],
+    ["null", 1, 1, "null"],
+    ["\n\n  [1, 2]\n", 3, 3, "an array [1,2]"],
+    ["\uFEFF true", 1, 2, "true"],
+  ])("says (root) with a line and column when the contract %j is not an object", (text, line, column, found) => {
+    expect(problemsOf(() => parseContract(text, "c.json"))).toEqual([`(root) at line ${line}, column ${column}: expected object; found ${found}`]);
   });
 
   it("validates after parsing", () => {

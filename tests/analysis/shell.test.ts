@@ -22,6 +22,21 @@ function view(text: string): string[] {
 }
 
 describe("parseShell", () => {
+  // Issue 14: mvdan/sh parses and walks recursively; a chain of several hundred && overflowed the stack in
+  // the walk and the RangeError escaped (a 10,000-step deploy script ended contract-scan with a stack
+  // trace). Too deep is now a reading problem of that text.
+  it.each([
+    ["a chain of 20,000 &&", `${"echo a && ".repeat(20_000)}echo`],
+    ["a pipeline of 20,000 commands", `${"echo a | ".repeat(20_000)}cat`],
+    ["a chain of 20,000 || and && inside a subshell", `(${"echo a || echo b && ".repeat(10_000)}echo)`],
+    ["20,000 nested subshells", `${"(".repeat(20_000)}echo${")".repeat(20_000)}`],
+    ["5,000 nested command substitutions", `echo ${"$(echo ".repeat(5_000)}x${")".repeat(5_000)}`],
+    ["20,000 nested braces", `${"{ ".repeat(20_000)}echo; ${"}; ".repeat(20_000)}`],
+  ])("reports %s as too deeply nested, never throws", (_label, text) => {
+    const parsed = parseShell(text);
+    expect("error" in parsed && parsed.error).toEqual({ message: expect.stringMatching(/^shell code nested too deeply to read/), offset: 0 });
+  });
+
   it("returns nothing for empty text and comments", () => {
     expect(view("")).toEqual([]);
     expect(view("# SKIP_X=1 npx prisma db push\n")).toEqual([]);
