@@ -153,20 +153,23 @@ export async function discoverFiles(root: string, contract: Contract, onUnreadab
   // globby loads here, not when the plugin (which only needs the globs above) is imported.
   const { globby } = await import("globby");
   const unreadable = new Map<string, string>();
+  /** Records the first problem of a path; a refused .gitignore says what that means for the scan. */
+  const record = (file: string, problem: string): void => {
+    if (unreadable.has(file)) return;
+    unreadable.set(file, path.basename(file) === ".gitignore" ? `${problem}; its patterns were not applied: the files it ignores are scanned` : problem);
+  };
   // A directory that cannot be listed (EACCES, EPERM, a path longer than the system allows) would make
   // the walk throw and the scan crash: it is recorded and walked as empty, and the caller reports it
   // (SPEC §4: never a crash, never a skip).
   const readdir = (dir: string, options: unknown, callback: (error: NodeJS.ErrnoException | null, entries?: unknown) => void): void => {
     (fs.readdir as unknown as (d: string, o: unknown, c: (e: NodeJS.ErrnoException | null, x?: unknown) => void) => void)(dir, options, (error, entries) => {
       if (error !== null && error.code !== "ENOENT") {
-        if (!unreadable.has(dir)) unreadable.set(dir, `cannot read the directory, so its files were not checked: ${error.message.replace(/, \w+ '[^']*'$/, "")}`);
+        record(dir, `cannot read the directory, so its files were not checked: ${error.message.replace(/, \w+ '[^']*'$/, "")}`);
         callback(null, []);
       } else callback(error, entries);
     });
   };
-  const globFs = boundedGlobFs((file, problem) => {
-    if (!unreadable.has(file)) unreadable.set(file, problem);
-  }, { ...fs, readdir } as unknown as typeof fs);
+  const globFs = boundedGlobFs(record, { ...fs, readdir } as unknown as typeof fs);
   const options = { cwd: root, gitignore: true, dot: true, ignore: ALWAYS_IGNORED, followSymbolicLinks: false, onlyFiles: false, objectMode: true, fs: globFs } as const;
   // Regular files are scanned. A FIFO, socket or device is listed too: the reader refuses it
   // (src/source-text.ts) and the scan reports it at its path rather than passing over it. A symbolic link
@@ -180,20 +183,17 @@ export async function discoverFiles(root: string, contract: Contract, onUnreadab
   const entries = await list([...SOURCE_FILE_GLOBS, SQL_FILE_GLOB, PYTHON_FILE_GLOB, ...NON_JS_SOURCE_GLOBS, ...CONFIG_FILE_GLOBS, "**/.gitignore"]);
   for (const { path: config } of entries.filter((e) => CONFIG_FILE.test(e.path))) {
     const problem = configFileProblem(path.join(root, config));
-    if (problem !== undefined) unreadable.set(path.join(root, config), problem);
+    if (problem !== undefined) record(path.join(root, config), problem);
   }
   for (const entry of entries.filter((e) => e.kind === "link" && !CONFIG_FILE.test(e.path))) {
     const problem = linkProblem(path.join(root, entry.path));
-    if (problem !== undefined) unreadable.set(path.join(root, entry.path), problem);
+    if (problem !== undefined) record(path.join(root, entry.path), problem);
   }
   // globby reads the regular .gitignore files (through globFs, which reports a refused one); a FIFO,
   // socket or device, or a link, it passes over: reported here.
   for (const { path: ignoreFile } of entries.filter((e) => e.kind === "special" && path.posix.basename(e.path) === ".gitignore")) {
     const read = readFileBytes(path.join(root, ignoreFile), 0);
-    if ("problem" in read) unreadable.set(path.join(root, ignoreFile), read.problem);
-  }
-  for (const [where, message] of unreadable) {
-    if (path.basename(where) === ".gitignore" && !message.includes("patterns were not applied")) unreadable.set(where, `${message}; its patterns were not applied: the files it ignores are scanned`);
+    if ("problem" in read) record(path.join(root, ignoreFile), read.problem);
   }
   // The hook folders' other files (`.husky/.gitignore`, `.githooks/README.md`) are not sources.
   const files = entries

@@ -12,7 +12,7 @@
  * throws. A leaf module: it imports nothing from the plugin.
  */
 import fs, { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
-import { lstat, open, stat } from "node:fs/promises";
+import { promisify } from "node:util";
 import type * as JsoncParser from "jsonc-parser";
 import type { ParseError } from "jsonc-parser";
 import type * as Yaml from "yaml";
@@ -161,6 +161,13 @@ function firstChunk(size: number, limitBytes: number): number {
   return Math.min(Math.max(size, 0), limitBytes) + 1;
 }
 
+/** A buffer twice as large (at most limit + 1 bytes) holding the first `length` bytes of `buffer`. */
+function grow(buffer: Buffer<ArrayBuffer>, length: number, limitBytes: number): Buffer<ArrayBuffer> {
+  const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, limitBytes + 1));
+  buffer.copy(grown, 0, 0, length);
+  return grown;
+}
+
 /**
  * Reads a file's bytes when it is a regular file (symbolic links followed) of at most `limitBytes`.
  * Stats first, so a FIFO, socket, device or directory (also behind a symbolic link) is refused without
@@ -204,9 +211,7 @@ export function readFileBytes(file: string, limitBytes: number, options: { prefi
     for (;;) {
       if (length === buffer.length) {
         if (length > limitBytes) break;
-        const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, limitBytes + 1));
-        buffer.copy(grown, 0, 0, length);
-        buffer = grown;
+        buffer = grow(buffer, length, limitBytes);
       }
       const read = readSync(fd, buffer, length, buffer.length - length, null);
       if (read === 0) break;
@@ -221,6 +226,14 @@ export function readFileBytes(file: string, limitBytes: number, options: { prefi
   }
 }
 
+/** The callback forms of the calls readFileBytesAsync makes (cheaper than fs/promises' FileHandle). */
+const statAsync = promisify(fs.stat);
+const lstatAsync = promisify(fs.lstat);
+const openAsync = promisify(fs.open);
+const fstatAsync = promisify(fs.fstat);
+const readAsync = promisify(fs.read);
+const closeAsync = promisify(fs.close);
+
 /**
  * `readFileBytes` without blocking the event loop (the scanner reads the next file while it lints one).
  * Same checks, same results. Never rejects.
@@ -230,33 +243,30 @@ export function readFileBytes(file: string, limitBytes: number, options: { prefi
 export async function readFileBytesAsync(file: string, limitBytes: number): Promise<ReadBytes> {
   let before: Stats;
   try {
-    before = await stat(file);
+    before = await statAsync(file);
   } catch (error) {
-    const link = await lstat(file).catch(() => undefined);
-    return errnoProblem(error, link);
+    return errnoProblem(error, await lstatAsync(file).catch(() => undefined));
   }
   const refusal = notRegular(before);
   if (refusal !== undefined) return { problem: refusal };
   if (before.size > limitBytes) return { problem: tooLarge(before.size, limitBytes) };
-  let handle: Awaited<ReturnType<typeof open>>;
+  let fd: number;
   try {
-    handle = await open(file, OPEN_FLAGS);
+    fd = await openAsync(file, OPEN_FLAGS);
   } catch (error) {
     return errnoProblem(error);
   }
   try {
-    const opened = await handle.stat();
+    const opened = await fstatAsync(fd);
     if (!sameFile(before, opened)) return { problem: notRegular(opened) ?? "cannot read the file: it was replaced while being read" };
     let buffer = Buffer.allocUnsafe(firstChunk(opened.size, limitBytes));
     let length = 0;
     for (;;) {
       if (length === buffer.length) {
         if (length > limitBytes) break;
-        const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, limitBytes + 1));
-        buffer.copy(grown, 0, 0, length);
-        buffer = grown;
+        buffer = grow(buffer, length, limitBytes);
       }
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      const { bytesRead } = await readAsync(fd, buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
     }
@@ -265,7 +275,7 @@ export async function readFileBytesAsync(file: string, limitBytes: number): Prom
   } catch (error) {
     return errnoProblem(error);
   } finally {
-    await handle.close().catch(() => undefined);
+    await closeAsync(fd).catch(() => undefined);
   }
 }
 
