@@ -67,7 +67,7 @@ import { classifyZone, scriptGlobOf } from "./zones.js";
 import { DEFAULT_DEPLOY_SCRIPTS } from "./roles.js";
 import type { RepoFacts } from "./facts/types.js";
 import { readNonJsSource } from "./sources/index.js";
-import { sourceUses } from "./sources/findings.js";
+import { notFollowedMessage, sourceUses } from "./sources/findings.js";
 import { readSourceText } from "./source-text.js";
 import { scanLintConfig } from "./scanner.js";
 import noBypassEnv from "../rules/no-bypass-env.js";
@@ -372,6 +372,8 @@ function collectSources(
         if (!bypassNames.has(name)) bypassNames.set(name, where);
       } else if (use.kind === "ciSet") {
         collected.ciSets.push(where);
+      } else if (use.kind === "notFollowed") {
+        collected.unreadable.push(`${where}: ${notFollowedMessage(use)}`);
       } else {
         let place = collected.places.get(use.allowKey);
         if (!place) {
