@@ -99,6 +99,13 @@ const { syntax } = sh as unknown as {
   };
 };
 
+/**
+ * How many levels of the syntax tree one `syntax.Walk` goes down before the rest is walked on its own
+ * (`parseShell`): far below the depth at which Walk overflows the stack (about 700), deep enough that
+ * ordinary scripts are walked in one go.
+ */
+const WALK_DEPTH = 64;
+
 /** The parser `parseShell` reuses (made on its first call). */
 let parser: { Parse(text: string, name: string): ShNode } | undefined;
 
@@ -206,6 +213,10 @@ export function parseShell(text: string): ShellParse {
     // A parser that threw (a syntax error, or a JavaScript error inside it) is not trusted again.
     parser = undefined;
     const described = typeof (error as { Error?: unknown }).Error === "function" ? String((error as { Error(): string }).Error()) : String(error);
+    // The parser recurses once per level of nesting (`((((...`): too deep a text overflows the stack.
+    if (error instanceof RangeError || described.includes("Maximum call stack size exceeded")) {
+      return { error: { message: "the text nests too deeply to be read (the shell parser ran out of stack); split it into simpler commands", offset: 0 } };
+    }
     const match = /^:?(\d+):(\d+): (.*)$/s.exec(described);
     if (!match) return { error: { message: described, offset: 0 } };
     const line = Number(match[1]);
@@ -227,8 +238,24 @@ export function parseShell(text: string): ShellParse {
     else value = assign.Value ? partsText(assign.Value.Parts) : "";
     return { kind: "set", name: assign.Name.Value, value, offset: at(assign), scope };
   };
-  syntax.Walk(file, (node) => {
-    if (!node) return true;
+  // mvdan/sh's Walk recurses once per level of the tree, and a chain `a && b && ...` is a tree as deep
+  // as it is long: 700 levels overflow the stack (GopherJS frames are large). So each Walk goes at most
+  // WALK_DEPTH levels down; a subtree below is put aside and walked afterwards by a Walk of its own, and
+  // the items are put back in source order.
+  const deferred: ShNode[] = [file];
+  let depth = 0;
+  let reordered = false;
+  const visit = (node: ShNode | null): boolean => {
+    if (!node) {
+      depth -= 1;
+      return true;
+    }
+    if (depth >= WALK_DEPTH) {
+      deferred.push(node);
+      reordered = true;
+      return false;
+    }
+    depth += 1;
     const type = syntax.NodeType(node);
     if (type === "CallExpr") {
       const call = node as ShNode & { Assigns: ShAssign[]; Args: ShWord[] };
@@ -272,6 +299,12 @@ export function parseShell(text: string): ShellParse {
       return true;
     }
     return true;
-  });
+  };
+  for (let next = deferred.pop(); next !== undefined; next = deferred.pop()) {
+    depth = 0;
+    syntax.Walk(next, visit);
+  }
+  // Stable: items at one offset keep the order one Walk gives them (a command before the reads in its words).
+  if (reordered) items.sort((a, b) => a.offset - b.offset);
   return { items };
 }
