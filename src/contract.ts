@@ -15,6 +15,7 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import type * as JsoncParser from "jsonc-parser";
 import type { JSONPath, ParseError } from "jsonc-parser";
 import picomatch from "picomatch";
+import { globProblem } from "./globs.js";
 import { packageFile } from "./package-info.js";
 import { lazyRequire } from "./lazy-require.js";
 
@@ -187,6 +188,9 @@ export function validateContract(input: unknown, file: string | null): Contract 
   const validate = getValidator();
   if (validate(data)) {
     const contract = data as unknown as Contract;
+    // A glob that cannot be compiled or walked safely is refused before anything compiles it.
+    const globs = globProblems(contract);
+    if (globs.length > 0) throw new ContractError(file, globs);
     const problems = dataLayerProblems(contract);
     if (problems.length > 0) throw new ContractError(file, problems);
     return contract;
@@ -203,6 +207,32 @@ export function validateContract(input: unknown, file: string | null): Contract 
     }
   }
   throw new ContractError(file, problems.length > 0 ? problems : ["the contract is invalid"]);
+}
+
+/** The contract's keys that hold globs (compiled by picomatch; `scripts` and `prismaSchema` also walked by globby). */
+const GLOB_KEYS = ["scripts", "migrations", "tests", "ignore", "dataLayer"] as const;
+
+/** A value for a message: JSON, cut to 60 characters. */
+function shown(value: string): string {
+  const json = JSON.stringify(value);
+  return json.length > 60 ? `${json.slice(0, 57)}..." (${value.length.toLocaleString("en-US")} characters)` : json;
+}
+
+/**
+ * The globs of a contract that are refused (src/globs.ts `globProblem`: too long, a control character,
+ * a brace expansion past `MAX_GLOB_EXPANSIONS`, or not compilable): one problem per glob, naming its key
+ * path, what was expected, what was found, and why.
+ */
+export function globProblems(contract: Contract): string[] {
+  const problems: string[] = [];
+  const check = (keyPath: string, glob: string): void => {
+    const problem = globProblem(glob);
+    if (problem !== undefined) problems.push(`${keyPath}: expected a glob that can be compiled and walked; found ${shown(glob)}: ${problem}`);
+  };
+  for (const key of GLOB_KEYS) contract[key].forEach((glob, index) => check(`${key}[${index}]`, glob));
+  contract.bypass.patterns.forEach((glob, index) => check(`bypass.patterns[${index}]`, glob));
+  if (contract.prismaSchema !== undefined) check("prismaSchema", contract.prismaSchema);
+  return problems;
 }
 
 /**

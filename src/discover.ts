@@ -131,7 +131,8 @@ export async function discoverFiles(root: string, contract: Contract, onUnreadab
   );
   // Extension-less files in script zones that start with a shell or Python shebang are shell or Python scripts.
   const extensionless = (await globby(contract.scripts, options)).filter((f) => !path.posix.basename(f).includes("."));
-  for (const candidate of extensionless) if (!files.includes(candidate) && startsWithScriptShebang(path.join(root, candidate))) files.push(candidate);
+  const listed = new Set(files);
+  for (const candidate of extensionless) if (!listed.has(candidate) && startsWithScriptShebang(path.join(root, candidate))) files.push(candidate);
   for (const [dir, error] of unreadable) {
     const relative = path.relative(root, dir).split(path.sep).join("/");
     if (classifyZone(relative, contract) !== "ignore") onUnreadableDirectory?.(relative, error);
