@@ -9,7 +9,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { closeSync, openSync, readSync } from "node:fs";
 import type { Contract } from "./contract.js";
-import { classifyZone } from "./zones.js";
+import picomatch from "picomatch";
+import { classifyZone, inScriptZoneGlobs } from "./zones.js";
+
+/** Every file whose name has no extension (no dot), hidden folders included. */
+const EXTENSIONLESS_FILES = "**/!(*.*)";
 
 /** The JavaScript and TypeScript files the rules apply to (flat-config `files` globs). */
 export const SOURCE_FILE_GLOBS = ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts", "**/*.js", "**/*.jsx", "**/*.mjs", "**/*.cjs"];
@@ -125,14 +129,20 @@ export async function discoverFiles(root: string, contract: Contract, onUnreadab
     });
   };
   const options = { cwd: root, gitignore: true, dot: true, ignore: ALWAYS_IGNORED, followSymbolicLinks: false, onlyFiles: true, fs: { ...fs, readdir } as unknown as typeof fs };
+  // One walk: the sources, and every file without an extension (a script zone's shell or Python script
+  // is found by its shebang). The contract's globs are never handed to the walk: a glob list of any
+  // length is one compiled matcher (src/zones.ts), where the walk would run once per glob.
+  const sourceGlobs = [...SOURCE_FILE_GLOBS, SQL_FILE_GLOB, PYTHON_FILE_GLOB, ...NON_JS_SOURCE_GLOBS];
+  const isSource = picomatch(sourceGlobs, { dot: true });
+  const walked = await globby([...sourceGlobs, EXTENSIONLESS_FILES], options);
   // The hook folders' other files (`.husky/.gitignore`, `.githooks/README.md`) are not sources.
-  const files = (await globby([...SOURCE_FILE_GLOBS, SQL_FILE_GLOB, PYTHON_FILE_GLOB, ...NON_JS_SOURCE_GLOBS], options)).filter(
-    (f) => !/(?:^|\/)\.(?:husky|githooks)\/[^/]+$/.test(f) || nonJsSourceKind(f, "shell") !== undefined || /\.(?:[cm]?[jt]sx?|sql)$/.test(f),
+  const files = walked.filter(
+    (f) => isSource(f) && (!/(?:^|\/)\.(?:husky|githooks)\/[^/]+$/.test(f) || nonJsSourceKind(f, "shell") !== undefined || /\.(?:[cm]?[jt]sx?|sql)$/.test(f)),
   );
   // Extension-less files in script zones that start with a shell or Python shebang are shell or Python scripts.
-  const extensionless = (await globby(contract.scripts, options)).filter((f) => !path.posix.basename(f).includes("."));
   const listed = new Set(files);
-  for (const candidate of extensionless) if (!listed.has(candidate) && startsWithScriptShebang(path.join(root, candidate))) files.push(candidate);
+  const extensionless = walked.filter((f) => !path.posix.basename(f).includes(".") && !listed.has(f) && inScriptZoneGlobs(f, contract));
+  for (const candidate of extensionless) if (startsWithScriptShebang(path.join(root, candidate))) files.push(candidate);
   for (const [dir, error] of unreadable) {
     const relative = path.relative(root, dir).split(path.sep).join("/");
     if (classifyZone(relative, contract) !== "ignore") onUnreadableDirectory?.(relative, error);
