@@ -16,11 +16,12 @@
 import { createRule } from "../src/create-rule.js";
 import { getStringPieces, sourceOffsetOf, type StringPieces } from "../src/analysis/ast.js";
 import { getCallSink, getTaggedTemplateSink, type SqlSink } from "../src/analysis/sinks.js";
-import { blankPsqlMetaCommands, type DestructiveStatement, findDestructiveStatements } from "../src/analysis/sql.js";
+import { analyzeSql, blankPsqlMetaCommands, type DestructiveStatement, type UncheckedStatements } from "../src/analysis/sql.js";
+import { MAX_SQL_STATEMENTS_PER_FILE, MAX_SQL_STATEMENTS_PER_TEXT } from "../src/limits.js";
 import { getFileContext } from "../src/settings.js";
 import type { Zone } from "../src/zones.js";
 
-export type MessageId = "destructive" | "destructiveUnparsed" | "destructiveRowLevel";
+export type MessageId = "destructive" | "destructiveUnparsed" | "destructiveRowLevel" | "tooManyStatements";
 
 /** The rule's messages; `.sql` files and Python files (src/sources/python/) are reported with the same texts. */
 export const MESSAGES: Record<MessageId, string> = {
@@ -30,6 +31,8 @@ export const MESSAGES: Record<MessageId, string> = {
     "SQL {{where}} could not be parsed, and it starts with {{kind}}: destructive SQL belongs in a reviewed migration. Move it to a migration.",
   destructiveRowLevel:
     "{{kind}} {{where}} in application code deletes rows outside migrations. If this file is the application's data layer and its row deletes have been reviewed, list its folder in the contract's dataLayer (row-level DELETE ... WHERE is then accepted there); otherwise move it to a migration, or soft-delete instead.",
+  tooManyStatements:
+    "SQL {{where}} holds {{count}} statements, more than the {{limit}} that are checked: the statements from here on were not checked for destructive SQL. Split it into parts of at most {{limit}} statements, or move it to a migration.",
 };
 
 /** Where a statement is checked: the file's zone, and whether the contract's `dataLayer` lists it. */
@@ -62,7 +65,7 @@ export function checksSqlIn(zone: Zone): boolean {
 /** A finding of this rule on plain SQL text (a `.sql` file). */
 export interface SqlTextFinding {
   messageId: MessageId;
-  /** The statement kind ("DROP TABLE", "DELETE", ...; the first keyword for an unparsed statement). */
+  /** The statement kind ("DROP TABLE", "DELETE", ...; the first keyword for an unparsed statement; "" for `tooManyStatements`). */
   kind: string;
   message: string;
   /** UTF-16 offset in the text of the statement's first token. */
@@ -82,15 +85,29 @@ function format(messageId: MessageId, data: Record<string, string>): string {
  * @param text the whole file's text.
  * @param place the file's zone and whether `dataLayer` lists it (default: a script zone, where every
  *   destructive statement gets the plain message).
- * @returns one finding per reported statement, in order, at UTF-16 offsets of `text`.
+ * Only the first `MAX_SQL_STATEMENTS_PER_FILE` statements are checked; past them, one
+ * `tooManyStatements` finding at the first statement not checked says how many there were.
+ * @returns one finding per reported statement, in order, at UTF-16 offsets of `text` (then the
+ *   `tooManyStatements` one, if any).
  */
 export function checkSqlText(text: string, place: SqlPlace = { zone: "scripts", dataLayer: false }): SqlTextFinding[] {
-  return findDestructiveStatements([blankPsqlMetaCommands(text)]).flatMap((s) => {
+  const { statements, unchecked } = analyzeSql([blankPsqlMetaCommands(text)], MAX_SQL_STATEMENTS_PER_FILE);
+  const findings = statements.flatMap((s): SqlTextFinding[] => {
     const reported = classifyStatement(s, place);
     if (!reported) return [];
     const { messageId, kind } = reported;
     return [{ messageId, kind, message: format(messageId, { kind, where: "in a .sql file" }), offset: s.offset, endOffset: s.endOffset }];
   });
+  if (unchecked) {
+    const data = tooManyData(unchecked, "in this .sql file");
+    findings.push({ messageId: "tooManyStatements", kind: "", message: format("tooManyStatements", data), offset: unchecked.offset, endOffset: unchecked.offset });
+  }
+  return findings;
+}
+
+/** The data of a `tooManyStatements` message (counts written with thousands separators). */
+function tooManyData(unchecked: UncheckedStatements, where: string): Record<string, string> {
+  return { where, count: unchecked.total.toLocaleString("en-US"), limit: unchecked.checked.toLocaleString("en-US") };
 }
 
 /** The source offset of a statement's start, when its text is the source one to one there. */
@@ -152,7 +169,14 @@ export default createRule<[], MessageId>({
       if (!sink) return;
       const pieces = getStringPieces(sink.sql, context.sourceCode.getScope(sink.node), sourceText);
       if (!pieces) return;
-      for (const statement of findDestructiveStatements(pieces.parts)) reportStatement(sink, pieces, statement);
+      const { statements, unchecked } = analyzeSql(pieces.parts, MAX_SQL_STATEMENTS_PER_TEXT);
+      for (const statement of statements) reportStatement(sink, pieces, statement);
+      if (unchecked) {
+        const start = sourceOffsetOf(pieces, unchecked.part, unchecked.offset);
+        const data = tooManyData(unchecked, `reaching ${sink.name}`);
+        if (start === undefined) context.report({ node: sink.sql, messageId: "tooManyStatements", data });
+        else context.report({ loc: context.sourceCode.getLocFromIndex(start), messageId: "tooManyStatements", data });
+      }
     }
 
     return {

@@ -15,6 +15,7 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import type * as JsoncParser from "jsonc-parser";
 import type { JSONPath, ParseError } from "jsonc-parser";
 import picomatch from "picomatch";
+import { globProblem } from "./globs.js";
 import { packageFile } from "./package-info.js";
 import { lazyRequire } from "./lazy-require.js";
 import { jsonNestingProblem, MAX_DATA_BYTES, pathEntryExists, readFileBytes } from "./source-text.js";
@@ -207,6 +208,9 @@ function validateLocated(input: unknown, file: string | null, root: { line: numb
   const validate = getValidator();
   if (validate(data)) {
     const contract = data as unknown as Contract;
+    // A glob that cannot be compiled or walked safely is refused before anything compiles it.
+    const globs = globProblems(contract);
+    if (globs.length > 0) throw new ContractError(file, globs);
     const problems = dataLayerProblems(contract);
     if (problems.length > 0) throw new ContractError(file, problems);
     return contract;
@@ -221,6 +225,32 @@ function validateLocated(input: unknown, file: string | null, root: { line: numb
     }
   }
   throw new ContractError(file, problems.length > 0 ? problems : ["the contract is invalid"]);
+}
+
+/** The contract's keys that hold globs (compiled by picomatch; `scripts` and `prismaSchema` also walked by globby). */
+const GLOB_KEYS = ["scripts", "migrations", "tests", "ignore", "dataLayer"] as const;
+
+/** A value for a message: JSON, cut to 60 characters. */
+function shown(value: string): string {
+  const json = JSON.stringify(value);
+  return json.length > 60 ? `${json.slice(0, 57)}..." (${value.length.toLocaleString("en-US")} characters)` : json;
+}
+
+/**
+ * The globs of a contract that are refused (src/globs.ts `globProblem`: too long, a control character,
+ * a brace expansion past `MAX_GLOB_EXPANSIONS`, or not compilable): one problem per glob, naming its key
+ * path, what was expected, what was found, and why.
+ */
+export function globProblems(contract: Contract): string[] {
+  const problems: string[] = [];
+  const check = (keyPath: string, glob: string): void => {
+    const problem = globProblem(glob);
+    if (problem !== undefined) problems.push(`${keyPath}: expected a glob that can be compiled and walked; found ${shown(glob)}: ${problem}`);
+  };
+  for (const key of GLOB_KEYS) contract[key].forEach((glob, index) => check(`${key}[${index}]`, glob));
+  contract.bypass.patterns.forEach((glob, index) => check(`bypass.patterns[${index}]`, glob));
+  if (contract.prismaSchema !== undefined) check("prismaSchema", contract.prismaSchema);
+  return problems;
 }
 
 /**
@@ -303,6 +333,28 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
   return { line, column: offset - lineStart + 1 };
 }
 
+/**
+ * `lineColumnAt` for many offsets of one text: the line starts are found once (O(length)), then each
+ * offset is placed by binary search (O(log lines)), so placing n findings is not O(n * length).
+ * @returns a function from a UTF-16 offset to its 1-based line and column (offsets past the end are
+ *   placed as `lineColumnAt` places them).
+ */
+export function lineLocator(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (offset) => {
+    const at = Math.min(Math.max(offset, 0), text.length);
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((starts[mid] as number) <= at) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - (starts[low] as number) + 1 };
+  };
+}
+
 const SYNTAX_EXPECTED: Partial<Record<ReturnType<typeof JsoncParser.printParseErrorCode>, string>> = {
   PropertyNameExpected: "a property name in double quotes",
   ValueExpected: "a value",
@@ -348,7 +400,9 @@ function describeSyntaxError(text: string, error: ParseError): string {
  */
 function duplicateKeys(text: string): string[] {
   const problems: string[] = [];
-  const stack: Map<string, { line: number; column: number }>[] = [];
+  const locate = lineLocator(text);
+  // Per open object: each key's first offset (placed only when the key repeats).
+  const stack: Map<string, number>[] = [];
   jsonc().visit(text, {
     onObjectBegin: () => {
       stack.push(new Map());
@@ -359,12 +413,13 @@ function duplicateKeys(text: string): string[] {
     onObjectProperty: (property: string, offset: number, _length: number, _line: number, _column: number, pathSupplier: () => JSONPath) => {
       const keys = stack.at(-1);
       if (keys === undefined) return;
-      const here = lineColumnAt(text, offset);
-      const first = keys.get(property);
-      if (first === undefined) {
-        keys.set(property, here);
+      const firstOffset = keys.get(property);
+      if (firstOffset === undefined) {
+        keys.set(property, offset);
         return;
       }
+      const here = locate(offset);
+      const first = locate(firstOffset);
       const pointer = [...pathSupplier(), property].map((s) => `/${String(s).replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
       problems.push(
         `${formatKeyPath(pointer)}: duplicate key; expected each key once; found it again at line ${here.line}, column ${here.column} (first at line ${first.line}, column ${first.column})`,
@@ -450,10 +505,46 @@ export function toRepoPath(root: string, file: string): string {
  * @param keyPath the key's path, e.g. `["mutationScripts", "scripts/x.ts"]`.
  */
 export function contractKeyLocation(text: string, keyPath: readonly (string | number)[]): { line: number; column: number } {
-  const { findNodeAtLocation, parseTree } = jsonc();
-  const tree = parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
-  const node = tree ? findNodeAtLocation(tree, [...keyPath]) : undefined;
+  // The checks place one finding per entry: the text is parsed and its lines found once, not per key.
+  if (lastLocated?.text !== text) {
+    const tree = jsonc().parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
+    lastLocated = { text, tree, locate: lineLocator(text), keys: new WeakMap() };
+  }
+  const { tree, locate } = lastLocated;
+  const node = tree ? nodeAt(tree, keyPath, lastLocated.keys) : undefined;
   // A property value's parent is the property; its first child is the key string.
   const target = node?.parent?.type === "property" ? (node.parent.children?.[0] ?? node) : node;
-  return lineColumnAt(text, target?.offset ?? 0);
+  return locate(target?.offset ?? 0);
+}
+
+/** The last text `contractKeyLocation` parsed, its tree, line starts and the keys of the objects looked into. */
+let lastLocated:
+  | { text: string; tree: JsoncParser.Node | undefined; locate: (offset: number) => { line: number; column: number }; keys: WeakMap<JsoncParser.Node, Map<string, JsoncParser.Node>> }
+  | undefined;
+
+/**
+ * jsonc-parser's `findNodeAtLocation` (the first property of a repeated key wins, as there), with each
+ * object's keys put in a map the first time it is looked into: finding every entry of an object with n
+ * keys is O(n), not O(n^2).
+ */
+function nodeAt(tree: JsoncParser.Node, keyPath: readonly (string | number)[], keys: WeakMap<JsoncParser.Node, Map<string, JsoncParser.Node>>): JsoncParser.Node | undefined {
+  let node: JsoncParser.Node | undefined = tree;
+  for (const segment of keyPath) {
+    if (node === undefined) return undefined;
+    if (typeof segment === "string" && node.type === "object") {
+      let byKey = keys.get(node);
+      if (!byKey) {
+        byKey = new Map();
+        for (const property of node.children ?? []) {
+          const [key, value] = property.children ?? [];
+          if (key !== undefined && value !== undefined && property.children?.length === 2 && typeof key.value === "string" && !byKey.has(key.value)) byKey.set(key.value, value);
+        }
+        keys.set(node, byKey);
+      }
+      node = byKey.get(segment);
+    } else if (typeof segment === "number" && node.type === "array") {
+      node = segment >= 0 ? node.children?.[segment] : undefined;
+    } else return undefined;
+  }
+  return node;
 }

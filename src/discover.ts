@@ -8,8 +8,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Contract } from "./contract.js";
+import picomatch from "picomatch";
 import { boundedGlobFs, jsonNestingProblem, readFileBytes, readSourceText, yamlNestingProblem } from "./source-text.js";
-import { classifyZone } from "./zones.js";
+import { classifyZone, inScriptZoneGlobs } from "./zones.js";
+
+/** Every file whose name has no extension (no dot), hidden folders included. */
+const EXTENSIONLESS_FILES = "**/!(*.*)";
 
 /** The JavaScript and TypeScript files the rules apply to (flat-config `files` globs). */
 export const SOURCE_FILE_GLOBS = ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts", "**/*.js", "**/*.jsx", "**/*.mjs", "**/*.cjs"];
@@ -171,21 +175,26 @@ export async function discoverFiles(root: string, contract: Contract, onUnreadab
   };
   const globFs = boundedGlobFs(record, { ...fs, readdir } as unknown as typeof fs);
   const options = { cwd: root, gitignore: true, dot: true, ignore: ALWAYS_IGNORED, followSymbolicLinks: false, onlyFiles: false, objectMode: true, fs: globFs } as const;
+  // One walk: the sources, the configuration files, the .gitignore files, and every file without an
+  // extension (a script zone's shell or Python script is found by its shebang). The contract's globs are
+  // never handed to the walk: a glob list of any length is one compiled matcher (src/zones.ts), where the
+  // walk would run once per glob.
   // Regular files are scanned. A FIFO, socket or device is listed too: the reader refuses it
   // (src/source-text.ts) and the scan reports it at its path rather than passing over it. A symbolic link
   // is not scanned (as before); one whose target the readers would refuse (dangling, looping, a device
   // such as /dev/zero) is reported here, since package.json, pnpm-workspace.yaml, tsconfig.json and
   // scripts are also read through links by the repository facts. Directories are not listed.
-  const list = async (patterns: string[]): Promise<{ path: string; kind: "regular" | "special" | "link" }[]> =>
-    (await globby(patterns, options))
-      .filter((entry) => !entry.dirent.isDirectory())
-      .map((entry) => ({ path: entry.path, kind: entry.dirent.isFile() ? "regular" : entry.dirent.isSymbolicLink() ? "link" : "special" }));
-  const entries = await list([...SOURCE_FILE_GLOBS, SQL_FILE_GLOB, PYTHON_FILE_GLOB, ...NON_JS_SOURCE_GLOBS, ...CONFIG_FILE_GLOBS, "**/.gitignore"]);
+  const sourceGlobs = [...SOURCE_FILE_GLOBS, SQL_FILE_GLOB, PYTHON_FILE_GLOB, ...NON_JS_SOURCE_GLOBS];
+  const isSource = picomatch(sourceGlobs, { dot: true });
+  const isScriptCandidate = (f: string): boolean => !path.posix.basename(f).includes(".") && inScriptZoneGlobs(f, contract);
+  const entries = (await globby([...sourceGlobs, ...CONFIG_FILE_GLOBS, "**/.gitignore", EXTENSIONLESS_FILES], options))
+    .filter((entry) => !entry.dirent.isDirectory())
+    .map((entry) => ({ path: entry.path, kind: entry.dirent.isFile() ? "regular" : entry.dirent.isSymbolicLink() ? "link" : "special" }));
   for (const { path: config } of entries.filter((e) => CONFIG_FILE.test(e.path))) {
     const problem = configFileProblem(path.join(root, config));
     if (problem !== undefined) record(path.join(root, config), problem);
   }
-  for (const entry of entries.filter((e) => e.kind === "link" && !CONFIG_FILE.test(e.path))) {
+  for (const entry of entries.filter((e) => e.kind === "link" && !CONFIG_FILE.test(e.path) && (isSource(e.path) || isScriptCandidate(e.path)))) {
     const problem = linkProblem(path.join(root, entry.path));
     if (problem !== undefined) record(path.join(root, entry.path), problem);
   }
@@ -197,7 +206,7 @@ export async function discoverFiles(root: string, contract: Contract, onUnreadab
   }
   // The hook folders' other files (`.husky/.gitignore`, `.githooks/README.md`) are not sources.
   const files = entries
-    .filter((e) => e.kind !== "link")
+    .filter((e) => e.kind !== "link" && isSource(e.path))
     .map((e) => e.path)
     .filter(
       (f) =>
@@ -206,8 +215,9 @@ export async function discoverFiles(root: string, contract: Contract, onUnreadab
         (!/(?:^|\/)\.(?:husky|githooks)\/[^/]+$/.test(f) || nonJsSourceKind(f, "shell") !== undefined || /\.(?:[cm]?[jt]sx?|sql)$/.test(f)),
     );
   // Extension-less files in script zones that start with a shell or Python shebang are shell or Python scripts.
-  const extensionless = (await list(contract.scripts)).filter((e) => e.kind === "regular" && !path.posix.basename(e.path).includes(".")).map((e) => e.path);
-  for (const candidate of extensionless) if (!files.includes(candidate) && startsWithScriptShebang(path.join(root, candidate))) files.push(candidate);
+  const listed = new Set(files);
+  const extensionless = entries.filter((e) => e.kind === "regular" && !listed.has(e.path) && isScriptCandidate(e.path)).map((e) => e.path);
+  for (const candidate of extensionless) if (startsWithScriptShebang(path.join(root, candidate))) files.push(candidate);
   for (const [where, message] of [...unreadable].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const relative = path.relative(root, where).split(path.sep).join("/");
     if (classifyZone(relative, contract) !== "ignore") onUnreadable?.(relative, message);

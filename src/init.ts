@@ -53,7 +53,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { Linter } from "eslint";
-import { CONTRACT_FILE_NAME, type Contract, defaultContract, lineColumnAt, type MutationScriptEntry, toRepoPath } from "./contract.js";
+import { CONTRACT_FILE_NAME, type Contract, defaultContract, lineLocator, type MutationScriptEntry, toRepoPath } from "./contract.js";
 import { discoverFiles, isPythonSource, type NonJsSourceKind, nonJsSourceKind, shebangOf } from "./discover.js";
 import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import { importedWriteListeners, mergeListeners, repoFactsFor } from "./analysis/imported-writes.js";
@@ -67,7 +67,7 @@ import { classifyZone, scriptGlobOf } from "./zones.js";
 import { DEFAULT_DEPLOY_SCRIPTS } from "./roles.js";
 import type { RepoFacts } from "./facts/types.js";
 import { readNonJsSource } from "./sources/index.js";
-import { sourceUses } from "./sources/findings.js";
+import { notFollowedMessage, sourceUses } from "./sources/findings.js";
 import { readSourceText } from "./source-text.js";
 import { scanLintConfig } from "./scanner.js";
 import noBypassEnv from "../rules/no-bypass-env.js";
@@ -364,14 +364,17 @@ function collectSources(
     const kind = nonJsSourceKind(repoPath, shebangOf(text));
     if (kind === undefined) continue;
     const source = readNonJsSource(kind, text, repoPath, { root, contract, facts });
-    for (const error of source.errors) collected.unreadable.push(`${repoPath}:${lineColumnAt(text, error.offset).line}: ${error.message}`);
+    const locate = lineLocator(text);
+    for (const error of source.errors) collected.unreadable.push(`${repoPath}:${locate(error.offset).line}: ${error.message}`);
     for (const use of sourceUses(source.blocks, source.context)) {
-      const where = `${repoPath}:${lineColumnAt(text, use.start).line}`;
+      const where = `${repoPath}:${locate(use.start).line}`;
       if (use.kind === "bypassName") {
         const name = stripFrameworkPrefix(use.name);
         if (!bypassNames.has(name)) bypassNames.set(name, where);
       } else if (use.kind === "ciSet") {
         collected.ciSets.push(where);
+      } else if (use.kind === "notFollowed") {
+        collected.unreadable.push(`${where}: ${notFollowedMessage(use)}`);
       } else {
         let place = collected.places.get(use.allowKey);
         if (!place) {
@@ -735,8 +738,9 @@ export async function draftContract(root: string, options: DraftOptions = {}): P
     if (classifyZone(repoPath, draftZones) !== "app") continue;
     const read = readSourceText(file);
     if (!("text" in read)) continue;
+    const locate = lineLocator(read.text);
     for (const finding of checkSqlText(read.text, { zone: "app", dataLayer: false })) {
-      if (finding.messageId === "destructiveRowLevel") addRowDelete(collected.rowDeletes, repoPath, lineColumnAt(read.text, finding.offset).line);
+      if (finding.messageId === "destructiveRowLevel") addRowDelete(collected.rowDeletes, repoPath, locate(finding.offset).line);
     }
   }
   const application = (repoPath: string): boolean =>

@@ -13,7 +13,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import * as tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint";
-import { CONTRACT_FILE_NAME, type Contract, ContractError, contractKeyLocation, lineColumnAt, toRepoPath } from "./contract.js";
+import { CONTRACT_FILE_NAME, type Contract, ContractError, contractKeyLocation, lineLocator, toRepoPath } from "./contract.js";
 import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import type { FactsProblem } from "./facts/types.js";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
@@ -211,10 +211,11 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
       const started = performance.now();
       const result = await checkPythonSource(text, repoPath, options);
       options.timings?.add("Python sources", performance.now() - started);
+      const locate = lineLocator(text);
       return [
         ...result.findings,
         ...result.errors.map((e) => {
-          const at = lineColumnAt(text, e.offset);
+          const at = locate(e.offset);
           return parseError(e.message, at.line, at.column);
         }),
       ];
@@ -225,10 +226,11 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
     if (asShell !== undefined && "problem" in asShell) return [parseError(asShell.problem)];
     if (sourceKind !== undefined) {
       const result = timed(options.timings, "non-JS sources", () => checkNonJsSource(sourceKind, text, repoPath, options));
+      const locate = lineLocator(text);
       return [
         ...result.findings,
         ...result.errors.map((e) => {
-          const at = lineColumnAt(text, e.offset);
+          const at = locate(e.offset);
           return parseError(e.message, at.line, at.column);
         }),
       ];
@@ -236,9 +238,10 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
     if (file.endsWith(".sql")) {
       if (!checksSqlIn(zone)) return [];
       const dataLayer = zone === "app" && fileRole(repoPath, zone, options.contract, options.root) === "other" && dataLayerIndexOf(repoPath, options.contract) >= 0;
+      const locate = lineLocator(text);
       return timed(options.timings, "SQL files", () => checkSqlText(text, { zone, dataLayer })).map((f) => {
-        const start = lineColumnAt(text, f.offset);
-        const end = lineColumnAt(text, f.endOffset);
+        const start = locate(f.offset);
+        const end = locate(f.endOffset);
         return { ...wholeFile(`${PLUGIN_NAMESPACE}/no-destructive-sql`, "error", repoPath, f.message, start.line, start.column), endLine: end.line, endColumn: end.column };
       });
     }

@@ -59,6 +59,14 @@ export function classifyZone(repoPath: string, contract: Contract): Zone {
   return "app";
 }
 
+/**
+ * True when one of the contract's `scripts` globs matches a repository path, whatever its zone (a test
+ * file there included): the script zones' globs alone, as one compiled matcher.
+ */
+export function inScriptZoneGlobs(repoPath: string, contract: Contract): boolean {
+  return !isOutsideRoot(repoPath) && matchersFor(contract).scripts(repoPath);
+}
+
 const dataLayerCache = new WeakMap<Contract, Matcher[]>();
 
 /**

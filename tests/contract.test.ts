@@ -14,6 +14,8 @@ import {
   toRepoPath,
   validateContract,
 } from "../src/contract.js";
+import { braceExpansionCount } from "../src/globs.js";
+import { MAX_GLOB_EXPANSIONS, MAX_GLOB_LENGTH } from "../src/limits.js";
 import { packageFile } from "../src/package-info.js";
 
 const DEFAULT_BYPASS_PATTERNS = ["SKIP_*", "BYPASS_*", "ALLOW_*", "PRISMA_USER_CONSENT_FOR_DANGEROUS_AI_ACTION", "SAFETY_ASSURED"];
@@ -491,5 +493,33 @@ describe("toRepoPath", () => {
     expect(toRepoPath("/repo", "/repo/scripts/a.ts")).toBe("scripts/a.ts");
     expect(toRepoPath("/repo", "/repo")).toBe("");
     expect(toRepoPath("/repo", "/other/a.ts")).toBe("../other/a.ts");
+  });
+});
+
+describe("globs that cannot be compiled or walked safely (issue 14)", () => {
+  it("refuses brace bombs, control characters and long globs, naming the key path and the limit", () => {
+    expect(invalid({ version: 1, scripts: ["scripts/**", "{1..100000}"] })).toEqual([
+      `scripts[1]: expected a glob that can be compiled and walked; found "{1..100000}": its braces expand to more than ${MAX_GLOB_EXPANSIONS.toLocaleString("en-US")} patterns; write fewer alternatives, or several globs`,
+    ]);
+    const alternations = `a/${"{a,b}".repeat(30)}`;
+    expect(invalid({ version: 1, ignore: [alternations] })).toEqual([expect.stringMatching(/^ignore\[0\]: .*: its braces expand to more than 1,000 patterns;/)]);
+    const nested = `${"{a,".repeat(1_000)}b${"}".repeat(1_000)}`;
+    expect(invalid({ version: 1, dataLayer: [nested] })).toEqual([expect.stringMatching(/^dataLayer\[0\]: .*\(4,001 characters\): its braces expand to more than 1,000 patterns;/)]);
+    // Before: globby looked the 1,001-character name up and the scan crashed with ENAMETOOLONG.
+    const deep = `${"{".repeat(500)}a${"}".repeat(500)}`;
+    expect(invalid({ version: 1, scripts: [deep] })).toEqual([expect.stringMatching(/^scripts\[0\]: .*: it has a path segment of 1,001 characters, longer than any file name \(255\); shorten it$/)]);
+    expect(invalid({ version: 1, tests: ["scripts/\u0000/**"] })).toEqual([
+      'tests[0]: expected a glob that can be compiled and walked; found "scripts/\\u0000/**": it holds the control character "\\u0000" at position 8, which no path holds; remove it',
+    ]);
+    expect(invalid({ version: 1, bypass: { patterns: ["a".repeat(100_000)] } })).toEqual([
+      expect.stringMatching(new RegExp(`^bypass\\.patterns\\[0\\]: .*\\(100,000 characters\\): it is 100,000 characters long, more than the ${MAX_GLOB_LENGTH.toLocaleString("en-US")} allowed; write a shorter glob$`)),
+    ]);
+    expect(invalid({ version: 1, prismaSchema: "prisma/{1..5000}.prisma" })).toEqual([expect.stringMatching(/^prismaSchema: /)]);
+  });
+
+  it("accepts the globs real contracts use, braces and ranges within the limit", () => {
+    expect(validateContract({ version: 1, scripts: ["**", "apps/{web,api}/scripts/**", "db/{1..999}/*.ts"], migrations: ["**/migrations/[0-9]*.py"] }, null).scripts).toEqual(["**", "apps/{web,api}/scripts/**", "db/{1..999}/*.ts"]);
+    expect(braceExpansionCount("a/{b,c{1..3}}/{x,y}z")).toBe(8);
+    expect(braceExpansionCount("{1..10..2}x{a..e}{,b}{a}")).toBe(50);
   });
 });

@@ -101,6 +101,16 @@ interface ShSyntax {
 const loadSh = lazyRequire<typeof Sh>("mvdan-sh");
 const syntax = (): ShSyntax => (loadSh() as unknown as { syntax: ShSyntax }).syntax;
 
+/**
+ * How many levels of the syntax tree one `syntax.Walk` goes down before the rest is walked on its own
+ * (`parseShell`): far below the depth at which Walk overflows the stack (about 700), deep enough that
+ * ordinary scripts are walked in one go.
+ */
+const WALK_DEPTH = 64;
+
+/** The parser `parseShell` reuses (made on its first call). */
+let parser: { Parse(text: string, name: string): ShNode } | undefined;
+
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ASSIGNMENT_WORD = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 
@@ -198,10 +208,9 @@ export function parseShell(text: string): ShellParse {
   try {
     return readShell(text);
   } catch (error) {
-    // mvdan/sh parses and walks recursively: a chain of several hundred `&&`, `||` or `|` (a tree that
-    // deep: measured, 500 are read and 800 are not at Node's default stack), or thousands of nested
-    // subshells, braces or `$(...)`, overflow the stack. Walking a chain's sides one at a time instead
-    // was tried: every call into mvdan/sh's Go runtime costs ~0.1 ms, and 20,000 && took 30 s.
+    // mvdan/sh parses recursively (one level per nesting of subshells, braces, `$(...)`), and readShell
+    // walks at most WALK_DEPTH levels per Walk; anything that still overflows the stack is one reading
+    // problem of this text, never a RangeError out of the run.
     if (isStackOverflow(error)) return { error: { message: TOO_DEEP, offset: 0 } };
     throw error;
   }
@@ -209,7 +218,7 @@ export function parseShell(text: string): ShellParse {
 
 /** The message of shell text nested deeper than the reader's stack allows. */
 const TOO_DEEP =
-  "shell code nested too deeply to read (hundreds of &&, || or | in one command, or thousands of nested subshells, braces or $(...)); it was not checked: split it into shorter commands or a script file";
+  "shell code nests too deeply to read (hundreds of nested subshells, braces or $(...)); it was not checked: split it into simpler commands or a script file";
 
 /** A "Maximum call stack size exceeded" RangeError, as thrown by V8 or passed on by mvdan/sh's Go runtime. */
 function isStackOverflow(error: unknown): boolean {
@@ -221,10 +230,15 @@ function readShell(text: string): ShellParse {
   const toUtf16 = byteToUtf16(text);
   let file: ShNode;
   try {
-    file = syntax().NewParser().Parse(text, "");
+    // One parser for every text (a Parser is reusable: Parse resets it), a third of the cost of a new one each time.
+    parser ??= syntax().NewParser();
+    file = parser.Parse(text, "");
   } catch (error) {
-    if (isStackOverflow(error)) throw error;
+    // A parser that threw (a syntax error, or a JavaScript error inside it) is not trusted again.
+    parser = undefined;
     const described = typeof (error as { Error?: unknown }).Error === "function" ? String((error as { Error(): string }).Error()) : String(error);
+    // The parser recurses once per level of nesting (`((((...`): too deep a text overflows the stack.
+    if (isStackOverflow(error)) return { error: { message: TOO_DEEP, offset: 0 } };
     const match = /^:?(\d+):(\d+): (.*)$/s.exec(described);
     if (!match) return { error: { message: described, offset: 0 } };
     const line = Number(match[1]);
@@ -246,8 +260,24 @@ function readShell(text: string): ShellParse {
     else value = assign.Value ? partsText(assign.Value.Parts) : "";
     return { kind: "set", name: assign.Name.Value, value, offset: at(assign), scope };
   };
-  syntax().Walk(file, (node) => {
-    if (!node) return true;
+  // mvdan/sh's Walk recurses once per level of the tree, and a chain `a && b && ...` is a tree as deep
+  // as it is long: 700 levels overflow the stack (GopherJS frames are large). So each Walk goes at most
+  // WALK_DEPTH levels down; a subtree below is put aside and walked afterwards by a Walk of its own, and
+  // the items are put back in source order.
+  const deferred: ShNode[] = [file];
+  let depth = 0;
+  let reordered = false;
+  const visit = (node: ShNode | null): boolean => {
+    if (!node) {
+      depth -= 1;
+      return true;
+    }
+    if (depth >= WALK_DEPTH) {
+      deferred.push(node);
+      reordered = true;
+      return false;
+    }
+    depth += 1;
     const type = syntax().NodeType(node);
     if (type === "CallExpr") {
       const call = node as ShNode & { Assigns: ShAssign[]; Args: ShWord[] };
@@ -291,6 +321,12 @@ function readShell(text: string): ShellParse {
       return true;
     }
     return true;
-  });
+  };
+  for (let next = deferred.pop(); next !== undefined; next = deferred.pop()) {
+    depth = 0;
+    syntax().Walk(next, visit);
+  }
+  // Stable: items at one offset keep the order one Walk gives them (a command before the reads in its words).
+  if (reordered) items.sort((a, b) => a.offset - b.offset);
   return { items };
 }

@@ -26,6 +26,7 @@
  * parser that cannot be loaded throws (outside the `try`s below, which only mean "this text does not parse").
  */
 import type { ScanToken } from "libpg-query";
+import { MAX_SQL_STATEMENTS_PER_TEXT } from "../limits.js";
 import { pgParser } from "./pg-parser.js";
 
 /** One destructive statement found in a SQL text. Positions are UTF-16 offsets inside the input parts. */
@@ -451,28 +452,80 @@ function joinParts(parts: readonly string[], fill: (index: number) => string): J
   return { text, bytes: Buffer.from(text, "utf8"), parts, starts };
 }
 
-/** UTF-16 offset in `bytes`' text of a UTF-8 byte offset (libpg-query reports byte offsets). */
+/** Per UTF-8 buffer: the UTF-16 offset of each byte offset (absent for an ASCII text, where they are equal). */
+const charOffsetTables = new WeakMap<Buffer, Uint32Array | "ascii">();
+
+/**
+ * UTF-16 offset in `bytes`' text of a UTF-8 byte offset (libpg-query reports byte offsets). The table is
+ * built once per buffer (O(bytes)); each call is then O(1), so placing every statement of a long text
+ * is linear, not quadratic.
+ */
 function byteToCharOffset(bytes: Buffer, byteOffset: number): number {
-  return bytes.subarray(0, Math.max(0, Math.min(byteOffset, bytes.length))).toString("utf8").length;
+  const at = Math.max(0, Math.min(byteOffset, bytes.length));
+  let table = charOffsetTables.get(bytes);
+  if (table === undefined) {
+    table = bytes.every((byte) => byte < 0x80) ? "ascii" : charOffsetTable(bytes);
+    charOffsetTables.set(bytes, table);
+  }
+  return table === "ascii" ? at : (table[at] as number);
+}
+
+/** For each byte offset 0..length of a UTF-8 buffer, the UTF-16 length of the text before it (as `subarray(0, at).toString().length`). */
+function charOffsetTable(bytes: Buffer): Uint32Array {
+  const table = new Uint32Array(bytes.length + 1);
+  let chars = 0;
+  let i = 0;
+  while (i < bytes.length) {
+    const byte = bytes[i] as number;
+    // A sequence's length from its lead byte; a stray continuation byte decodes to U+FFFD on its own.
+    const size = byte >= 0xf0 && byte < 0xf8 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    const end = Math.min(i + size, bytes.length);
+    let valid = end - i === size;
+    for (let k = i + 1; k < end && valid; k++) valid = ((bytes[k] as number) & 0xc0) === 0x80;
+    if (!valid) {
+      table[i] = chars;
+      chars += 1;
+      i += 1;
+      continue;
+    }
+    // Inside a sequence, toString() of the bytes before it decodes the cut sequence as one U+FFFD.
+    table[i] = chars;
+    for (let k = i + 1; k < end; k++) table[k] = chars + 1;
+    chars += size === 4 ? 2 : 1;
+    i = end;
+  }
+  table[bytes.length] = chars;
+  return table;
+}
+
+/** The index of the last part that starts at or before `at` (binary search over `joined.starts`). */
+function partAt(joined: Joined, at: number): number {
+  let low = 0;
+  let high = joined.starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if ((joined.starts[mid] ?? 0) <= at) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 /** The (part, offset) of a start position in the joined text; inside a filler: the end of the part before. */
 function locateStart(joined: Joined, at: number): { part: number; offset: number } {
-  let part = 0;
-  for (let i = 0; i < joined.starts.length; i++) if ((joined.starts[i] ?? 0) <= at) part = i;
+  const part = partAt(joined, at);
   const length = joined.parts[part]?.length ?? 0;
   return { part, offset: Math.min(at - (joined.starts[part] ?? 0), length) };
 }
 
 /** The (part, offset) of an exclusive end position; inside or at the end of a filler: offset 0 of the next part. */
 function locateEnd(joined: Joined, at: number): { endPart: number; endOffset: number } {
-  for (let i = 0; i < joined.parts.length; i++) {
-    const start = joined.starts[i] ?? 0;
-    const end = start + (joined.parts[i]?.length ?? 0);
-    if (at > start && at <= end) return { endPart: i, endOffset: at - start };
-    const nextStart = joined.starts[i + 1];
-    if (nextStart !== undefined && at > end && at <= nextStart) return { endPart: i + 1, endOffset: 0 };
-  }
+  // The part whose text or following filler holds the position just before `at`.
+  const i = partAt(joined, at - 1);
+  const start = joined.starts[i] ?? 0;
+  const end = start + (joined.parts[i]?.length ?? 0);
+  if (at > start && at <= end) return { endPart: i, endOffset: at - start };
+  const nextStart = joined.starts[i + 1];
+  if (nextStart !== undefined && at > end && at <= nextStart) return { endPart: i + 1, endOffset: 0 };
   return { endPart: 0, endOffset: 0 };
 }
 
@@ -545,10 +598,10 @@ function tokensOf(text: string, errorCursor: number | undefined): ScanToken[] {
  * token is neither a keyword nor a hole is not SQL at all ("a=1;delete=2" is a query string): nothing
  * is reported.
  */
-function analyzeUnparsed(joined: Joined, errorCursor: number | undefined): DestructiveStatement[] {
+function analyzeUnparsed(joined: Joined, errorCursor: number | undefined, maxStatements: number): SqlAnalysis {
   const tokens = tokensOf(joined.text, errorCursor);
   const head = tokens[0];
-  if (!head || (head.keywordKind === 0 && head.tokenName !== "PARAM")) return [];
+  if (!head || (head.keywordKind === 0 && head.tokenName !== "PARAM")) return { statements: [] };
   const statements: ScanToken[][] = [[]];
   for (const token of tokens) {
     if (token.text === ";" && token.tokenName === "ASCII_59") statements.push([]);
@@ -556,7 +609,9 @@ function analyzeUnparsed(joined: Joined, errorCursor: number | undefined): Destr
   }
   const nonEmpty = statements.filter((s) => s.length > 0);
   const found: DestructiveStatement[] = [];
-  for (const statement of nonEmpty) {
+  const firstUnchecked = nonEmpty[maxStatements]?.[0];
+  const unchecked = firstUnchecked === undefined ? undefined : uncheckedAt(joined, nonEmpty.length, maxStatements, byteToCharOffset(joined.bytes, firstUnchecked.start));
+  for (const statement of nonEmpty.slice(0, maxStatements)) {
     const first = statement[0];
     const last = statement.at(-1);
     if (!first || !last) continue;
@@ -573,7 +628,20 @@ function analyzeUnparsed(joined: Joined, errorCursor: number | undefined): Destr
     const keyword = first.text.toUpperCase();
     if (statement.length > 1 && DESTRUCTIVE_FIRST_KEYWORDS.has(keyword)) found.push(statementAt(joined, keyword, start, end, true));
   }
-  return found;
+  return unchecked === undefined ? { statements: found } : { statements: found, unchecked };
+}
+
+/** The `unchecked` of an analysis whose statement number `checked` (0-based) starts at `start` of the joined text. */
+function uncheckedAt(joined: Joined, total: number, checked: number, start: number): UncheckedStatements {
+  return { total, checked, ...locateStart(joined, start) };
+}
+
+/** The analysis of a parsed text: its first `maxStatements` statements, and what lies past them. */
+function analyzeParsedText(joined: Joined, stmts: RawStatement[], maxStatements: number): SqlAnalysis {
+  const statements = analyzeParsed(joined, stmts.slice(0, maxStatements), joined.text, 0);
+  const firstUnchecked = stmts[maxStatements];
+  if (firstUnchecked === undefined) return { statements };
+  return { statements, unchecked: uncheckedAt(joined, stmts.length, maxStatements, byteToCharOffset(joined.bytes, firstUnchecked.stmt_location ?? 0)) };
 }
 
 /**
@@ -604,45 +672,79 @@ export function withPositionalPlaceholders(text: string): string | undefined {
   return changed ? bytes.toString("utf8") : undefined;
 }
 
-function analyze(parts: readonly string[]): DestructiveStatement[] {
+function analyze(parts: readonly string[], maxStatements: number): SqlAnalysis {
   const withParams = joinParts(parts, (i) => `$${i + 1}`);
   const outcome = parse(withParams.text);
-  if (outcome.ok) return analyzeParsed(withParams, outcome.stmts, withParams.text, 0);
+  if (outcome.ok) return analyzeParsedText(withParams, outcome.stmts, maxStatements);
   const candidates = [withParams];
   if (parts.length > 1) {
     const withIdentifiers = joinParts(parts, (i) => `hole_${i + 1}`);
     const second = parse(withIdentifiers.text);
-    if (second.ok) return analyzeParsed(withIdentifiers, second.stmts, withIdentifiers.text, 0);
+    if (second.ok) return analyzeParsedText(withIdentifiers, second.stmts, maxStatements);
     candidates.push(withIdentifiers);
   }
   for (const joined of candidates) {
     const positional = withPositionalPlaceholders(joined.text);
     if (positional === undefined) break;
     const third = parse(positional);
-    if (third.ok) return analyzeParsed({ ...joined, text: positional, bytes: Buffer.from(positional, "utf8") }, third.stmts, positional, 0);
+    if (third.ok) return analyzeParsedText({ ...joined, text: positional, bytes: Buffer.from(positional, "utf8") }, third.stmts, maxStatements);
   }
-  return analyzeUnparsed(withParams, outcome.cursor);
+  return analyzeUnparsed(withParams, outcome.cursor, maxStatements);
 }
 
-const cache = new Map<string, readonly DestructiveStatement[]>();
+/** Statements of a text past the limit, which were not checked (SPEC: each limit reports what was not read). */
+export interface UncheckedStatements {
+  /** How many top-level statements the text holds. */
+  total: number;
+  /** How many were checked (the limit): the first ones. */
+  checked: number;
+  /** Index of the part where the first statement not checked starts. */
+  part: number;
+  /** UTF-16 offset inside `parts[part]` where it starts. */
+  offset: number;
+}
+
+/** What `analyzeSql` found: the destructive statements among those checked, and the ones not checked. */
+export interface SqlAnalysis {
+  statements: readonly DestructiveStatement[];
+  /** Present when the text holds more statements than the limit. */
+  unchecked?: UncheckedStatements;
+}
+
+const cache = new Map<string, SqlAnalysis>();
 const CACHE_LIMIT = 2000;
 
 /**
- * Finds the destructive statements in a SQL text given as parts between holes.
- * Results are cached by the parts (frozen, shared), so every rule that asks about the same literal
- * shares one parse.
+ * Finds the destructive statements in a SQL text given as parts between holes, checking at most
+ * `maxStatements` top-level statements (the work grows with them; libpg-query's parse itself is linear).
+ * Results are cached by the parts and the limit (frozen, shared), so every rule that asks about the same
+ * literal shares one parse.
  * @param parts the text between holes (one part when there are no holes; `parts.length - 1` holes).
- * @returns one entry per destructive top-level statement, in source order, with UTF-16 positions inside
- *   the parts; `[]` when there is none or the text is not SQL.
+ * @param maxStatements how many statements to check, from the first (default `MAX_SQL_STATEMENTS_PER_TEXT`).
+ * @returns `statements`: one entry per destructive top-level statement among those checked, in source
+ *   order, with UTF-16 positions inside the parts (`[]` when there is none or the text is not SQL);
+ *   `unchecked`: how many statements there were and where the first one not checked starts, when there
+ *   were more than `maxStatements`.
  */
-export function findDestructiveStatements(parts: readonly string[]): readonly DestructiveStatement[] {
-  const key = JSON.stringify(parts);
+export function analyzeSql(parts: readonly string[], maxStatements: number = MAX_SQL_STATEMENTS_PER_TEXT): SqlAnalysis {
+  const key = `${maxStatements}:${JSON.stringify(parts)}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const result = Object.freeze(analyze(parts.length === 0 ? [""] : parts).map((s) => Object.freeze(s)));
+  const analysis = analyze(parts.length === 0 ? [""] : parts, maxStatements);
+  const result: SqlAnalysis = Object.freeze({ ...analysis, statements: Object.freeze(analysis.statements.map((s) => Object.freeze(s))) });
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, result);
   return result;
+}
+
+/**
+ * The destructive statements of a SQL text (`analyzeSql` with its default limit), for callers that
+ * report only them.
+ * @param parts the text between holes (one part when there are no holes; `parts.length - 1` holes).
+ * @returns as `analyzeSql(parts).statements`.
+ */
+export function findDestructiveStatements(parts: readonly string[]): readonly DestructiveStatement[] {
+  return analyzeSql(parts).statements;
 }
 
 // ---------------------------------------------------------------------------------------------------

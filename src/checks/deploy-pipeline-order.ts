@@ -20,8 +20,9 @@ import { findNodeAtLocation, parseTree } from "jsonc-parser";
 import { type Contract, contractKeyLocation, lineColumnAt, toRepoPath } from "../contract.js";
 import { PLUGIN_NAMESPACE } from "../package-info.js";
 import type { Finding } from "../scanner.js";
-import { expandScriptRun, type ScriptRun } from "../sources/npm-scripts.js";
-import { readPackageJson } from "../sources/package-json.js";
+import { MAX_PIPELINE_RUNS, MAX_SCRIPT_CHAIN_DEPTH } from "../limits.js";
+import { describeChain, expandScriptRun, notFollowedRuns, type ScriptRun } from "../sources/npm-scripts.js";
+import { readPackageScripts } from "../sources/package-json.js";
 import { readSourceText } from "../source-text.js";
 
 /** The rule id of this check. */
@@ -33,27 +34,53 @@ const HARMLESS = new Set(["echo", "printf", "true", ":"]);
 /** What runs, flattened: a step, or something else (a script that runs no step, or a command). */
 type Event = { step: string; parallel: boolean } | { other: string };
 
-function containsStep(run: ScriptRun, steps: ReadonlySet<string>): boolean {
-  return run.steps.some((s) => !("command" in s) && (steps.has(s.name) || containsStep(s, steps)));
+/** Whether a run runs a step, at any depth (each shared run decided once). */
+function containsStep(run: ScriptRun, steps: ReadonlySet<string>, memo: Map<ScriptRun, boolean>): boolean {
+  const known = memo.get(run);
+  if (known !== undefined) return known;
+  const result = run.steps.some((s) => !("command" in s) && (steps.has(s.name) || containsStep(s, steps, memo)));
+  memo.set(run, result);
+  return result;
 }
 
-function flatten(runs: readonly ScriptRun[], steps: ReadonlySet<string>, root: string, events: Event[]): void {
+/** What runs, in order, until `budget` runs and commands have been looked at. */
+interface Flattening {
+  steps: ReadonlySet<string>;
+  root: string;
+  events: Event[];
+  memo: Map<ScriptRun, boolean>;
+  /** Runs and commands that may still be looked at (MAX_PIPELINE_RUNS at the start). */
+  budget: number;
+}
+
+/** Lines up what running `runs` runs; false when the budget ran out (the events are then the first ones). */
+function flatten(runs: readonly ScriptRun[], state: Flattening): boolean {
+  const { steps, root, events } = state;
   for (const run of runs) {
+    if (state.budget-- <= 0) return false;
     if (steps.has(run.name)) {
       events.push({ step: run.name, parallel: run.parallel });
       continue;
     }
-    if ((run.name === root && run.hook === undefined) || containsStep(run, steps)) {
+    if ((run.name === root && run.hook === undefined) || containsStep(run, steps, state.memo)) {
       for (const step of run.steps) {
         if ("command" in step) {
+          if (state.budget-- <= 0) return false;
           const program = step.command.words[0]?.text ?? "";
           if (!HARMLESS.has(program)) events.push({ other: step.command.words.map((w) => w.text).join(" ") });
-        } else flatten([step], steps, root, events);
+        } else if (!flatten([step], state)) return false;
       }
       continue;
     }
     events.push({ other: `npm run ${run.name}` });
   }
+  return true;
+}
+
+/** The contract's order for messages: every step, or the first and last ones of a long pipeline. */
+function describeOrder(steps: readonly string[]): string {
+  const shown = steps.length > 8 ? [...steps.slice(0, 3), "...", ...steps.slice(-2)] : steps;
+  return `the contract's order is ${shown.join(" -> ")}${steps.length > 8 ? ` (${steps.length} steps)` : ""}`;
 }
 
 /**
@@ -77,14 +104,14 @@ export function checkDeployPipelineOrder(root: string, contract: Contract, contr
     }
     return atContract(`deployPipeline.script "${pipeline.script}" cannot be checked: package.json cannot be read (its parse-error finding says why). Fix package.json.`);
   }
-  const { text } = read;
-  const { scripts, json } = readPackageJson(text, "package.json");
+  const { scripts, json } = readPackageScripts(read.text);
   if (!json) {
     return atContract(`deployPipeline.script "${pipeline.script}" cannot be checked: package.json is not valid JSON (its parse-error finding says where). Fix package.json.`);
   }
   if (!Object.hasOwn(scripts, pipeline.script)) {
     return atContract(`package.json has no script "${pipeline.script}" (deployPipeline.script): the deploy pipeline is not enforced. Add the script that runs ${pipeline.steps.join(" -> ")}, or fix the name.`);
   }
+  const { text } = read;
   const tree = parseTree(text);
   const valueNode = tree ? findNodeAtLocation(tree, ["scripts", pipeline.script]) : undefined;
   const start = lineColumnAt(text, valueNode?.offset ?? 0);
@@ -92,16 +119,34 @@ export function checkDeployPipelineOrder(root: string, contract: Contract, contr
   const report = (message: string): void => {
     findings.push({ ruleId: DEPLOY_PIPELINE_ORDER_RULE, severity: "error", file: "package.json", line: start.line, column: start.column, endLine: end.line, endColumn: end.column, message });
   };
-  const order = `the contract's order is ${pipeline.steps.join(" -> ")}`;
+  const order = describeOrder(pipeline.steps);
   const stepSet = new Set(pipeline.steps);
-  const events: Event[] = [];
-  flatten(expandScriptRun(scripts, pipeline.script), stepSet, pipeline.script, events);
+  const positions = new Map<string, number>();
+  pipeline.steps.forEach((step, index) => {
+    if (!positions.has(step)) positions.set(step, index);
+  });
+  const runs = expandScriptRun(scripts, pipeline.script);
+  const state: Flattening = { steps: stepSet, root: pipeline.script, events: [], memo: new Map(), budget: MAX_PIPELINE_RUNS };
+  const complete = flatten(runs, state);
+  const events = state.events;
   // A step that runs again right after itself is still in order.
   const deduped = events.filter((e, i) => !("step" in e) || !(i > 0 && "step" in (events[i - 1] as Event) && (events[i - 1] as { step: string }).step === e.step));
-
+  const unfollowed = notFollowedRuns(runs);
+  for (const run of unfollowed) {
+    report(
+      `"${pipeline.script}" runs a chain of scripts more than ${MAX_SCRIPT_CHAIN_DEPTH} deep (${describeChain(run.notFollowed?.chain ?? [run.name])}); the rest of it was not followed, so the steps it runs are not checked (${order}). Shorten the chain of npm run calls.`,
+    );
+  }
+  if (!complete) {
+    report(
+      `"${pipeline.script}" runs more than ${MAX_PIPELINE_RUNS.toLocaleString("en-US")} scripts and commands (through npm run), so only the first ${MAX_PIPELINE_RUNS.toLocaleString("en-US")} were checked against the deploy pipeline (${order}). Run each step once, one after another.`,
+    );
+  }
+  const ran = new Set(deduped.flatMap((e) => ("step" in e ? [e.step] : [])));
   for (const step of pipeline.steps) {
     if (!Object.hasOwn(scripts, step)) report(`deploy pipeline step "${step}" is not a script of package.json, so "${pipeline.script}" cannot run it (${order}). Add the script, or fix the step's name in the contract.`);
-    else if (!deduped.some((e) => "step" in e && e.step === step)) report(`"${pipeline.script}" never runs the deploy pipeline step "${step}" (${order}). Run it with npm run ${step} in its place.`);
+    // A step may run in the part that was not followed: the findings above say the check is incomplete.
+    else if (!ran.has(step) && complete && unfollowed.length === 0) report(`"${pipeline.script}" never runs the deploy pipeline step "${step}" (${order}). Run it with npm run ${step} in its place.`);
   }
   let previous: { step: string; index: number } | undefined;
   let between: string[] = [];
@@ -111,7 +156,7 @@ export function checkDeployPipelineOrder(root: string, contract: Contract, contr
       continue;
     }
     if (event.parallel) report(`"${pipeline.script}" runs the deploy pipeline step "${event.step}" in a parallel group, so nothing orders it (${order}). Run the steps one after another (&&, run-s).`);
-    const index = pipeline.steps.indexOf(event.step);
+    const index = positions.get(event.step) ?? -1;
     if (previous) {
       for (const other of between) report(`"${other}" runs between the deploy pipeline steps "${previous.step}" and "${event.step}" (${order}). Move it into a step, before the first step or after the last.`);
       if (index < previous.index) report(`"${pipeline.script}" runs the deploy pipeline step "${event.step}" after "${previous.step}" (${order}). Put the steps in the contract's order.`);

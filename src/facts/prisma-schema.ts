@@ -24,6 +24,7 @@
  * All the files found form one schema: models of every file, in sorted file order. A config file or
  * `package.json` setting that names no schema file is a problem (reported as a `parse-error` finding).
  */
+import { globProblem } from "../globs.js";
 import { statSync } from "node:fs";
 import path from "node:path";
 import type { Attribute, AttributeArgument, Field, KeyValue, Model, Schema } from "@mrleebo/prisma-ast";
@@ -81,7 +82,8 @@ function safeGlob(patterns: string[], cwd: string): string[] {
 
 /** The files a configured location names: a file, a folder's `.prisma` files, or a glob's matches. */
 function filesAt(location: string, base: string): string[] {
-  if (globby().isDynamicPattern(location)) return safeGlob([location], base);
+  // A glob that would expand without bound (`{a,b}` 30 times) or cannot be compiled names no file.
+  if (globby().isDynamicPattern(location)) return globProblem(location) === undefined ? safeGlob([location], base) : [];
   const target = path.resolve(base, location);
   if (isDirectory(target)) return safeGlob(["**/*.prisma"], target);
   if (isFile(target)) return [target];

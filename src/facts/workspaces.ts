@@ -5,6 +5,7 @@
  * repository has no node_modules installed, so these names are how `@dub/prisma` finds
  * `packages/prisma` (see `module-resolution.ts`).
  */
+import { globProblem } from "../globs.js";
 import path from "node:path";
 import type * as Globby from "globby";
 import type * as Yaml from "yaml";
@@ -76,7 +77,8 @@ export function readWorkspaces(root: string): Workspaces {
   const globs = workspaceGlobs(root);
   const packages = new Map<string, string>();
   if (globs === undefined || globs.length === 0) return { monorepo: globs !== undefined, packages, manifests: [] };
-  const patterns = globs.map((glob) => {
+  // A glob that would expand without bound (`{a,b}` 30 times) or cannot be compiled is not walked.
+  const patterns = globs.filter((glob) => globProblem(glob) === undefined).map((glob) => {
     const negated = glob.startsWith("!");
     const body = (negated ? glob.slice(1) : glob).replace(/^\.\//, "").replace(/\/+$/, "");
     return `${negated ? "!" : ""}${body === "" ? "" : `${body}/`}package.json`;

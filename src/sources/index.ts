@@ -15,7 +15,7 @@ import { readSourceText } from "../source-text.js";
 import { readDockerfile } from "./dockerfile.js";
 import { type SourceBlock, type SourceContext, sourceFindings } from "./findings.js";
 import { readLefthookConfig, readPreCommitConfig } from "./hook-config.js";
-import { readPackageJson } from "./package-json.js";
+import { readPackageJson, readPackageScripts } from "./package-json.js";
 import { readShellScript } from "./shell-script.js";
 import { readWorkflow } from "./workflow.js";
 
@@ -27,7 +27,7 @@ export function isCiConfiguration(repoPath: string): boolean {
 /** The scripts of the package.json in `dir` (repository-relative), for `npm run` chains of other sources; undefined when it cannot be read. */
 function packageScripts(root: string, dir: string): Record<string, string> | undefined {
   const read = readSourceText(path.join(root, dir, "package.json"));
-  return "text" in read ? readPackageJson(read.text, path.posix.join(dir, "package.json")).scripts : undefined;
+  return "text" in read ? readPackageScripts(read.text).scripts : undefined;
 }
 
 /** A non-JavaScript source as read: its blocks, the context they are checked in, and its problems. */
@@ -101,7 +101,8 @@ export function readNonJsSource(
  * @param kind what the file is (`nonJsSourceKind`).
  * @param text the file's decoded text.
  * @param repoPath its repository-relative path.
- * @returns the findings, and the problems that make (part of) the file unreadable: message and UTF-16 offset.
+ * @returns the findings, and the problems that make (part of) the file unreadable (a chain of scripts
+ *   not followed to the end included): message and UTF-16 offset.
  */
 export function checkNonJsSource(
   kind: NonJsSourceKind,
@@ -110,5 +111,6 @@ export function checkNonJsSource(
   options: { root: string; contract: Contract },
 ): { findings: Finding[]; errors: { message: string; offset: number }[] } {
   const { blocks, context, errors } = readNonJsSource(kind, text, repoPath, options);
-  return { findings: sourceFindings(blocks, context), errors };
+  const { findings, notFollowed } = sourceFindings(blocks, context);
+  return { findings, errors: [...errors, ...notFollowed] };
 }

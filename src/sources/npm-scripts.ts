@@ -15,7 +15,8 @@
  */
 import picomatch from "picomatch";
 import type { CommandWord } from "../analysis/prisma-cli.js";
-import { parseShell, type ShellCommand } from "../analysis/shell.js";
+import { parseShell, type ShellCommand, type ShellParse } from "../analysis/shell.js";
+import { MAX_GLOB_LENGTH, MAX_SCRIPT_CHAIN_DEPTH } from "../limits.js";
 
 /** Scripts a command runs: groups in order; the scripts of a `parallel` group run at the same time. */
 export interface ScriptGroup {
@@ -53,11 +54,32 @@ function programIndex(words: readonly CommandWord[]): number {
   return i;
 }
 
-/** Script names matching an npm-run-all pattern (`build:*`, `lint:**`) among `names`. */
+/**
+ * Script names matching an npm-run-all pattern (`build:*`, `lint:**`) among `names`. A pattern that
+ * picomatch cannot compile (too long, a regular expression too large) matches nothing: npm-run-all
+ * could not run it either.
+ */
 function matchScripts(pattern: string, names: readonly string[]): string[] {
   if (!/[*?[\]{}!]/.test(pattern)) return [pattern];
-  const test = picomatch(pattern.replaceAll(":", "/"));
+  let test: (name: string) => boolean;
+  try {
+    test = picomatch(pattern.replaceAll(":", "/"), { maxLength: MAX_GLOB_LENGTH });
+  } catch {
+    return [];
+  }
   return names.filter((n) => test(n.replaceAll(":", "/")));
+}
+
+/** `names` as a set, built once per array (a lookup per command instead of a scan of every name). */
+const nameSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function hasName(names: readonly string[], name: string): boolean {
+  let set = nameSets.get(names);
+  if (!set) {
+    set = new Set(names);
+    nameSets.set(names, set);
+  }
+  return set.has(name);
 }
 
 /**
@@ -90,7 +112,7 @@ export function scriptGroupsOf(words: readonly CommandWord[], names: readonly st
     const subWord = rest[sub];
     if (!subWord || subWord.hole) return undefined;
     if (subWord.text === "run" || subWord.text === "run-script") return single(rest[firstPlain(sub + 1)]);
-    if (name === "bun" || PM_BUILTINS.has(subWord.text) || !names.includes(subWord.text)) return undefined;
+    if (name === "bun" || PM_BUILTINS.has(subWord.text) || !hasName(names, subWord.text)) return undefined;
     return single(subWord);
   }
   if (name === "run-s" || name === "run-p" || name === "npm-run-all") {
@@ -123,46 +145,141 @@ export interface ScriptRun {
   parallel: boolean;
   /** False when the package has no such script. */
   exists: boolean;
-  /** In order: the scripts and the other commands this script's own text runs (hooks around nested scripts included). */
+  /**
+   * In order: the scripts and the other commands this script's own text runs (hooks around nested scripts
+   * included). A script reached again within one expansion is the same object (the runs form a graph
+   * whose size is linear in the number of scripts, not a tree), so walk it with a visited set.
+   */
   steps: (ScriptRun | { command: ShellCommand })[];
+  /**
+   * Set when the script exists but was not expanded because the chain that reaches it is already
+   * `MAX_SCRIPT_CHAIN_DEPTH` scripts deep: `chain` is that chain, from the script the expansion started
+   * at to this one (its last element). `steps` is then empty.
+   */
+  notFollowed?: { chain: string[] };
+}
+
+/** Each script's text parsed once per `scripts` object, whatever number of expansions ask for it. */
+const parsedScripts = new WeakMap<Readonly<Record<string, string>>, Map<string, ShellParse>>();
+
+function parsedScript(scripts: Readonly<Record<string, string>>, name: string): ShellParse {
+  let byName = parsedScripts.get(scripts);
+  if (!byName) {
+    byName = new Map();
+    parsedScripts.set(scripts, byName);
+  }
+  let parsed = byName.get(name);
+  if (!parsed) {
+    parsed = parseShell(scripts[name] as string);
+    byName.set(name, parsed);
+  }
+  return parsed;
+}
+
+/** The state of one expansion: what was expanded (memo), the scripts on the current chain. */
+interface Expansion {
+  scripts: Readonly<Record<string, string>>;
+  names: readonly string[];
+  /** Expanded runs by hook kind, parallel flag and name. */
+  memo: Map<string, ScriptRun>;
+  /** The chain being expanded, outermost first (its names are the scripts that would loop). */
+  chain: string[];
 }
 
 /**
- * Expands what running a package script does, hooks included, to the depth the scripts go.
+ * Expands what running a package script does, hooks included, to the depth the scripts go (at most
+ * `MAX_SCRIPT_CHAIN_DEPTH` scripts deep).
  * @param scripts the package's `scripts` (name -> command line).
  * @param name the script run (as by `npm run <name>`).
- * @returns the runs in order: `pre<name>` (if present), `name`, `post<name>` (if present). A script that
- *   (directly or through others) runs itself again is not expanded a second time; a script whose text does
- *   not parse has no steps.
+ * @param parallel true when the script runs in a parallel group (`run-p`): every run below is parallel.
+ * @returns the runs in order: `pre<name>` (if present), `name`, `post<name>` (if present). Each script is
+ *   expanded once per (hook, parallel) and shared where the chain reaches it again (work linear in the
+ *   number of scripts); a script that (directly or through others) runs itself again is not expanded a
+ *   second time; a script whose text does not parse has no steps; a script past the depth limit has
+ *   `notFollowed` (`notFollowedRuns` lists them). Never throws.
  */
-export function expandScriptRun(scripts: Readonly<Record<string, string>>, name: string, parallel = false, seen: ReadonlySet<string> = new Set()): ScriptRun[] {
-  const hooked = (hookName: string, kind: "pre" | "post"): ScriptRun[] =>
-    Object.hasOwn(scripts, hookName) ? [runOf(scripts, hookName, parallel, seen, { kind, of: name })] : [];
-  return [...hooked(`pre${name}`, "pre"), runOf(scripts, name, parallel, seen), ...hooked(`post${name}`, "post")];
+export function expandScriptRun(scripts: Readonly<Record<string, string>>, name: string, parallel = false): ScriptRun[] {
+  return expand({ scripts, names: Object.keys(scripts), memo: new Map(), chain: [] }, name, parallel);
 }
 
-function runOf(scripts: Readonly<Record<string, string>>, name: string, parallel: boolean, seen: ReadonlySet<string>, hook?: ScriptRun["hook"]): ScriptRun {
+function expand(expansion: Expansion, name: string, parallel: boolean): ScriptRun[] {
+  const hooked = (hookName: string, kind: "pre" | "post"): ScriptRun[] =>
+    Object.hasOwn(expansion.scripts, hookName) ? [runOf(expansion, hookName, parallel, { kind, of: name })] : [];
+  return [...hooked(`pre${name}`, "pre"), runOf(expansion, name, parallel), ...hooked(`post${name}`, "post")];
+}
+
+function runOf(expansion: Expansion, name: string, parallel: boolean, hook?: ScriptRun["hook"]): ScriptRun {
+  const { scripts, memo, chain } = expansion;
+  const key = `${hook?.kind ?? ""}:${parallel ? "p" : "s"}:${name}`;
+  const known = memo.get(key);
+  if (known) return known;
   const exists = Object.hasOwn(scripts, name) && typeof scripts[name] === "string";
   const run: ScriptRun = { name, parallel, exists, steps: [] };
   if (hook) run.hook = hook;
-  if (!exists || seen.has(name)) return run;
-  const inner = new Set(seen).add(name);
-  const parsed = parseShell(scripts[name] as string);
-  if ("error" in parsed) return run;
-  const names = Object.keys(scripts);
-  for (const item of parsed.items) {
-    if (item.kind !== "command") continue;
-    const groups = scriptGroupsOf(item.words, names);
-    if (!groups) {
-      run.steps.push({ command: item });
-      continue;
-    }
-    for (const group of groups) for (const script of group.scripts) run.steps.push(...expandScriptRun(scripts, script, group.parallel || parallel, inner));
+  if (!exists) {
+    memo.set(key, run);
+    return run;
   }
+  // A script on the chain runs itself again: not expanded (npm would loop), not remembered.
+  if (chain.includes(name)) return run;
+  if (chain.length >= MAX_SCRIPT_CHAIN_DEPTH) {
+    run.notFollowed = { chain: [...chain, name] };
+    return run;
+  }
+  const parsed = parsedScript(scripts, name);
+  if (!("error" in parsed)) {
+    chain.push(name);
+    for (const item of parsed.items) {
+      if (item.kind !== "command") continue;
+      const groups = scriptGroupsOf(item.words, expansion.names);
+      if (!groups) {
+        run.steps.push({ command: item });
+        continue;
+      }
+      for (const group of groups) for (const script of group.scripts) run.steps.push(...expand(expansion, script, group.parallel || parallel));
+    }
+    chain.pop();
+  }
+  memo.set(key, run);
   return run;
 }
 
-/** True when `predicate` holds for a command that running `runs` executes, at any depth. */
+/** Calls `visit` once for every run reachable from `runs` (each shared run once), depth first, in order. */
+function eachRun(runs: readonly ScriptRun[], visit: (run: ScriptRun) => boolean | void): boolean {
+  const seen = new Set<ScriptRun>();
+  const stack = [...runs].reverse();
+  while (stack.length > 0) {
+    const run = stack.pop() as ScriptRun;
+    if (seen.has(run)) continue;
+    seen.add(run);
+    if (visit(run) === true) return true;
+    for (let i = run.steps.length - 1; i >= 0; i--) {
+      const step = run.steps[i] as ScriptRun | { command: ShellCommand };
+      if (!("command" in step)) stack.push(step);
+    }
+  }
+  return false;
+}
+
+/** True when `predicate` holds for a command that running `runs` executes, at any depth (each script looked at once). */
 export function someCommand(runs: readonly ScriptRun[], predicate: (command: ShellCommand) => boolean): boolean {
-  return runs.some((run) => run.steps.some((step) => ("command" in step ? predicate(step.command) : someCommand([step], predicate))));
+  return eachRun(runs, (run) => run.steps.some((step) => "command" in step && predicate(step.command)));
+}
+
+/** The runs below `runs` that were not followed (`ScriptRun.notFollowed`), each once, in the order they are reached. */
+export function notFollowedRuns(runs: readonly ScriptRun[]): ScriptRun[] {
+  const found: ScriptRun[] = [];
+  eachRun(runs, (run) => {
+    if (run.notFollowed) found.push(run);
+  });
+  return found;
+}
+
+/**
+ * How a chain of scripts reads in a message: `"a" -> "b" -> ... -> "y" -> "z"`, its first two and last
+ * two scripts when it is longer than five.
+ */
+export function describeChain(chain: readonly string[]): string {
+  const quoted = chain.map((name) => JSON.stringify(name));
+  return (quoted.length > 5 ? [...quoted.slice(0, 2), "...", ...quoted.slice(-2)] : quoted).join(" -> ");
 }

@@ -51,6 +51,47 @@ export function decodeJsonString(raw: string, start: number): { value: string; t
   return { value, toFileOffset: (offset) => offsets[Math.min(Math.max(offset, 0), offsets.length - 1)] ?? start };
 }
 
+/** A package.json's scripts without their shell read: the scripts, and false when the file is not JSON. */
+export interface PackageScripts {
+  scripts: Record<string, string>;
+  json: boolean;
+}
+
+/**
+ * The scripts of a package.json, for `npm run` chains (src/sources/npm-scripts.ts, which parses a script
+ * only when a chain reaches it): no script's shell is parsed here.
+ * @param text the file's text.
+ * @returns the scripts (name -> command line), and `json: false` (no scripts) when the text is not JSON. Never throws.
+ */
+export function readPackageScripts(text: string): PackageScripts {
+  const read = scriptValues(text);
+  const scripts: Record<string, string> = {};
+  for (const entry of read.entries) scripts[entry.name] = entry.value;
+  return { scripts, json: read.error === undefined };
+}
+
+/** Each string-valued script of a package.json, decoded, with its file offsets; or the JSON error. */
+function scriptValues(text: string): { entries: { name: string; value: string; toFileOffset: (offset: number) => number }[]; error?: { message: string; offset: number } } {
+  // jsonc-parser recurses once per level: nesting past the limit would overflow the stack.
+  const deep = jsonNestingProblem(text);
+  if (deep !== undefined) return { entries: [], error: deep };
+  const parseErrors: ParseError[] = [];
+  const tree = parseTree(text, parseErrors, { disallowComments: true, allowTrailingComma: false });
+  const first = parseErrors[0];
+  if (first || !tree) return { entries: [], error: { message: `invalid JSON: ${first ? printParseErrorCode(first.error) : "empty file"}`, offset: first?.offset ?? 0 } };
+  if (tree.type !== "object") return { entries: [] };
+  const scriptsNode = tree.children?.find((p) => p.children?.[0]?.value === "scripts")?.children?.[1];
+  if (scriptsNode?.type !== "object") return { entries: [] };
+  const entries: { name: string; value: string; toFileOffset: (offset: number) => number }[] = [];
+  for (const property of scriptsNode.children ?? []) {
+    const [key, valueNode] = property.children ?? [];
+    if (!key || !valueNode || valueNode.type !== "string" || typeof key.value !== "string") continue;
+    const { value, toFileOffset } = decodeJsonString(text.slice(valueNode.offset, valueNode.offset + valueNode.length), valueNode.offset);
+    entries.push({ name: key.value, value, toFileOffset });
+  }
+  return { entries };
+}
+
 /**
  * Reads a package.json.
  * @param text the file's text.
@@ -60,29 +101,13 @@ export function decodeJsonString(raw: string, start: number): { value: string; t
  */
 export function readPackageJson(text: string, file: string): PackageJsonSource {
   const result: PackageJsonSource = { blocks: [], scripts: {}, errors: [], json: true };
-  // jsonc-parser recurses once per level: nesting past the limit would overflow the stack.
-  const deep = jsonNestingProblem(text);
-  if (deep !== undefined) {
-    result.errors.push(deep);
+  const read = scriptValues(text);
+  if (read.error) {
+    result.errors.push(read.error);
     result.json = false;
     return result;
   }
-  const parseErrors: ParseError[] = [];
-  const tree = parseTree(text, parseErrors, { disallowComments: true, allowTrailingComma: false });
-  const first = parseErrors[0];
-  if (first || !tree) {
-    result.errors.push({ message: `invalid JSON: ${first ? printParseErrorCode(first.error) : "empty file"}`, offset: first?.offset ?? 0 });
-    result.json = false;
-    return result;
-  }
-  if (tree.type !== "object") return result;
-  const scriptsNode = tree.children?.find((p) => p.children?.[0]?.value === "scripts")?.children?.[1];
-  if (scriptsNode?.type !== "object") return result;
-  for (const property of scriptsNode.children ?? []) {
-    const [key, valueNode] = property.children ?? [];
-    if (!key || !valueNode || valueNode.type !== "string" || typeof key.value !== "string") continue;
-    const name = key.value;
-    const { value, toFileOffset } = decodeJsonString(text.slice(valueNode.offset, valueNode.offset + valueNode.length), valueNode.offset);
+  for (const { name, value, toFileOffset } of read.entries) {
     result.scripts[name] = value;
     const parsed = parseShell(value);
     if ("error" in parsed) {
@@ -93,5 +118,3 @@ export function readPackageJson(text: string, file: string): PackageJsonSource {
   }
   return result;
 }
-
-

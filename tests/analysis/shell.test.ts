@@ -4,7 +4,7 @@
  * UTF-16 offsets into the parsed text.
  */
 import { describe, expect, it } from "vitest";
-import { parseShell, type ShellItem } from "../../src/analysis/shell.js";
+import { COMMAND_HOLE, parseShell, type ShellItem } from "../../src/analysis/shell.js";
 
 function items(text: string): ShellItem[] {
   const parsed = parseShell(text);
@@ -34,7 +34,7 @@ describe("parseShell", () => {
     ["20,000 nested braces", `${"{ ".repeat(20_000)}echo; ${"}; ".repeat(20_000)}`],
   ])("reports %s as too deeply nested, never throws", (_label, text) => {
     const parsed = parseShell(text);
-    expect("error" in parsed && parsed.error).toEqual({ message: expect.stringMatching(/^shell code nested too deeply to read/), offset: 0 });
+    expect("error" in parsed && parsed.error).toEqual({ message: expect.stringMatching(/^shell code nests too deeply to read/), offset: 0 });
   });
 
   it("returns nothing for empty text and comments", () => {
@@ -106,5 +106,26 @@ describe("parseShell", () => {
   it("returns the first syntax error with its offset", () => {
     const parsed = parseShell("echo ok\necho 'unterminated");
     expect(parsed).toEqual({ error: { message: expect.stringContaining("without closing quote") as unknown, offset: 13 } });
+  });
+});
+
+describe("parseShell: deep texts (issue 14)", () => {
+  it("reads a chain of 10,000 commands joined by && (a tree 10,000 deep), in source order", () => {
+    // Before: mvdan/sh's Walk recursed once per && and overflowed the stack at about 700 ("Maximum call stack size exceeded").
+    const text = `CI=true npx prisma db push${" && echo ok".repeat(10_000)} && echo $LAST`;
+    const read = items(text);
+    expect(read).toHaveLength(10_003);
+    expect(read[0]).toMatchObject({ kind: "command", offset: 0, words: [{ text: "npx" }, { text: "prisma" }, { text: "db" }, { text: "push" }] });
+    expect(read.at(-2)).toMatchObject({ kind: "command", words: [{ text: "echo" }, { text: COMMAND_HOLE, hole: true }] });
+    expect(read.at(-1)).toMatchObject({ kind: "read", name: "LAST", offset: text.length - 5 });
+    const offsets = read.map((i) => i.offset);
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+  });
+
+  it("reads pipes and || chains as deep, and says when nesting is too deep for the parser itself", () => {
+    expect(items(`cat a${" | grep x".repeat(5_000)}`)).toHaveLength(5_001);
+    expect(items(`false${" || echo x".repeat(5_000)}`)).toHaveLength(5_001);
+    const nested = parseShell(`${"(".repeat(2_000)}echo x${")".repeat(2_000)}`);
+    expect(nested).toEqual({ error: { message: expect.stringContaining("nests too deeply"), offset: 0 } });
   });
 });

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkSqlText } from "../../rules/no-destructive-sql.js";
-import { blankPsqlMetaCommands, findDestructiveStatements, withPositionalPlaceholders } from "../../src/analysis/sql.js";
+import { analyzeSql, blankPsqlMetaCommands, findDestructiveStatements, withPositionalPlaceholders } from "../../src/analysis/sql.js";
+import { MAX_SQL_STATEMENTS_PER_FILE } from "../../src/limits.js";
 
 /** The kinds found in one SQL text without holes. */
 function kinds(sql: string): string[] {
@@ -405,5 +406,42 @@ describe("psql scripts (.sql files)", () => {
   it("leaves plain SQL alone", () => {
     const sql = "SELECT a::text, arr[1:2] FROM t; -- \\echo in a comment";
     expect(blankPsqlMetaCommands(sql)).toBe(sql);
+  });
+});
+
+describe("analyzeSql: statements past the limit (issue 14)", () => {
+  it("checks the first statements only and says where the rest starts, parsed or not", () => {
+    expect(analyzeSql(["DELETE FROM a; SELECT 1; DROP TABLE b; DELETE FROM c"], 2)).toEqual({
+      statements: [expect.objectContaining({ kind: "DELETE", offset: 0 })],
+      unchecked: { total: 4, checked: 2, part: 0, offset: 25 },
+    });
+    // The token fallback (backquotes are not PostgreSQL) counts the statements it splits.
+    expect(analyzeSql(["DELETE FROM `a`; SELECT 1; DROP TABLE `b`"], 2)).toEqual({
+      statements: [expect.objectContaining({ kind: "DELETE", offset: 0, unparsed: true })],
+      unchecked: { total: 3, checked: 2, part: 0, offset: 27 },
+    });
+    expect(analyzeSql(["DELETE FROM a; SELECT 1"], 2)).toEqual({ statements: [expect.objectContaining({ kind: "DELETE" })] });
+    // Holes: the position is in the part where the first statement not checked starts.
+    expect(analyzeSql(["SELECT ", "; DELETE FROM t WHERE id = ", "; DROP TABLE x"], 2).unchecked).toEqual({ total: 3, checked: 2, part: 2, offset: 2 });
+  });
+
+  it("keeps UTF-16 positions right after non-ASCII text, in a long text", () => {
+    const sql = `${"SELECT 'ä😀';\n".repeat(900)}DELETE FROM t;`;
+    const [statement] = findDestructiveStatements([sql]);
+    expect(statement).toMatchObject({ kind: "DELETE", offset: sql.length - "DELETE FROM t;".length, endOffset: sql.length - 1 });
+  });
+
+  it("checks 20,000 statements of a text and 100,000 of a .sql file in linear time", () => {
+    // Before: placing each statement was linear in the text (minutes for 20,000, hours for 100,000).
+    const started = performance.now();
+    expect(analyzeSql(["DELETE FROM t;\n".repeat(20_000)], 20_000).statements).toHaveLength(20_000);
+    const file = checkSqlText("DELETE FROM t;\n".repeat(100_000));
+    expect(file).toHaveLength(MAX_SQL_STATEMENTS_PER_FILE + 1);
+    expect(file.at(-1)).toMatchObject({
+      messageId: "tooManyStatements",
+      offset: 15 * MAX_SQL_STATEMENTS_PER_FILE,
+      message: `SQL in this .sql file holds 100,000 statements, more than the ${MAX_SQL_STATEMENTS_PER_FILE.toLocaleString("en-US")} that are checked: the statements from here on were not checked for destructive SQL. Split it into parts of at most ${MAX_SQL_STATEMENTS_PER_FILE.toLocaleString("en-US")} statements, or move it to a migration.`,
+    });
+    expect(performance.now() - started).toBeLessThan(30_000);
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { InvalidTestCase, ValidTestCase } from "@typescript-eslint/rule-tester";
 import rule, { type MessageId } from "../../rules/no-destructive-sql.js";
+import { MAX_SQL_STATEMENTS_PER_TEXT } from "../../src/limits.js";
 import { contractSettings, createTester, repoFile } from "../rule-tester.js";
 
 type Invalid = InvalidTestCase<MessageId, []>;
@@ -396,5 +397,32 @@ ruleTester.run("no-destructive-sql: dataLayer", rule, {
     { code: 'await pool.query("UPDATE users SET banned = true WHERE true");', filename: APP, errors: [error("UPDATE whose WHERE names no column", "query", 1, 19)] },
     // A script zone keeps the plain message, even for a row-level DELETE.
     { code: 'await knex.raw("delete from likes where post_id = ?", [postId]);', filename: SCRIPT, settings: WITH_DATA_LAYER, errors: [error("DELETE", "raw", 1, 17)] },
+  ],
+});
+
+// Issue 14 (bounded work): a SQL text in code is checked up to MAX_SQL_STATEMENTS_PER_TEXT statements;
+// the rest is one finding at the first statement not checked, naming the count and the limit.
+const SELECTS = "SELECT 1;\n".repeat(MAX_SQL_STATEMENTS_PER_TEXT);
+ruleTester.run("no-destructive-sql: statements past the limit", rule, {
+  valid: [{ name: "1,000 SELECT statements in one string", code: `await prisma.$executeRawUnsafe(${JSON.stringify(SELECTS)});`, filename: SCRIPT }],
+  invalid: [
+    {
+      name: "a DROP and 20,000 DELETE statements in one string",
+      // Before: 20,000 statements in one string took minutes (placing each statement was linear in the text).
+      code: `await prisma.$executeRawUnsafe(${JSON.stringify(`DROP TABLE a;\n${"DELETE FROM t;\n".repeat(20_000)}`)});`,
+      filename: SCRIPT,
+      errors: [
+        { messageId: "destructive", data: { kind: "DROP TABLE", where: "reaching $executeRawUnsafe" }, line: 1, column: 33 },
+        ...Array.from({ length: MAX_SQL_STATEMENTS_PER_TEXT - 1 }, (_, i) => ({ messageId: "destructive" as const, data: { kind: "DELETE", where: "reaching $executeRawUnsafe" }, line: 1, column: 33 + 15 + 16 * i })),
+        { messageId: "tooManyStatements", data: { where: "reaching $executeRawUnsafe", count: "20,001", limit: MAX_SQL_STATEMENTS_PER_TEXT.toLocaleString("en-US") }, line: 1, column: 33 + 15 + 16 * (MAX_SQL_STATEMENTS_PER_TEXT - 1) },
+      ],
+    },
+    {
+      name: "1,001 statements in a template with a hole",
+      // A template with a hole: the finding is at the first statement not checked, in the source.
+      code: `await prisma.$executeRaw\`${SELECTS}DELETE FROM \${table};\``,
+      filename: SCRIPT,
+      errors: [{ messageId: "tooManyStatements", data: { where: "reaching $executeRaw", count: "1,001", limit: "1,000" }, line: MAX_SQL_STATEMENTS_PER_TEXT + 1, column: 1 }],
+    },
   ],
 });

@@ -101,3 +101,16 @@ describe("Dockerfiles", () => {
     expect(await scanRepo({ "Dockerfile.prod": "FROM node:20\nRUN echo 'open\n" })).toEqual(["Dockerfile.prod:2:10 parse-error RUN is not valid shell"]);
   });
 });
+
+describe("Dockerfiles: long instructions (issue 14)", () => {
+  it("reads a RUN of 10,000 commands joined by && over continued lines, and one of 10,000 continued lines", async () => {
+    // Before: "internal error while checking this file: Maximum call stack size exceeded" (the shell tree's walk).
+    const chained = `FROM node:20\nRUN echo a${" \\\n  && echo b".repeat(10_000)} \\\n  && SKIP_CHECKS=1 npx prisma db push\n`;
+    expect(await scanRepo({ Dockerfile: chained })).toEqual([
+      'Dockerfile:10003:6 no-bypass-env Environment variable "SKIP_CHECKS" matches the bypass pattern "SKIP_*"',
+      'Dockerfile:10003:6 no-direct-prisma-cli "prisma db push" writes to the database, and this file may not run it',
+    ]);
+    const words = `FROM node:20\nENV ${Array.from({ length: 10_000 }, (_, i) => `A${i}=1`).join(" \\\n  ")} \\\n  SKIP_X=1\n`;
+    expect(await scanRepo({ Dockerfile: words })).toEqual(['Dockerfile:10002:3 no-bypass-env Environment variable "SKIP_X" matches the bypass pattern "SKIP_*"']);
+  });
+});

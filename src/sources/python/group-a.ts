@@ -74,6 +74,12 @@ export function checkDestructiveSql(context: PyContext): void {
       const last = statement.endOffset > 0 ? sourceOffset(found.pieces, statement.endPart, statement.endOffset - 1) : undefined;
       report(context, "no-destructive-sql", start === undefined ? sink.sql : [start, last === undefined ? sink.sql.end : last + 1], message);
     }
+    if (found.unchecked) {
+      const { total, checked } = found.unchecked;
+      const message = formatMessage(SQL_MESSAGES.tooManyStatements, { where: `reaching ${sink.name}`, count: total.toLocaleString("en-US"), limit: checked.toLocaleString("en-US") });
+      const start = sourceOffset(found.pieces, found.unchecked.part, found.unchecked.offset);
+      report(context, "no-destructive-sql", start === undefined ? sink.sql : [start, start], message);
+    }
   }
 }
 

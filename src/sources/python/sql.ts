@@ -16,7 +16,8 @@
  * Only text that reaches a sink is read as SQL: `print("delete from the list")` is no sink (SPEC §6.5).
  */
 import { getSqlWrite, type SqlWrite } from "../../analysis/mutations.js";
-import { type DestructiveStatement, findDestructiveStatements } from "../../analysis/sql.js";
+import { analyzeSql, type DestructiveStatement, type UncheckedStatements } from "../../analysis/sql.js";
+import { MAX_SQL_STATEMENTS_PER_TEXT } from "../../limits.js";
 import { field, keywordArg, lastName, positionalArgs, type PyStringPieces, stringPieces, unwrap } from "./ast.js";
 import type { PyFile, PyNode } from "./parser.js";
 
@@ -83,11 +84,15 @@ export function sinkSqlPieces(file: PyFile, sink: PySqlSink): PyStringPieces | u
   return formatted || withParams ? splitPlaceholders(pieces) : pieces;
 }
 
-/** The destructive statements reaching a sink (SPEC §6.5 decisions), with the pieces they were read from. */
-export function sinkDestructive(file: PyFile, sink: PySqlSink): { pieces: PyStringPieces; statements: readonly DestructiveStatement[] } | undefined {
+/**
+ * The destructive statements reaching a sink (SPEC §6.5 decisions), with the pieces they were read from,
+ * and the statements past `MAX_SQL_STATEMENTS_PER_TEXT` that were not checked (`analyzeSql`).
+ */
+export function sinkDestructive(file: PyFile, sink: PySqlSink): { pieces: PyStringPieces; statements: readonly DestructiveStatement[]; unchecked?: UncheckedStatements } | undefined {
   const pieces = sinkSqlPieces(file, sink);
   if (!pieces) return undefined;
-  const statements = findDestructiveStatements(pieces.parts);
+  const { statements, unchecked } = analyzeSql(pieces.parts, MAX_SQL_STATEMENTS_PER_TEXT);
+  if (unchecked) return { pieces, statements, unchecked };
   return statements.length > 0 ? { pieces, statements } : undefined;
 }
 
