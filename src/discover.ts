@@ -194,7 +194,7 @@ export async function discoverFiles(root: string, contract: Contract, onUnreadab
     const problem = configFileProblem(path.join(root, config));
     if (problem !== undefined) record(path.join(root, config), problem);
   }
-  for (const entry of entries.filter((e) => e.kind === "link" && !CONFIG_FILE.test(e.path) && (isSource(e.path) || isScriptCandidate(e.path)))) {
+  for (const entry of entries.filter((e) => e.kind === "link" && !CONFIG_FILE.test(e.path) && (isSource(e.path) || isScriptCandidate(e.path) || path.posix.basename(e.path) === ".gitignore"))) {
     const problem = linkProblem(path.join(root, entry.path));
     if (problem !== undefined) record(path.join(root, entry.path), problem);
   }
