@@ -25,6 +25,7 @@ import { timed, Timings } from "./timings.js";
 import { type ShardMeta } from "./shard.js";
 import { MergeError, mergeShardReports } from "./merge.js";
 import { packageVersion } from "./package-info.js";
+import { DEFAULT_CONCURRENCY } from "./concurrency.js";
 import { type CliIo, EXIT, type Format, type MergeFlags, reportColor, type ScanFlags, UsageError } from "./cli.js";
 
 /**
@@ -120,6 +121,7 @@ export async function runScan(dir: string, given: ScanFlags, io: CliIo): Promise
       ...(timings === undefined ? {} : { timings }),
       ...(flags.shard === undefined ? {} : { shard: flags.shard }),
       ...(cache === undefined ? {} : { cache }),
+      concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY,
     });
   } finally {
     progress?.finish();

@@ -1,0 +1,133 @@
+/**
+ * `contract-scan --concurrency`: checks files in worker threads (a tinypool pool; the worker is
+ * src/scan-worker.ts, run from its built `.js`) and gives back, per file, exactly the findings a
+ * single-threaded run gives it:
+ *
+ * - each worker checks a file with the scanner's own `scanFile`, so a rule that throws, a file that
+ *   cannot be read or parsed, becomes the same `parse-error` finding there as in the main thread;
+ * - a task that fails outside `scanFile` (the worker could not start, or stopped: out of memory, a
+ *   crash) is checked again in the main thread, as a single-threaded run checks it;
+ * - the workers' JavaScript stack is as deep as the main thread's (`MAIN_THREAD_STACK_MB`), so a
+ *   deeply nested file overflows the parser's stack (a `parse-error`) in a worker exactly when it would
+ *   in the main thread (a worker's default stack is four times deeper);
+ * - the findings come back by file, for the scan to take in its own order, whatever order the workers
+ *   finish in.
+ *
+ * The repository facts are shared as src/scan-worker.ts describes; with the cache, what each worker
+ * computed and recorded goes into the run's cache (`CachedRun`), as if the file had been checked here.
+ */
+import { existsSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import Tinypool from "tinypool";
+import { packageFile } from "./package-info.js";
+import type { CachedRun } from "./scan-cache.js";
+import type { Finding, ScanOptions } from "./scanner.js";
+import type { WorkerResult, WorkerSetup, WorkerTask } from "./scan-worker.js";
+
+/**
+ * The stack size of a worker thread, in MiB: the main thread's JavaScript stack (V8's default
+ * `--stack-size`, 984 KiB) plus the 192 KiB Node.js keeps free below a worker's stack limit
+ * (`kStackBufferSize`), so that a worker overflows at the depth the main thread does.
+ */
+export const MAIN_THREAD_STACK_MB = (984 + 192) / 1024;
+
+/**
+ * The worker entry: `scan-worker.js` next to this module when it runs built (`dist/src/`), else (the
+ * TypeScript sources under vitest) the package's built one.
+ * @throws Error when neither exists (the package was not built).
+ */
+export function workerEntry(): string {
+  const beside = fileURLToPath(new URL("./scan-worker.js", import.meta.url));
+  if (existsSync(beside)) return beside;
+  const built = packageFile("dist/src/scan-worker.js");
+  if (existsSync(built)) return built;
+  throw new Error(`contract-scan --concurrency: the worker entry ${built} is missing; run \`npm run build\` (or use --concurrency off).`);
+}
+
+/** What `checkInWorkers` needs from the scan. */
+export interface WorkerRunInput {
+  /** The scan's options (root, contract, contract file, timings). */
+  options: ScanOptions;
+  /** The repository modules the facts follow (absolute). */
+  modules: readonly string[];
+  /** The files to check (absolute). */
+  files: readonly string[];
+  /** The number of worker threads (2 or more: `workerCount`). */
+  threads: number;
+  /** With the cache: the run that records each file's findings and dependencies. */
+  cached?: CachedRun | undefined;
+  /**
+   * Checks a file in the main thread (with the cache: through `cached.check`), for a task that failed
+   * outside `scanFile`. Called for one file at a time.
+   */
+  checkHere: (file: string) => Promise<Finding[]>;
+  /** Called after each file is checked. */
+  onChecked?: () => void;
+  /** The worker module (default `workerEntry()`); tests pass a worker that fails. */
+  workerFile?: string;
+}
+
+/**
+ * Checks `files` in `threads` worker threads.
+ * @returns the findings of each file (absolute path -> findings). Never throws for a file.
+ * @throws Error when the worker entry is missing (`workerEntry`).
+ */
+export async function checkInWorkers(input: WorkerRunInput): Promise<Map<string, Finding[]>> {
+  const { options, cached } = input;
+  const started = performance.now();
+  const setup: WorkerSetup = {
+    root: options.root,
+    contract: options.contract,
+    contractFile: options.contractFile,
+    modules: [...input.modules],
+    record: cached !== undefined,
+    debug: options.timings !== undefined,
+    channel: `contract-scan-module-facts-${randomUUID()}`,
+    seeds: cached?.moduleFacts() ?? [],
+  };
+  const pool = new Tinypool({
+    filename: input.workerFile ?? workerEntry(),
+    minThreads: input.threads,
+    maxThreads: input.threads,
+    workerData: setup,
+    // Idle workers wait on their message port, not in Atomics.wait, so that module facts sent by the
+    // other workers (BroadcastChannel) are received between tasks.
+    useAtomics: false,
+    resourceLimits: { stackSizeMb: MAIN_THREAD_STACK_MB },
+  });
+  // Files whose task failed are checked here, one after another (the cache records one file at a time).
+  let here = Promise.resolve();
+  const checkHere = (file: string): Promise<Finding[]> => {
+    const checked = here.then(() => input.checkHere(file));
+    here = checked.then(
+      () => undefined,
+      () => undefined,
+    );
+    return checked;
+  };
+  try {
+    const results = await Promise.all(
+      input.files.map(async (file): Promise<[string, Finding[]]> => {
+        let findings: Finding[];
+        try {
+          const result = (await pool.run({ file } satisfies WorkerTask)) as WorkerResult;
+          if (result.timings !== undefined) options.timings?.merge(result.timings);
+          if (cached !== undefined) {
+            cached.addModuleFacts(result.modules);
+            cached.record(file, result.findings, result);
+          }
+          findings = result.findings;
+        } catch {
+          findings = await checkHere(file);
+        }
+        input.onChecked?.();
+        return [file, findings];
+      }),
+    );
+    return new Map(results);
+  } finally {
+    options.timings?.add(`worker threads (${input.threads}, wall)`, performance.now() - started);
+    await pool.destroy();
+  }
+}
