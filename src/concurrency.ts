@@ -7,8 +7,10 @@
  * - `<n>`: n worker threads (at most one per file to check); 1 is `off`, as in ESLint (one worker only
  *   adds the cost of starting it).
  * - `auto`: one worker per `AUTO_FILES_PER_WORKER` files to check (the files whose findings the cache
- *   cannot reuse), at most one per CPU the process may use (`os.availableParallelism()`), and `off` when
- *   that comes to fewer than two. See the README ("Speed") for the measurements behind the numbers.
+ *   cannot reuse), at most half the CPUs the process may use (`os.availableParallelism()`, halved as
+ *   ESLint's `auto` does: the other half for hyper-threads' siblings, the main thread and the system), and
+ *   `off` when that comes to fewer than two: so never on two CPUs, nor below 600 files to check. See the
+ *   README ("Speed") for the measurements behind the numbers.
  */
 import os from "node:os";
 
@@ -48,6 +50,6 @@ export function parseConcurrency(value: string): Concurrency {
  * @returns 0 to check every file in the main thread, else 2 or more.
  */
 export function workerCount(concurrency: Concurrency, filesToCheck: number, cpus: number = os.availableParallelism()): number {
-  const count = concurrency === "off" ? 0 : concurrency === "auto" ? Math.min(cpus, Math.floor(filesToCheck / AUTO_FILES_PER_WORKER)) : Math.min(concurrency, filesToCheck);
+  const count = concurrency === "off" ? 0 : concurrency === "auto" ? Math.min(Math.floor(cpus / 2), Math.floor(filesToCheck / AUTO_FILES_PER_WORKER)) : Math.min(concurrency, filesToCheck);
   return count >= 2 ? count : 0;
 }

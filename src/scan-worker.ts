@@ -12,6 +12,7 @@
  * the cache holds. With the cache, each task also records what the facts were asked (as the main thread
  * records it, `recordingFacts`), so that the main thread can store the file's dependencies.
  */
+import { readFile } from "node:fs/promises";
 import { BroadcastChannel } from "node:worker_threads";
 import { Linter } from "eslint";
 import Tinypool from "tinypool";
@@ -41,18 +42,24 @@ export interface WorkerSetup {
   seeds: ModuleFactsEntry[];
 }
 
-/** One task: the file to check (absolute). */
+/** One task: the files to check (absolute), a few at a time (a task costs a round trip and tinypool's bookkeeping). */
 export interface WorkerTask {
-  file: string;
+  files: string[];
 }
 
-/** What one task returns. */
-export interface WorkerResult {
+/** What checking one file gave. */
+export interface CheckedFile {
   findings: Finding[];
   /** With `record`: whether the facts were asked anything while the file was checked, and the absolute paths the questions named. */
   asked: boolean;
   subjects: string[];
-  /** The module facts this worker computed since its previous task (the main thread keeps them for the cache). */
+}
+
+/** What one task returns. */
+export interface WorkerResult {
+  /** Per file of the task, in its order. */
+  files: CheckedFile[];
+  /** The module facts this worker computed during the task (the main thread keeps them for the cache). */
   modules: ModuleFactsEntry[];
   /** With `debug`: this task's phase and rule times. */
   timings?: TimingsData;
@@ -117,23 +124,38 @@ function workerState(): WorkerState {
 }
 
 /**
- * Checks one file (tinypool's task function).
- * @returns its findings (as `scanFile` gives them: never throws for the file itself), what the facts
- *   were asked, the module facts computed, and with `debug` the task's times.
- * @throws only when the worker cannot be set up (the main thread then checks the file itself).
+ * Checks the files of a task (tinypool's task function), one after another, each read while the one
+ * before it is linted (as the main thread does).
+ * @returns per file its findings (as `scanFile` gives them: never throws for a file) and what the facts
+ *   were asked; the module facts computed; with `debug` the task's times.
+ * @throws only when the worker cannot be set up (the main thread then checks the files itself).
  */
-export default async function checkFile(task: WorkerTask): Promise<WorkerResult> {
+export default async function checkFiles(task: WorkerTask): Promise<WorkerResult> {
   const current = workerState();
-  const recorder: Recorder = { asked: false, subjects: new Set() };
   const timings = current.debug ? new Timings() : undefined;
-  current.recorder = recorder;
-  let findings: Finding[];
-  try {
-    findings = await scanFile(task.file, timings === undefined ? current.options : { ...current.options, timings }, current.linter, current.config);
-  } finally {
-    current.recorder = undefined;
+  const options = timings === undefined ? current.options : { ...current.options, timings };
+  const files: CheckedFile[] = [];
+  let next = read(task.files[0]);
+  for (const [index, file] of task.files.entries()) {
+    const bytes = next;
+    next = read(task.files[index + 1]);
+    const recorder: Recorder = { asked: false, subjects: new Set() };
+    current.recorder = recorder;
+    try {
+      files.push({ findings: await scanFile(file, options, current.linter, current.config, bytes), asked: recorder.asked, subjects: [...recorder.subjects] });
+    } finally {
+      current.recorder = undefined;
+    }
   }
   const modules = current.shared.fresh;
   current.shared.fresh = [];
-  return { findings, asked: recorder.asked, subjects: [...recorder.subjects], modules, ...(timings === undefined ? {} : { timings: timings.data() }) };
+  return { files, modules, ...(timings === undefined ? {} : { timings: timings.data() }) };
+}
+
+/** Starts reading a file (a failed read is reported by `scanFile` when its file is checked). */
+function read(file: string | undefined): Promise<Buffer> {
+  if (file === undefined) return Promise.resolve(Buffer.alloc(0));
+  const reading = readFile(file);
+  reading.catch(() => undefined);
+  return reading;
 }

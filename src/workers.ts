@@ -45,6 +45,20 @@ export function workerEntry(): string {
   throw new Error(`contract-scan --concurrency: the worker entry ${built} is missing; run \`npm run build\` (or use --concurrency off).`);
 }
 
+/**
+ * The tasks of a run: consecutive files, at most `MAX_BATCH` per task and at least 16 tasks per thread
+ * (so that the threads finish close together: the last tasks are short).
+ */
+function batches(files: readonly string[], threads: number): string[][] {
+  const size = Math.max(1, Math.min(MAX_BATCH, Math.ceil(files.length / (threads * 16))));
+  const tasks: string[][] = [];
+  for (let i = 0; i < files.length; i += size) tasks.push(files.slice(i, i + size));
+  return tasks;
+}
+
+/** The most files in one task: a task costs a message each way and tinypool's bookkeeping (it reads the worker's memory use after each). */
+const MAX_BATCH = 32;
+
 /** What `checkInWorkers` needs from the scan. */
 export interface WorkerRunInput {
   /** The scan's options (root, contract, contract file, timings). */
@@ -106,26 +120,30 @@ export async function checkInWorkers(input: WorkerRunInput): Promise<Map<string,
     );
     return checked;
   };
+  const found = new Map<string, Finding[]>();
   try {
-    const results = await Promise.all(
-      input.files.map(async (file): Promise<[string, Finding[]]> => {
-        let findings: Finding[];
+    await Promise.all(
+      batches(input.files, input.threads).map(async (files) => {
+        let result: WorkerResult | undefined;
         try {
-          const result = (await pool.run({ file } satisfies WorkerTask)) as WorkerResult;
-          if (result.timings !== undefined) options.timings?.merge(result.timings);
-          if (cached !== undefined) {
-            cached.addModuleFacts(result.modules);
-            cached.record(file, result.findings, result);
-          }
-          findings = result.findings;
+          result = (await pool.run({ files } satisfies WorkerTask)) as WorkerResult;
         } catch {
-          findings = await checkHere(file);
+          result = undefined;
         }
-        input.onChecked?.();
-        return [file, findings];
+        if (result !== undefined && result.timings !== undefined) options.timings?.merge(result.timings);
+        if (result !== undefined) cached?.addModuleFacts(result.modules);
+        for (const [index, file] of files.entries()) {
+          const checked = result?.files[index];
+          if (checked === undefined) found.set(file, await checkHere(file));
+          else {
+            cached?.record(file, checked.findings, checked);
+            found.set(file, checked.findings);
+          }
+          input.onChecked?.();
+        }
       }),
     );
-    return new Map(results);
+    return found;
   } finally {
     options.timings?.add(`worker threads (${input.threads}, wall)`, performance.now() - started);
     await pool.destroy();
