@@ -5,8 +5,9 @@
  *
  * - each worker checks a file with the scanner's own `scanFile`, so a rule that throws, a file that
  *   cannot be read or parsed, becomes the same `parse-error` finding there as in the main thread;
- * - a task that fails outside `scanFile` (the worker could not start, or stopped: out of memory, a
- *   crash) is checked again in the main thread, as a single-threaded run checks it;
+ * - the files of a task that fails outside `scanFile` (the worker could not start, or stopped: out of
+ *   memory, a crash, `process.exit`) are checked again in the main thread, as a single-threaded run
+ *   checks them (`watchFailures` for the failures tinypool itself leaves unsettled);
  * - the workers' JavaScript stack is as deep as the main thread's (`MAIN_THREAD_STACK_MB`), so a
  *   deeply nested file overflows the parser's stack (a `parse-error`) in a worker exactly when it would
  *   in the main thread (a worker's default stack is four times deeper);
@@ -59,6 +60,47 @@ function batches(files: readonly string[], threads: number): string[][] {
 /** The most files in one task: a task costs a message each way and tinypool's bookkeeping (it reads the worker's memory use after each). */
 const MAX_BATCH = 32;
 
+/**
+ * Watches the pool for failures that tinypool leaves unsettled. tinypool settles the tasks of a worker
+ * that throws or runs out of memory (its `error` event, after which it starts another), but:
+ * - a worker that ends quietly (`process.exit` in the thread) leaves its tasks unsettled and keeps
+ *   getting new ones (tinypool has no `exit` handling; piscina added it in piscinajs/piscina#344);
+ * - a worker that fails while it starts (its module cannot be loaded) is not replaced, and tinypool
+ *   reports it as an `error` event of the pool (unhandled, it would end the process).
+ * After either, `promise` rejects: every task not finished then is checked in the main thread. `watch()`
+ * watches the threads started since (replacements); set `closing` before destroying the pool.
+ */
+function watchFailures(pool: Tinypool): { promise: Promise<never>; watch: () => void; closing: boolean; quietExit: boolean } {
+  let fail: (error: Error) => void = () => undefined;
+  const promise = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  promise.catch(() => undefined);
+  const watched = new WeakSet<object>();
+  const errored = new WeakSet<object>();
+  const state = {
+    promise,
+    closing: false,
+    /** Whether a thread ended without an error (tinypool's destroy then never finishes). */
+    quietExit: false,
+    watch(): void {
+      for (const thread of pool.threads) {
+        if (watched.has(thread)) continue;
+        watched.add(thread);
+        thread.on("error", () => errored.add(thread));
+        thread.on("exit", () => {
+          if (state.closing || errored.has(thread)) return;
+          state.quietExit = true;
+          fail(new Error("a worker thread ended"));
+        });
+      }
+    },
+  };
+  pool.on("error", (error: Error) => fail(error));
+  state.watch();
+  return state;
+}
+
 /** What `checkInWorkers` needs from the scan. */
 export interface WorkerRunInput {
   /** The scan's options (root, contract, contract file, timings). */
@@ -109,7 +151,10 @@ export async function checkInWorkers(input: WorkerRunInput): Promise<Map<string,
     // other workers (BroadcastChannel) are received between tasks.
     useAtomics: false,
     resourceLimits: { stackSizeMb: MAIN_THREAD_STACK_MB },
+    // A worker that does not end within this time is left behind with an error (never a hang).
+    terminateTimeout: 10_000,
   });
+  const failures = watchFailures(pool);
   // Files whose task failed are checked here, one after another (the cache records one file at a time).
   let here = Promise.resolve();
   const checkHere = (file: string): Promise<Finding[]> => {
@@ -126,10 +171,11 @@ export async function checkInWorkers(input: WorkerRunInput): Promise<Map<string,
       batches(input.files, input.threads).map(async (files) => {
         let result: WorkerResult | undefined;
         try {
-          result = (await pool.run({ files } satisfies WorkerTask)) as WorkerResult;
+          result = (await Promise.race([pool.run({ files } satisfies WorkerTask), failures.promise])) as WorkerResult;
         } catch {
           result = undefined;
         }
+        failures.watch();
         if (result !== undefined && result.timings !== undefined) options.timings?.merge(result.timings);
         if (result !== undefined) cached?.addModuleFacts(result.modules);
         for (const [index, file] of files.entries()) {
@@ -146,6 +192,9 @@ export async function checkInWorkers(input: WorkerRunInput): Promise<Map<string,
     return found;
   } finally {
     options.timings?.add(`worker threads (${input.threads}, wall)`, performance.now() - started);
-    await pool.destroy();
+    failures.closing = true;
+    // tinypool's destroy waits for every thread's exit, which a thread that already ended never gives again.
+    const destroyed = pool.destroy().catch(() => undefined);
+    if (!failures.quietExit) await destroyed;
   }
 }
