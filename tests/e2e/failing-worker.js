@@ -7,6 +7,7 @@
  * - `exit`: the thread ends quietly (process.exit);
  * - `load`: this module cannot be loaded (every worker fails as it starts).
  */
+import { setTimeout } from "node:timers";
 import checkFiles from "../../dist/src/scan-worker.js";
 
 const mode = process.env.FAILING_WORKER;
