@@ -19,6 +19,7 @@ import { explainableRules, renderForTerminal, ruleDocs } from "./explain.js";
 import type { InitFlags } from "./init.js";
 import { colorEnabled } from "./color.js";
 import { parseShard, ShardError, type ShardSpec } from "./shard.js";
+import { type Concurrency, ConcurrencyError, parseConcurrency } from "./concurrency.js";
 
 /** Where the CLI writes; the bin passes the process's streams, tests pass buffers. */
 export interface CliIo {
@@ -67,6 +68,8 @@ export interface ScanFlags {
   /** `--cache` / `--no-cache`; undefined: on with `--changed`, else off. */
   cache?: boolean;
   cacheLocation?: string;
+  /** `--concurrency <n>|auto|off`; undefined: `DEFAULT_CONCURRENCY`. */
+  concurrency?: Concurrency;
 }
 
 /** A usage error: printed as `contract-scan: <message>`, exit 2. */
@@ -84,6 +87,16 @@ function parseShardFlag(value: string): ShardSpec {
     return parseShard(value);
   } catch (error) {
     if (error instanceof ShardError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+}
+
+/** `--concurrency <n>|auto|off`. */
+function parseConcurrencyFlag(value: string): Concurrency {
+  try {
+    return parseConcurrency(value);
+  } catch (error) {
+    if (error instanceof ConcurrencyError) throw new InvalidArgumentError(error.message);
     throw error;
   }
 }
@@ -123,6 +136,11 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
     .option("--no-cache", "no cache, also with --changed")
     .option("--cache-location <dir>", "the cache folder (default: <root>/node_modules/.cache/contract-scan)")
     .option("--shard <k>/<n>", "check shard k of n deterministic slices of the files (CI matrix) and write its JSON report; join the n reports with `contract-scan merge`", parseShardFlag)
+    .option(
+      "--concurrency <n|auto|off>",
+      "worker threads that check files: a number, auto (one per 300 files to check, at most half the CPUs; none below 600 files or 4 CPUs) or off (all in this thread); the report is the same (default: auto)",
+      parseConcurrencyFlag,
+    )
     .addHelpText(
       "after",
       "\nExit codes: 0 no error findings, 1 at least one error finding, 2 usage or contract error (nothing scanned).",

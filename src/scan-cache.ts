@@ -36,7 +36,7 @@ import writeFileAtomic from "write-file-atomic";
 import { isMutationScriptCandidate } from "./changed.js";
 import { type Contract, toRepoPath } from "./contract.js";
 import { ALWAYS_IGNORED, nonJsSourceKind } from "./discover.js";
-import type { ModuleFactsCache, StoredModuleFacts } from "./facts/repo-facts.js";
+import type { ModuleFactsCache, ModuleFactsEntry, StoredModuleFacts } from "./facts/repo-facts.js";
 import type { RepoFacts } from "./facts/types.js";
 import { packageVersion } from "./package-info.js";
 import { resolveDeployScript } from "./roles.js";
@@ -248,6 +248,17 @@ export class ScanCache implements ModuleFactsCache {
     this.modules.set(repoPath, { hash, bytes: this.hashes.get(repoPath), verbatim, facts });
   }
 
+  /** Every module's facts this cache holds for this run (set in this run, or stored for the bytes the file has now), with absolute paths. */
+  validModules(): ModuleFactsEntry[] {
+    const entries: ModuleFactsEntry[] = [];
+    const previousModules = this.previous?.modules ?? {};
+    for (const [repoPath, bytes] of this.hashes) {
+      const module = this.modules.get(repoPath) ?? previousModules[repoPath];
+      if (module !== undefined && module.bytes === bytes) entries.push({ file: path.join(this.root, repoPath), hash: module.hash, verbatim: module.verbatim, facts: module.facts });
+    }
+    return entries;
+  }
+
   private repoPath(file: string): string {
     return path.relative(this.root, file).split(path.sep).join("/");
   }
@@ -298,10 +309,33 @@ export interface CachedRunInput {
   cache: ScanCache;
 }
 
-/** What the facts were asked while one file was checked. */
-interface Recorder {
+/** What the facts were asked while one file was checked: whether anything, and the absolute paths the questions named. */
+export interface Recorder {
   asked: boolean;
   subjects: Set<string>;
+}
+
+/**
+ * A view of `facts` that records every question in the recorder `current()` returns (none: not
+ * recorded). `withFileText` is not a question; the facts' calls of their own methods are not recorded.
+ * Used by `CachedRun` and by the worker threads of src/workers.ts (one implementation of the recording).
+ */
+export function recordingFacts(facts: RepoFacts, current: () => Recorder | undefined): RepoFacts {
+  return new Proxy(facts, {
+    get(target, property) {
+      // The target as `this`, so that the facts' own calls of their methods are not recorded.
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== "function" || property === "withFileText") return value;
+      return (...args: unknown[]) => {
+        const recorder = current();
+        if (recorder !== undefined) {
+          recorder.asked = true;
+          for (const arg of args) if (typeof arg === "string" && path.isAbsolute(arg)) recorder.subjects.add(path.resolve(arg));
+        }
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
 }
 
 /**
@@ -319,22 +353,7 @@ export class CachedRun {
 
   private constructor(private readonly input: CachedRunInput) {
     this.moduleSet = new Set(input.modules.map((m) => path.resolve(m)));
-    const current = (): Recorder | undefined => this.recorder;
-    this.facts = new Proxy(input.facts, {
-      get(target, property) {
-        // The target as `this`, so that the facts' own calls of their methods are not recorded.
-        const value: unknown = Reflect.get(target, property, target);
-        if (typeof value !== "function" || property === "withFileText") return value;
-        return (...args: unknown[]) => {
-          const recorder = current();
-          if (recorder !== undefined) {
-            recorder.asked = true;
-            for (const arg of args) if (typeof arg === "string" && path.isAbsolute(arg)) recorder.subjects.add(path.resolve(arg));
-          }
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    this.facts = recordingFacts(input.facts, () => this.recorder);
   }
 
   /**
@@ -389,16 +408,36 @@ export class CachedRun {
     } finally {
       this.recorder = undefined;
     }
+    this.record(file, found, recorder);
+    return found;
+  }
+
+  /**
+   * Stores the findings of a file checked elsewhere (a worker thread, src/workers.ts) with what the
+   * facts were asked there (`recordingFacts`); the module facts the worker computed must have been
+   * given to `addModuleFacts` first, or the closures are computed here again.
+   * @param file absolute path.
+   */
+  record(file: string, found: Finding[], recorded: { asked: boolean; subjects: Iterable<string> }): void {
     const { root, facts, contract } = this.input;
     const repoPath = toRepoPath(root, file);
     const deps = new Set<string>();
-    if (recorder.asked) for (const subject of recorder.subjects) for (const module of this.closure(subject)) deps.add(module);
+    if (recorded.asked) for (const subject of recorded.subjects) for (const module of this.closure(path.resolve(subject))) deps.add(module);
     // A non-JavaScript source reads package.json scripts and shell scripts itself (npm-run chains, `sh x.sh`).
     if (this.isNonJsSource(file)) for (const source of this.nonJsSources) deps.add(source);
     deps.delete(repoPath);
     const loads = isMutationScriptCandidate(root, contract, file) && facts.isRepoModule(file) ? [...this.closure(path.resolve(file))].filter((m) => m !== repoPath) : undefined;
-    this.input.cache.store(repoPath, { facts: recorder.asked, deps: [...deps].sort(), ...(loads === undefined ? {} : { loads: loads.sort() }), findings: found });
-    return found;
+    this.input.cache.store(repoPath, { facts: recorded.asked, deps: [...deps].sort(), ...(loads === undefined ? {} : { loads: loads.sort() }), findings: found });
+  }
+
+  /** The stored module facts still valid for this run's files (for worker threads to start from, src/workers.ts). */
+  moduleFacts(): ModuleFactsEntry[] {
+    return this.input.cache.validModules();
+  }
+
+  /** Module facts computed elsewhere (a worker thread): kept for this run's closures and written with the cache. */
+  addModuleFacts(entries: readonly ModuleFactsEntry[]): void {
+    for (const entry of entries) this.input.cache.set(entry.file, entry.hash, entry.verbatim, entry.facts);
   }
 
   /** A non-JavaScript source (package.json, workflow, shell script, Dockerfile) among the files. */

@@ -26,6 +26,7 @@ import { type ShardMeta } from "./shard.js";
 import { MergeError, mergeShardReports } from "./merge.js";
 import { packageVersion } from "./package-info.js";
 import { MAX_TOOL_DATA_BYTES, pathEntryExists, readFileBytesAsync, readSourceText } from "./source-text.js";
+import { DEFAULT_CONCURRENCY } from "./concurrency.js";
 import { type CliIo, EXIT, type Format, type MergeFlags, reportColor, type ScanFlags, UsageError } from "./cli.js";
 
 /**
@@ -149,6 +150,7 @@ export async function runScan(dir: string, given: ScanFlags, io: CliIo): Promise
       ...(timings === undefined ? {} : { timings }),
       ...(flags.shard === undefined ? {} : { shard: flags.shard }),
       ...(cache === undefined ? {} : { cache }),
+      concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY,
     });
   } finally {
     progress?.finish();

@@ -32,6 +32,7 @@ import { timed, type Timings } from "./timings.js";
 import { compareFindings } from "./report.js";
 import { type Coverage, filesDigest, shardFiles, type ShardSpec, type SizedFile } from "./shard.js";
 import { CachedRun, type CacheStats, DEFAULT_CACHE_LOCATION, ScanCache } from "./scan-cache.js";
+import { type Concurrency, workerCount } from "./concurrency.js";
 
 /** One finding, as in the JSON report of SPEC §4. Lines and columns are 1-based; columns in UTF-16 code units. */
 export interface Finding {
@@ -89,6 +90,11 @@ export interface ScanOptions {
    * is written at the end. Absent: no cache.
    */
   cache?: { location?: string };
+  /**
+   * `--concurrency` (src/concurrency.ts): check the files in worker threads (src/workers.ts), with the
+   * same findings. Absent: `off`, every file in this thread.
+   */
+  concurrency?: Concurrency;
 }
 
 /** What a scan found. */
@@ -149,8 +155,8 @@ export function scanLintConfig(contract: Contract, root: string, plugins: Record
   ];
 }
 
-/** The flat config the scanner lints with: the plugin's rules at `error`. */
-function scannerConfig(options: ScanOptions): Linter.Config[] {
+/** The flat config the scanner lints with: the plugin's rules at `error` (also in the worker threads, src/scan-worker.ts). */
+export function scannerConfig(options: ScanOptions): Linter.Config[] {
   return scanLintConfig(options.contract, options.root, { [PLUGIN_NAMESPACE]: plugin }, allRulesAtError());
 }
 
@@ -176,7 +182,7 @@ function withoutPath(error: Error): string {
 }
 
 /** Reads a file to scan (src/source-text.ts: regular files only, at most its kind's size limit). Never rejects. */
-function readForScan(file: string): Promise<ReadBytes> {
+export function readForScan(file: string): Promise<ReadBytes> {
   return readFileBytesAsync(file, byteLimitFor(file));
 }
 
@@ -353,6 +359,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (!wholeRepository) findings.length = 0;
     // The files to check, each read while the one before it is linted (reused findings need no read).
     const work = checked.map((file) => ({ file, reused: cached?.reuse(file) }));
+    const checkHere = (file: string, read?: Promise<ReadBytes>): Promise<Finding[]> => (cached !== undefined ? cached.check(file, () => scanFile(file, options, linter, config, read)) : scanFile(file, options, linter, config, read));
+    // --concurrency: the files to check go to worker threads; their findings are taken in this order below.
+    const toCheck = work.filter((w) => w.reused === undefined).map((w) => w.file);
+    const threads = workerCount(options.concurrency ?? "off", toCheck.length);
+    let done = work.length - toCheck.length;
+    const fromWorkers = threads === 0 ? undefined : await (await import("./workers.js")).checkInWorkers({ options, modules, files: toCheck, threads, cached, checkHere, onChecked: () => options.onProgress?.(++done, checked.length) });
     const reads = new Map<string, Promise<ReadBytes>>();
     const startRead = (at: number): void => {
       let i = at;
@@ -364,15 +376,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     };
     for (const [index, { file, reused }] of work.entries()) {
       if (reused !== undefined) findings.push(...reused);
+      else if (fromWorkers !== undefined) findings.push(...(fromWorkers.get(file) ?? []));
       else {
         startRead(index);
         const read = reads.get(file) as Promise<ReadBytes>;
         reads.delete(file);
         startRead(index + 1);
-        if (cached !== undefined) findings.push(...(await cached.check(file, () => scanFile(file, options, linter, config, read))));
-        else findings.push(...(await scanFile(file, options, linter, config, read)));
+        findings.push(...(await checkHere(file, read)));
       }
-      options.onProgress?.(index + 1, checked.length);
+      if (fromWorkers === undefined) options.onProgress?.(index + 1, checked.length);
     }
     const checksStarted = performance.now();
     // The contract's text, read once, to place findings about the contract at their keys.

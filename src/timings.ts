@@ -22,6 +22,13 @@ const PHASE_ORDER = [
   "baseline, filters and report",
 ];
 
+/** `Timings` as plain data: phases and rules as [name, ms] pairs, ESLint's parse time in ms. */
+export interface TimingsData {
+  phases: [string, number][];
+  rules: [string, number][];
+  parse: number;
+}
+
 /** Phase and rule times of one run, in milliseconds. */
 export class Timings {
   readonly phases = new Map<string, number>();
@@ -60,6 +67,18 @@ export class Timings {
       this.parse += pass.parse?.total ?? 0;
       for (const [ruleId, { total }] of Object.entries(pass.rules ?? {})) this.rules.set(ruleId, (this.rules.get(ruleId) ?? 0) + total);
     }
+  }
+
+  /** The times as plain data (to send from a worker thread, src/workers.ts). */
+  data(): TimingsData {
+    return { phases: [...this.phases], rules: [...this.rules], parse: this.parse };
+  }
+
+  /** Adds times another `Timings` collected (`data()`, e.g. in a worker thread). */
+  merge(data: TimingsData): void {
+    for (const [phase, ms] of data.phases) this.add(phase, ms);
+    for (const [ruleId, ms] of data.rules) this.rules.set(ruleId, (this.rules.get(ruleId) ?? 0) + ms);
+    this.parse += data.parse;
   }
 
   /** The `--debug` text: the phases that ran in PHASE_ORDER, then rules slowest first, one per line, times in ms with one decimal. */

@@ -80,6 +80,14 @@ export interface StoredModuleFacts {
   summary: unknown;
 }
 
+/** One module's `StoredModuleFacts` with its key: absolute path, content hash, `verbatimModuleSyntax` (what a `ModuleFactsCache` is given). */
+export interface ModuleFactsEntry {
+  file: string;
+  hash: string;
+  verbatim: boolean;
+  facts: StoredModuleFacts;
+}
+
 /** A persistent store of `StoredModuleFacts` by module, content hash and `verbatimModuleSyntax`. */
 export interface ModuleFactsCache {
   /** @param file absolute path. @param hash the content hash (`ContentRecord.hash`). */

@@ -6,7 +6,8 @@
  *   - the parse floor: read and parse with typescript-estree the files contract-scan lints (tasks.js floor);
  *   - the peer a user would otherwise pick: plain ESLint with `no-restricted-syntax` on the same files,
  *     same parser (tasks.js peer);
- *   - contract-scan, a cold full scan (no cache);
+ *   - contract-scan, a cold full scan (no cache), single-threaded (`--concurrency off`, as every run
+ *     below), and again with two worker threads (`--concurrency 2`: its own row, outside the targets);
  *   - contract-scan, a warm full scan (the cache of a previous full scan, nothing changed);
  *   - contract-scan --changed with one staged script (the copy is a git repository): cold, and warm
  *     with the cache of the full scan before the change;
@@ -74,7 +75,10 @@ function measure(args, { nodeArgs = [], okStatus = [0] } = {}) {
 }
 
 const contractArgs = contract === undefined ? [] : ["--contract", contract];
-const scanArgs = (...extra) => [cli, repo, ...contractArgs, "--format", "json", ...extra];
+// The targets compare single-threaded runs (ESLint's default is --concurrency off too); worker threads get a row of their own.
+const help = spawnSync(process.execPath, [cli, "--help"], { encoding: "utf8" }).stdout;
+const threadsSupported = help.includes("--concurrency");
+const scanArgs = (...extra) => [cli, repo, ...contractArgs, "--format", "json", ...(threadsSupported ? ["--concurrency", "off"] : []), ...extra];
 const withoutDuration = (text) => text.replace(/"durationMs": \d+/, '"durationMs": 0');
 
 // --- the copy, as a git repository -----------------------------------------------------------------
@@ -84,7 +88,7 @@ git("init", "-q", "-b", "main");
 git("add", "-A");
 git("commit", "-q", "--no-verify", "--no-gpg-sign", "-m", "bench");
 
-const cacheSupported = spawnSync(process.execPath, [cli, "--help"], { encoding: "utf8" }).stdout.includes("--cache-location");
+const cacheSupported = help.includes("--cache-location");
 const noCache = cacheSupported ? ["--no-cache"] : [];
 const cache = ["--cache", "--cache-location", cacheDir];
 
@@ -101,6 +105,7 @@ const pluginImport = record("plugin import (no rule run)", measure([path.join(he
 const floor = record("parse floor (typescript-estree)", measure([path.join(here, "tasks.js"), "floor", repo, ...(contract ? [contract] : [])]));
 const peer = record("ESLint no-restricted-syntax", measure([path.join(here, "tasks.js"), "peer", repo, ...(contract ? [contract] : [])]));
 const cold = record("contract-scan, cold full scan", measure(scanArgs(...noCache), { okStatus: [0, 1] }));
+const threads = threadsSupported ? record("contract-scan, cold full scan, --concurrency 2", measure(scanArgs(...noCache, "--concurrency", "2"), { okStatus: [0, 1] })) : undefined;
 let primed;
 let warm;
 if (cacheSupported) {
@@ -153,7 +158,11 @@ if (warm) {
 }
 if (changedCold) console.log(`    --changed, one script, cold     ${s(changedCold.cpuMs)} CPU (${s(changedCold.wallMs)} wall), ${ratio(changedCold, cold)} of the cold full scan`);
 if (changedWarm) console.log(`    --changed, one script, warm     ${s(changedWarm.cpuMs)} CPU (${s(changedWarm.wallMs)} wall)   target < 1.5 s: ${verdict(changedWarm.cpuMs < 1500)}`);
-const peak = Math.max(...rows.filter((r) => r.name.startsWith("contract-scan") || r.name.startsWith("--changed")).map((r) => r.rssMiB));
+if (threads) {
+  const same = withoutDuration(threads.stdout) === withoutDuration(cold.stdout);
+  console.log(`    2 worker threads / off          ${ratio(threads, cold)}, peak RSS ${threads.rssMiB.toFixed(0)} MiB; report ${same ? "identical" : "DIFFERENT"}`);
+}
+const peak = Math.max(...rows.filter((r) => !r.name.includes("--concurrency 2") && (r.name.startsWith("contract-scan") || r.name.startsWith("--changed"))).map((r) => r.rssMiB));
 console.log(`    peak RSS of contract-scan       ${peak.toFixed(0)} MiB   target < 1024 MiB: ${verdict(peak < 1024)}`);
 
 // --- profiles ----------------------------------------------------------------------------------------
