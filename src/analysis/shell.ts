@@ -19,7 +19,8 @@
  * A word that is not fully known statically (it contains an expansion or a substitution) has `hole: true`
  * and its unknown parts as COMMAND_HOLE characters.
  */
-import sh from "mvdan-sh";
+import type Sh from "mvdan-sh";
+import { lazyRequire } from "../lazy-require.js";
 
 /**
  * Stands for a part of a word that is not known statically (an expansion, a substitution, a template
@@ -91,13 +92,14 @@ interface ShAssign extends ShNode {
   Array: unknown;
 }
 
-const { syntax } = sh as unknown as {
-  syntax: {
-    NewParser(): { Parse(text: string, name: string): ShNode };
-    Walk(node: ShNode, visit: (node: ShNode | null) => boolean): void;
-    NodeType(node: ShNode): string;
-  };
-};
+interface ShSyntax {
+  NewParser(): { Parse(text: string, name: string): ShNode };
+  Walk(node: ShNode, visit: (node: ShNode | null) => boolean): void;
+  NodeType(node: ShNode): string;
+}
+/** mvdan/sh's `syntax` package, loaded on first parse (the GopherJS bundle costs about 100 ms to load). */
+const loadSh = lazyRequire<typeof Sh>("mvdan-sh");
+const syntax = (): ShSyntax => (loadSh() as unknown as { syntax: ShSyntax }).syntax;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ASSIGNMENT_WORD = /^([A-Za-z_][A-Za-z0-9_]*)=/;
@@ -135,7 +137,7 @@ function byteToUtf16(text: string): (byte: number) => number {
 function partsText(parts: readonly ShNode[]): string {
   let text = "";
   for (const part of parts) {
-    const type = syntax.NodeType(part);
+    const type = syntax().NodeType(part);
     if (type === "Lit") text += (part as ShLit).Value.replace(/\\(.)/gs, "$1");
     else if (type === "SglQuoted") text += (part as ShLit).Value;
     else if (type === "DblQuoted") text += partsText((part as ShWord).Parts);
@@ -196,7 +198,7 @@ export function parseShell(text: string): ShellParse {
   const toUtf16 = byteToUtf16(text);
   let file: ShNode;
   try {
-    file = syntax.NewParser().Parse(text, "");
+    file = syntax().NewParser().Parse(text, "");
   } catch (error) {
     const described = typeof (error as { Error?: unknown }).Error === "function" ? String((error as { Error(): string }).Error()) : String(error);
     const match = /^:?(\d+):(\d+): (.*)$/s.exec(described);
@@ -220,9 +222,9 @@ export function parseShell(text: string): ShellParse {
     else value = assign.Value ? partsText(assign.Value.Parts) : "";
     return { kind: "set", name: assign.Name.Value, value, offset: at(assign), scope };
   };
-  syntax.Walk(file, (node) => {
+  syntax().Walk(file, (node) => {
     if (!node) return true;
-    const type = syntax.NodeType(node);
+    const type = syntax().NodeType(node);
     if (type === "CallExpr") {
       const call = node as ShNode & { Assigns: ShAssign[]; Args: ShWord[] };
       const words: ShellWord[] = call.Args.map((w) => {
