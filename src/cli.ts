@@ -138,7 +138,7 @@ function buildProgram(io: CliIo, onScan: (dir: string, flags: ScanFlags) => void
     .option("--shard <k>/<n>", "check shard k of n deterministic slices of the files (CI matrix) and write its JSON report; join the n reports with `contract-scan merge`", parseShardFlag)
     .option(
       "--concurrency <n|auto|off>",
-      "worker threads that check files: a number, auto (one per 300 files to check, at most half the CPUs; none below 600 files or 4 CPUs) or off (all in this thread); the report is the same (default: auto)",
+      "worker threads that check files: a number, auto (one per 300 files to check, at most half the CPUs; none below 600 files or 4 CPUs) or off (all in this thread); the report is the same (default: off)",
       parseConcurrencyFlag,
     )
     .addHelpText(

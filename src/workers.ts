@@ -71,10 +71,15 @@ const MAX_BATCH = 32;
  * watches the threads started since (replacements); set `closing` before destroying the pool.
  */
 function watchFailures(pool: Tinypool): { promise: Promise<never>; watch: () => void; closing: boolean; quietExit: boolean } {
-  let fail: (error: Error) => void = () => undefined;
-  const promise = new Promise<never>((_, reject) => {
-    fail = reject;
+  let reject: (error: Error) => void = () => undefined;
+  const promise = new Promise<never>((_, rejectWith) => {
+    reject = rejectWith;
   });
+  const fail = (error: Error): void => {
+    reject(error);
+    // The queued tasks would only be checked again here: the threads left need not start them.
+    pool.cancelPendingTasks();
+  };
   promise.catch(() => undefined);
   const watched = new WeakSet<object>();
   const errored = new WeakSet<object>();

@@ -43,7 +43,7 @@ describe("workerCount", () => {
     expect(workerCount("auto", 100 * per, 9)).toBe(4);
   });
 
-  it("the default is auto", () => {
-    expect(DEFAULT_CONCURRENCY).toBe("auto");
+  it("the default is off, as ESLint's", () => {
+    expect(DEFAULT_CONCURRENCY).toBe("off");
   });
 });

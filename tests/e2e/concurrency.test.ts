@@ -56,6 +56,19 @@ describe.each(["example-app", "safety-app", "python-app"])("fixtures/%s", (name)
   });
 });
 
+describe("--debug with worker threads", () => {
+  it("adds the threads' phase and rule times, and their wall time", async () => {
+    const root = path.join(PACKAGE_ROOT, "fixtures/example-app");
+    const withWorkers = await json(root, "--concurrency", "2", "--debug");
+    expect(withWorkers.stderr).toMatch(/^ +[\d.]+ {2}worker threads \(2, wall\)$/m);
+    expect(withWorkers.stderr).toMatch(/^ +[\d.]+ {2}lint \(ESLint Linter\)$/m);
+    expect(withWorkers.stderr).toMatch(/^ +[\d.]+ {2}production-safety\/no-bypass-env$/m);
+    const single = await json(root, "--debug");
+    expect(single.stderr).toMatch(/^ +[\d.]+ {2}production-safety\/no-bypass-env$/m);
+    expect(single.stderr).not.toContain("worker threads");
+  });
+});
+
 describe("--concurrency with --shard", () => {
   it("shards checked with two workers each merge into the single-threaded full report", async () => {
     const root = path.join(PACKAGE_ROOT, "fixtures/example-app");
