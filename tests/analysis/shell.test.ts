@@ -4,7 +4,7 @@
  * UTF-16 offsets into the parsed text.
  */
 import { describe, expect, it } from "vitest";
-import { parseShell, type ShellItem } from "../../src/analysis/shell.js";
+import { MAX_SHELL_NESTING, nestingEstimate, parseShell, type ShellItem } from "../../src/analysis/shell.js";
 
 function items(text: string): ShellItem[] {
   const parsed = parseShell(text);
@@ -32,9 +32,67 @@ describe("parseShell", () => {
     ["20,000 nested subshells", `${"(".repeat(20_000)}echo${")".repeat(20_000)}`],
     ["5,000 nested command substitutions", `echo ${"$(echo ".repeat(5_000)}x${")".repeat(5_000)}`],
     ["20,000 nested braces", `${"{ ".repeat(20_000)}echo; ${"}; ".repeat(20_000)}`],
+    ["a chain of 1,000 && with a quoted ; in every command", `${'echo ";" && '.repeat(1_000)}echo`],
+    ["a chain of 1,000 && with redirections (2>&1)", `${"echo a 2>&1 && ".repeat(1_000)}echo`],
+    ["a chain of 1,000 && over continued lines", `${"echo a && \\\n".repeat(1_000)}echo`],
   ])("reports %s as too deeply nested, never throws", (_label, text) => {
     const parsed = parseShell(text);
     expect("error" in parsed && parsed.error).toEqual({ message: expect.stringMatching(/^shell code nested too deeply to read/), offset: 0 });
+  });
+
+  it(`reads a chain of ${MAX_SHELL_NESTING} &&, ${MAX_SHELL_NESTING / 2} nested subshells and ${MAX_SHELL_NESTING} nested ifs, not one more`, () => {
+    const chain = (n: number): string => `${"echo a && ".repeat(n)}echo $X`;
+    const subshells = (n: number): string => `${"( ".repeat(n)}echo $X${" )".repeat(n)}`;
+    const ifs = (n: number): string => `${"if true; then ".repeat(n)}echo $X${"; fi".repeat(n)}`;
+    expect(items(chain(MAX_SHELL_NESTING))).toHaveLength(MAX_SHELL_NESTING + 2);
+    expect(items(subshells(MAX_SHELL_NESTING / 2))).toHaveLength(2);
+    expect(items(ifs(MAX_SHELL_NESTING)).at(-1)).toMatchObject({ kind: "read", name: "X" });
+    for (const text of [chain(MAX_SHELL_NESTING + 1), subshells(MAX_SHELL_NESTING / 2 + 1), ifs(MAX_SHELL_NESTING + 1)]) expect("error" in parseShell(text)).toBe(true);
+  });
+
+  it("reads a long script of short chains (each statement is its own tree)", () => {
+    const script = "npm ci && npm run build\n".repeat(1_000) + "echo a; echo b && echo c & echo d\n".repeat(500);
+    expect(items(script)).toHaveLength(4_000);
+  });
+
+  // A stack overflow inside mvdan/sh's Go runtime left it broken: later texts, even "", failed or walked
+  // stale trees (seen once in two runs of this file beside tests/sources). Deep text never reaches it now.
+  it("reads ordinary text correctly after deep text, across ticks", async () => {
+    const deep = [`${"echo a && ".repeat(20_000)}echo`, `${"(".repeat(20_000)}echo${")".repeat(20_000)}`, `echo ${"$(echo ".repeat(5_000)}x${")".repeat(5_000)}`];
+    for (let round = 0; round < 5; round++) {
+      for (const text of deep) {
+        parseShell(text);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      expect(view("")).toEqual([]);
+      expect(view("A=1 npx prisma db push && echo $B")).toEqual(["command@0 npx prisma db push [A=1@0]", "command@26 echo ?", "read@31 B"]);
+    }
+  });
+});
+
+describe("nestingEstimate", () => {
+  it.each([
+    ["", 0],
+    ["echo a", 0],
+    ["a && b && c", 2],
+    ["a && b; c && d", 1],
+    ["a && b & c && d", 1],
+    ["a &&\n  b &&\n  c", 2],
+    ["a \\\n && b", 1],
+    ["a 2>&1 && b &> log && c", 2],
+    ["a | b |& c || d", 3],
+    ["a && b\nc && d", 1],
+    ["echo ';' && echo \";\" && c", 2],
+    ["a && # ; x\n b && c", 2],
+    ["echo \"$(a $(b))\" `c`", 4],
+    ["echo '((((' \"x\"", 0],
+    ["(a && (b | c))", 6],
+    ["if a; then while b; do c; done; fi", 2],
+    ["echo if for while; echo done", 0],
+    ['echo "wait for it; if"', 0],
+    ["for x in a; do case $x in a) b ;; esac; done", 2],
+  ])("%j -> %i", (text, estimate) => {
+    expect(nestingEstimate(text)).toBe(estimate);
   });
 
   it("returns nothing for empty text and comments", () => {
