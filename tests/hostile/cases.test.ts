@@ -113,9 +113,12 @@ function rejectedNaming(keyPath: string): (run: HostileRun) => void {
 const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0;
 
-/** A chain of `count` npm scripts, each running the next: s0 -> s1 -> ... -> "echo done". */
+/**
+ * A chain of `count` npm scripts, each running the next: s0 -> s1 -> ... -> "echo done", and `ci` that
+ * runs s0 with CI=true (which the scan expands, to see whether it reaches a database write).
+ */
 function chain(count: number, step: (next: string) => string): Record<string, string> {
-  const scripts: Record<string, string> = {};
+  const scripts: Record<string, string> = { ci: "CI=true npm run s0" };
   for (let i = 0; i < count; i++) scripts[`s${i}`] = step(`s${i + 1}`);
   scripts[`s${count}`] = "echo done";
   return scripts;
