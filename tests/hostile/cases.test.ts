@@ -405,7 +405,7 @@ const cases: HostileCase[] = [
     build: () => {
       const root = repo({ "package.json": PACKAGE, "app.ts": APP });
       // Created one folder at a time (mkdir of the whole path fails with ENAMETOOLONG).
-      execFileSync("sh", ["-c", `for i in $(seq 1 21); do mkdir ${"d".repeat(199)} && cd ${"d".repeat(199)} || exit 1; done; echo "export const a = 1;" > app.ts`], { cwd: root });
+      execFileSync("bash", ["-c", `for i in $(seq 1 21); do mkdir ${"d".repeat(199)} && cd ${"d".repeat(199)} || exit 1; done; echo "export const a = 1;" > app.ts`], { cwd: root });
       return root;
     },
     expected: { status: 0 },
