@@ -205,24 +205,116 @@ function containerEnv(words: readonly ShellWord[]): ShellSet[] {
  *   message and UTF-16 offset). Never throws.
  */
 export function parseShell(text: string): ShellParse {
+  // Before mvdan/sh sees it: its parser and walk recurse, and a stack overflow inside its Go runtime
+  // leaves the runtime broken (later texts, even "", failed to parse or walked stale trees), so the
+  // overflow must not happen. The catch below is the last line, not the limit.
+  if (nestingEstimate(text) > MAX_SHELL_NESTING) return { error: { message: TOO_DEEP, offset: 0 } };
   try {
     return readShell(text);
   } catch (error) {
-    // mvdan/sh parses recursively (one level per nesting of subshells, braces, `$(...)`), and readShell
-    // walks at most WALK_DEPTH levels per Walk; anything that still overflows the stack is one reading
-    // problem of this text, never a RangeError out of the run.
+    // nestingEstimate errs high, and readShell walks at most WALK_DEPTH levels per Walk: this catch is the
+    // last line, not the limit.
     if (isStackOverflow(error)) return { error: { message: TOO_DEEP, offset: 0 } };
     throw error;
   }
 }
 
-/** The message of shell text nested deeper than the reader's stack allows. */
-const TOO_DEEP =
-  "shell code nests too deeply to read (hundreds of nested subshells, braces or $(...)); it was not checked: split it into simpler commands or a script file";
+/**
+ * The deepest shell text read (nestingEstimate). Measured at Node's default stack, mvdan/sh read a chain
+ * of 550 `&&` and not one of 600; 200 leaves more than half the stack to the caller (ESLint, a test
+ * runner). A real command line chains a few dozen commands at most.
+ */
+export const MAX_SHELL_NESTING = 200;
+
+/** The message of shell text nested deeper than MAX_SHELL_NESTING. */
+const TOO_DEEP = `shell code nests too deeply to read (more than ${MAX_SHELL_NESTING} commands chained with &&, || or | in one statement, or ${MAX_SHELL_NESTING / 2} nested subshells, braces or $(...), or ${MAX_SHELL_NESTING} nested if, for or while); it was not checked: split it into shorter commands or a script file`;
 
 /** A "Maximum call stack size exceeded" RangeError, as thrown by V8 or passed on by mvdan/sh's Go runtime. */
 function isStackOverflow(error: unknown): boolean {
   return error instanceof RangeError || /Maximum call stack size exceeded/.test(String(error));
+}
+
+/** Keywords that open a compound command at a command's position, and those that close one. */
+const OPENERS = new Set(["if", "while", "until", "for", "case", "select"]);
+const CLOSERS = new Set(["fi", "done", "esac"]);
+/** Keywords after which a command follows. */
+const COMMAND_BEFORE = new Set(["then", "do", "else", "elif", "if", "while", "until", "time"]);
+
+/**
+ * An estimate of how deep mvdan/sh recurses on shell text, read lexically in one pass: the longest chain
+ * of `&&`, `||` and `|` in one statement, plus twice the deepest nesting of `(`, `{`, `$(`, `${` and
+ * backquotes (each such level costs the parser and the walk about twice a chain link: measured, 550
+ * chained commands, 300 subshells and 240 `$(...)` were read at Node's default stack), plus the nesting of
+ * `if`, `while`, `until`, `for`, `case` and `select`. A statement ends at a `;`, a lone `&` (not `>&`,
+ * `&>`) or a line break that follows no operator. Single-quoted text and comments are skipped;
+ * double-quoted text is read for its brackets only. Errs high: `&&` inside a double-quoted string count,
+ * a here-document's lines are read as code.
+ * @returns the estimate (0 for text without operators, brackets or compound commands).
+ */
+export function nestingEstimate(text: string): number {
+  let brackets = 0;
+  let compounds = 0;
+  let deepest = 0;
+  let chain = 0;
+  let longest = 0;
+  let inDouble = false;
+  let inBackquote = false;
+  // After an operator, a line break does not end the statement.
+  let continued = false;
+  // At the position of a command's first word (where `if` is a keyword, not an argument).
+  let atCommand = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? "";
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (!inDouble && /[A-Za-z_!]/.test(c) && !/[\w$]/.test(text[i - 1] ?? "")) {
+      const word = /^[A-Za-z_!][\w!]*/.exec(text.slice(i, i + 16))?.[0] ?? c;
+      if (atCommand && OPENERS.has(word)) compounds++;
+      else if (atCommand && CLOSERS.has(word)) compounds = Math.max(0, compounds - 1);
+      atCommand = atCommand && (COMMAND_BEFORE.has(word) || word === "!");
+      continued = false;
+      deepest = Math.max(deepest, 2 * brackets + compounds);
+      i += word.length - 1;
+      continue;
+    }
+    if (c === "'" && !inDouble) {
+      const end = text.indexOf("'", i + 1);
+      i = end < 0 ? text.length : end;
+      atCommand = false;
+      continue;
+    }
+    if (c === "#" && !inDouble && (i === 0 || /\s/.test(text[i - 1] ?? ""))) {
+      const end = text.indexOf("\n", i);
+      i = end < 0 ? text.length : end - 1;
+      continue;
+    }
+    if (c === '"') inDouble = !inDouble;
+    else if (c === "(" || c === "{") brackets++;
+    else if (c === ")" || c === "}") brackets = Math.max(0, brackets - 1);
+    else if (c === "`") {
+      inBackquote = !inBackquote;
+      brackets = Math.max(0, brackets + (inBackquote ? 1 : -1));
+    }
+    else if (!inDouble && (c === "&" || c === "|") && (text[i + 1] === c || (c === "|" && text[i + 1] === "&"))) {
+      longest = Math.max(longest, ++chain);
+      continued = atCommand = true;
+      i++;
+      continue;
+    } else if (!inDouble && c === "|") {
+      longest = Math.max(longest, ++chain);
+      continued = atCommand = true;
+      continue;
+    } else if (!inDouble && (c === ";" || (c === "&" && text[i - 1] !== ">" && text[i - 1] !== "<" && text[i + 1] !== ">") || (c === "\n" && !continued))) {
+      chain = 0;
+      atCommand = true;
+    }
+    if (!inDouble && (c === "(" || c === "{" || c === "`")) atCommand = true;
+    deepest = Math.max(deepest, 2 * brackets + compounds);
+    if (c !== " " && c !== "\t" && c !== "\n" && c !== "\r") continued = false;
+  }
+  return longest + deepest;
 }
 
 /** parseShell without the stack guard. */

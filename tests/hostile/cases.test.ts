@@ -3,7 +3,7 @@
 // error, the wall-time and memory bounds, the tree unchanged) and its expected exit code, plus where the
 // issue says so the finding or message that names the path.
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -16,9 +16,10 @@ mkdirSync(path.join(tmp, "empty"));
 const cli = new HostileCli(path.join(tmp, "empty"));
 afterAll(async () => {
   await cli.close();
-  // A permission case leaves a folder without permissions: give them back so that it can be removed.
+  // chmod and rm, not rmSync: a permission case leaves a folder without permissions, and a path past
+  // PATH_MAX cannot be removed by its absolute name (chmod -R and rm -r walk with openat).
   execFileSync("chmod", ["-R", "u+rwx", tmp]);
-  rmSync(tmp, { recursive: true, force: true });
+  execFileSync("rm", ["-rf", tmp]);
 });
 
 type Files = Record<string, string>;
@@ -81,8 +82,10 @@ interface HostileCase {
   expected: Expectation;
   /** Extra arguments (the report is always `--format json`). */
   args?: string[];
-  /** Run the binary in a child process as this user instead of in the worker (permission cases). */
+  /** Run the binary in a child process as this user instead of in the shared process (permission cases). */
   uid?: number;
+  /** Run in the repository's parent folder with the repository as the argument (default: in the repository). */
+  fromParent?: boolean;
   /** Further assertions on the run. */
   check?: (run: HostileRun, root: string) => void;
 }
@@ -113,9 +116,12 @@ function rejectedNaming(keyPath: string): (run: HostileRun) => void {
 const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0;
 
-/** A chain of `count` npm scripts, each running the next: s0 -> s1 -> ... -> "echo done". */
+/**
+ * A chain of `count` npm scripts, each running the next: s0 -> s1 -> ... -> "echo done", and `ci` that
+ * runs s0 with CI=true (which the scan expands, to see whether it reaches a database write).
+ */
 function chain(count: number, step: (next: string) => string): Record<string, string> {
-  const scripts: Record<string, string> = {};
+  const scripts: Record<string, string> = { ci: "CI=true npm run s0" };
   for (let i = 0; i < count; i++) scripts[`s${i}`] = step(`s${i + 1}`);
   scripts[`s${count}`] = "echo done";
   return scripts;
@@ -254,11 +260,12 @@ const cases: HostileCase[] = [
     expected: { status: [0, 1] },
   },
   {
-    name: "20,000 DELETEs in one SQL string",
+    // The issue's 20,000 took 7 s here (under the bound); twice as many take four times as long.
+    name: "40,000 DELETE ... WHERE statements in one SQL string",
     build: () =>
       repo({
         "package.json": PACKAGE,
-        "lib/purge.ts": `import { PrismaClient } from "@prisma/client";\nconst prisma = new PrismaClient();\nexport async function purge() {\n  await prisma.$executeRawUnsafe(${JSON.stringify("DELETE FROM a; ".repeat(20_000))});\n}\n`,
+        "lib/purge.ts": `import { PrismaClient } from "@prisma/client";\nconst prisma = new PrismaClient();\nexport async function purge() {\n  await prisma.$executeRawUnsafe(${JSON.stringify("DELETE FROM users WHERE id = 1; ".repeat(40_000))});\n}\n`,
       }),
     // The DELETEs before the cap are reported (no-destructive-sql is an error).
     expected: { status: 1 },
@@ -367,20 +374,43 @@ const cases: HostileCase[] = [
     check: parseErrorAt(".gitignore"),
   },
   {
-    name: "a scan root without read permission (as nobody)",
+    name: "a scan root that cannot be listed (mode 311, as nobody)",
     build: () => {
       const root = repo({ "package.json": PACKAGE, "app.ts": APP });
       chmodSync(root, 0o311);
       return root;
     },
     uid: NOBODY,
-    // A finding at the root (exit 1) or a usage error naming it (exit 2): either ends with a report.
-    expected: { status: [1, 2] },
+    // A root the scan cannot list is a usage error naming it (tests/hostile/readers.test.ts).
+    expected: { status: 2 },
+    check: (run) => expect(run.stderr).toContain("cannot read the directory ."),
   },
   {
-    name: "a 4,000-character path",
-    build: () => repo({ "package.json": PACKAGE, [`${Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(199, "d")).join("/")}/app.ts`]: APP }),
+    name: "a scan root without any permission (mode 000, as nobody), scanned from its parent",
+    build: () => {
+      const root = repo({ "package.json": PACKAGE, "app.ts": APP });
+      chmodSync(root, 0o000);
+      return root;
+    },
+    uid: NOBODY,
+    fromParent: true,
+    // A parse-error at the root (as for mode 311), or a usage error naming it.
+    expected: { status: [0, 1, 2] },
+    check: (run, root) => {
+      if (run.status === 2) expect(run.stderr).toContain(path.basename(root));
+      else parseErrorAt("")(run);
+    },
+  },
+  {
+    name: "a 4,200-character path (past PATH_MAX once the repository's own path is added)",
+    build: () => {
+      const root = repo({ "package.json": PACKAGE, "app.ts": APP });
+      // Created one folder at a time (mkdir of the whole path fails with ENAMETOOLONG).
+      execFileSync("bash", ["-c", `for i in $(seq 1 21); do mkdir ${"d".repeat(199)} && cd ${"d".repeat(199)} || exit 1; done; echo "export const a = 1;" > app.ts`], { cwd: root });
+      return root;
+    },
     expected: { status: 0 },
+    check: (run) => expect(JSON.stringify(run.stdout)).toContain("production-safety/parse-error"),
   },
   {
     name: "a dangling symlinked contract (exit 2 naming it)",
@@ -439,14 +469,10 @@ function allowlist(count: number): Record<string, unknown> {
 describe("hand-made hostile repositories (issue 14)", () => {
   it.each(cases.map((c) => [c.name, c] as const))("%s", async (_name, hostile) => {
     const root = hostile.build();
-    const args = ["--format", "json", ...(hostile.args ?? [])];
+    const cwd = hostile.fromParent === true ? path.dirname(root) : root;
+    const args = [...(hostile.fromParent === true ? [root] : []), "--format", "json", ...(hostile.args ?? [])];
     const before = snapshotTree(root);
-    let run: HostileRun;
-    if (hostile.uid !== undefined && asRoot) {
-      run = await runChild(root, args, { uid: hostile.uid });
-    } else {
-      run = await cli.run(root, args);
-    }
+    const run = hostile.uid !== undefined && asRoot ? await runChild(cwd, args, { uid: hostile.uid }) : await cli.run(cwd, args);
     const after = snapshotTree(root);
     expectHostileOk(run, before, after, hostile.expected);
     hostile.check?.(run, root);

@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, it } from "vitest";
-import { fixturePath, HostileCli, type HostileRun, invariantViolations, snapshotTree } from "./invariants.js";
+import { fixturePath, HostileCli, type HostileRun, invariantViolations, snapshotTree, WALL_TIME_BOUND_MS } from "./invariants.js";
 
 /** Properties below: the contracts and one per source kind. */
 const PROPERTY_COUNT = 11;
@@ -25,8 +25,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? 14);
 /** A property's test timeout (ms): FUZZ_RUNS runs take as long as they take. */
 const PROPERTY_TIMEOUT_MS = TOTAL_RUNS > 0 ? 24 * 3600_000 : 120_000;
 const REPORT = process.env.FUZZ_REPORT;
-/** Per-run wall-time bound of the fuzz (ms): below the cases' bound, so that a hang costs less to shrink. */
-const FUZZ_TIMEOUT_MS = 15_000;
+/** Per-run wall-time bound of the fuzz (ms): the cases' bound. */
+const FUZZ_TIMEOUT_MS = WALL_TIME_BOUND_MS;
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "hostile-fuzz-"));
 mkdirSync(path.join(tmp, "empty"));
