@@ -1,5 +1,5 @@
 /**
- * deploy-script-only-migrates (SPEC §3 group A, §6.3, §6.9): in the deploy script (role "deploy":
+ * deploy-script-only-migrates (docs/design.md, Rule groups group A): in the deploy script (role "deploy":
  * `contract.deployScript`, else the first of `scripts/deploy-db.{js,mjs,cjs,ts}` that exists), anything
  * beyond exactly these:
  * - `import`/`require` of `node:child_process` / `child_process` (a variable declaration that binds or
@@ -12,14 +12,14 @@
  * - `console.*`, `process.exit(...)`, `throw` of an error;
  * - `try`/`catch`/`finally`, blocks and `if` statements whose bodies hold only these (an `if` test must be
  *   side-effect free).
- * Choices where §6.9 is silent (listed in the docs): `const`/`let` declarations whose initializer is side-effect
+ * Choices where is silent (listed in the docs): `const`/`let` declarations whose initializer is side-effect
  * free (reads of `process.env`, literals, string methods: the values the checks compare) are allowed; so
  * are functions of the file whose bodies hold only these (their bodies are checked statement by statement,
  * and their calls, `main().catch(...)` included, are allowed).
  *
  * Everything else is a finding at its node: one per offending top-level statement, or per offending
  * statement inside an allowed block or function. The rule owns every database write and Prisma CLI call in
- * the deploy script (§6.3): a write is reported at its call, a Prisma command other than `migrate deploy`
+ * the deploy script (): a write is reported at its call, a Prisma command other than `migrate deploy`
  * (read-only ones included) at its call, and a second `migrate deploy` at its call, even inside a statement
  * that is itself reported.
  */

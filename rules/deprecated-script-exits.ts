@@ -1,5 +1,5 @@
 /**
- * deprecated-script-exits (SPEC §3 group A, §6.3, §6.10): a `deprecatedScripts` file whose first
+ * deprecated-script-exits (docs/design.md, Rule groups group A): a `deprecatedScripts` file whose first
  * statements are not an error message (`console.error(...)`, or a thrown `Error`) and a non-zero
  * `process.exit` or a `throw`, or that has any import (`import`, `import type`, `export ... from`,
  * `import x = require()`: static imports are hoisted and run before the exit). A `require()` after the
@@ -7,7 +7,7 @@
  *
  * Directives (`"use strict"`), type-only declarations and the imports themselves (reported on their own)
  * may stand before the exit. The rule also owns every database write and Prisma CLI call in a deprecated
- * file (§6.3: one problem, one finding, at its node), wherever it stands.
+ * file (: one problem, one finding, at its node), wherever it stands.
  */
 import { AST_NODE_TYPES, type TSESTree } from "../src/ts-ast.js";
 import { createRule } from "../src/create-rule.js";
@@ -147,7 +147,7 @@ export default createRule<[], MessageId>({
     const file = getFileContext(context);
     if (file.zone === "ignore") return {};
     const deprecated = file.contract.deprecatedScripts.includes(file.repoPath);
-    // §6.3: the role decides who owns mutations (the deploy script's own rule wins over this one).
+    //: the role decides who owns mutations (the deploy script's own rule wins over this one).
     const ownsMutations = file.role === "deprecated";
     if (!deprecated && !ownsMutations) return {};
     const schema = ownsMutations ? repoFactsFor(context, file).prismaSchema : undefined;

@@ -1,6 +1,6 @@
 /**
- * dry-run-by-default (SPEC §3 group D, seed 004 "Layer 3: dry-run mode (default)"; issue 6 item 3): a
- * mutation script (§6.1) whose destructive path runs unless a flag is given. Execution must be the
+ * dry-run-by-default (docs/design.md, Rule groups group D, seed 004 "Layer 3: dry-run mode (default)"; issue 6 item 3): a
+ * mutation script () whose destructive path runs unless a flag is given. Execution must be the
  * opt-in. On whenever the contract has a `safety` section.
  *
  * Destructive calls are those of src/analysis/safety.ts. A destructive call is *gated* when it runs only

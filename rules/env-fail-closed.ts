@@ -1,5 +1,5 @@
 /**
- * env-fail-closed (SPEC §3 group D, §2 `safety.environment.variables`, §6.1; seed 004 "environment
+ * env-fail-closed (docs/design.md, Rule groups group D `safety.environment.variables`; seed 004 "environment
  * defaults to production"): in mutation scripts, reading one of `safety.environment.variables` so that an
  * unset variable means "not production", which switches the production safety layers off.
  *
@@ -22,7 +22,7 @@
  * same-file function), only after an `if` that stops when the variable is unset (`if (!process.env.X)
  * process.exit(1)`, `=== undefined`, `== null`): unset never gets as far as being "not production".
  *
- * Names are matched as SPEC §6.7 matches env names: case-insensitively, after stripping one framework
+ * Names are matched as docs/design.md, Environment names matches env names: case-insensitively, after stripping one framework
  * prefix. Only complete names are read (a computed `process.env[name]` is silent). Not read: a `switch`
  * on the value, values passed through other modules, and fields of a parsed schema object compared later.
  */

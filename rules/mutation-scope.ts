@@ -1,5 +1,5 @@
 /**
- * mutation-scope (SPEC §3 group A, §6.3): in an allowlisted script (`mutationScripts`), a mutation outside
+ * mutation-scope (docs/design.md, Rule groups group A): in an allowlisted script (`mutationScripts`), a mutation outside
  * the entry's `operations`, on a model or table outside its `tables`, or writing a column outside the
  * table's columns. A payload that cannot be read statically fails closed, with its own message.
  *
@@ -269,7 +269,7 @@ export default createRule<[], MessageId>({
     function checkImported(use: ImportedWrite, fact: MutationFact, seen: Set<string>): void {
       const via = viaOf(use);
       const module = factModule(fact, file.root);
-      // One problem, one finding (§6.3): a call that reaches several writes is reported once, for the
+      // One problem, one finding (): a call that reaches several writes is reported once, for the
       // first write that is out of scope (regression: fixtures/corpus-regressions/imported-delete-scope).
       const once = (messageId: MessageId, data: Record<string, string>): void => {
         if (seen.size > 0) return;

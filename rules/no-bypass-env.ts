@@ -1,5 +1,5 @@
 /**
- * no-bypass-env (SPEC §3 group A, §6.6, §6.7): a read or write of an environment variable whose name
+ * no-bypass-env (docs/design.md, Rule groups group A): a read or write of an environment variable whose name
  * matches `bypass.patterns` (src/analysis/env-names.ts), in every form src/analysis/env-access.ts sees, and
  * any setting of the CI guard's variable (`ciGuard.env`) to a value that may be `ciGuard.equals` in code
  * (assignment, `Object.assign`, `Reflect.set`, a child process's env). Reading the guard's variable is silent.

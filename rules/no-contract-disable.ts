@@ -1,11 +1,11 @@
 /**
- * no-contract-disable (SPEC §3 group B, §1): an inline ESLint comment that switches off a check of the
+ * no-contract-disable (docs/design.md, Rule groups group B): an inline ESLint comment that switches off a check of the
  * production contract. Reports, at the comment:
  * - an `eslint-disable`, `eslint-disable-line` or `eslint-disable-next-line` directive whose rule list
  *   names a `production-safety/*` rule (or a rule of the namespace this rule itself is configured under,
  *   when a config registers the plugin under another name);
  * - the same directives without a rule list (blanket) in a script zone, an allowlisted, deploy or
- *   deprecated file (SPEC §6.3 roles): there they switch off every production-safety rule too;
+ *   deprecated file (docs/design.md, One problem, one finding roles): there they switch off every production-safety rule too;
  * - an `/* eslint <rule>: <setting> *\/` configuration comment that sets a production-safety rule to
  *   anything but `"error"` (off, warn, or with options).
  *

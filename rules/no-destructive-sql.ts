@@ -1,11 +1,11 @@
 /**
- * no-destructive-sql (SPEC §3 group A, §6.5): outside `migrations`, SQL that drops or truncates,
+ * no-destructive-sql (docs/design.md, Rule groups group A): outside `migrations`, SQL that drops or truncates,
  * DELETE, `ALTER ... DROP`, and UPDATE without WHERE (or whose WHERE names no column), reaching a SQL sink
  * as a literal, a template (holes become parameters), a concatenation or a `const` of the same file.
  * `.sql` files outside migrations are checked by `contract-scan` through `checkSqlText` below, the same
  * check on the same parser.
  *
- * The data layer (SPEC §6.18, issue 13 item 5): in application code that the contract's `dataLayer`
+ * The data layer (docs/design.md, issue 13 item 5): in application code that the contract's `dataLayer`
  * lists, a row-level statement (a DELETE whose WHERE names a column, src/analysis/sql.ts) is accepted;
  * everything else is still reported, a DELETE there named by how it selects its rows (`DELETE without
  * WHERE`, `DELETE whose WHERE names no column`). In other application code a row-level DELETE is

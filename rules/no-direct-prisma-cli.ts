@@ -1,11 +1,11 @@
 /**
- * no-direct-prisma-cli (SPEC §3 group A, §6.3): a Prisma CLI command that writes to a database
+ * no-direct-prisma-cli (docs/design.md, Rule groups group A): a Prisma CLI command that writes to a database
  * (`migrate deploy`, `migrate reset`, `migrate resolve`, `db push`, `db execute`, `db seed`) run from
  * code (`exec*`, `spawn*`, `execa`, zx `$`; src/analysis/prisma-cli.ts reads them) where it is not
  * allowlisted. Read-only commands (`migrate dev`, `generate`, `studio`, `migrate status`, `validate`,
  * `format`) are silent.
  *
- * One problem, one finding (§6.3): this rule owns the Prisma CLI calls of files whose role is "other".
+ * One problem, one finding (): this rule owns the Prisma CLI calls of files whose role is "other".
  * The deploy script, deprecated scripts, allowlisted scripts (`mutationScripts`: `mutation-scope`
  * checks the command against the entry's `operations`) and script zones have a more specific rule that
  * reports the same call. Ignored files are not checked. `package.json` scripts, workflow files, shell

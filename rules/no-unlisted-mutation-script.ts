@@ -1,5 +1,5 @@
 /**
- * no-unlisted-mutation-script (SPEC §3 group A, §6.1, §6.3): a file in a script zone that writes to the
+ * no-unlisted-mutation-script (docs/design.md, Rule groups group A): a file in a script zone that writes to the
  * database and is not in `mutationScripts`. A write is what "is this a database write" says
  * (src/analysis/mutations.ts: a Prisma delegate write, `$executeRaw*`, writing SQL at a sink), a Prisma
  * CLI write (src/analysis/prisma-cli.ts), or a call of a function imported from a repository module that

@@ -1,6 +1,6 @@
 /**
- * require-backup (SPEC §3 group D, §2 `safety.backup`, seed 004 "Layer 4: automatic backup before
- * deletion"): in a mutation script (§6.1), a destructive mutation (Prisma `delete`/`deleteMany`,
+ * require-backup (docs/design.md, Rule groups group D `safety.backup`, seed 004 "Layer 4: automatic backup before
+ * deletion"): in a mutation script (), a destructive mutation (Prisma `delete`/`deleteMany`,
  * destructive SQL at a sink, a `safety.destructive` name) that is not reached, on every path of its
  * function, only after a call of a `safety.backup` function. Off unless `safety.backup` is set.
  *

@@ -1,17 +1,17 @@
 /**
- * require-ci-guard (SPEC §3 group A, §6.1, §6.3, §6.8): a mutation script whose database client can load
+ * require-ci-guard (docs/design.md, Rule groups group A): a mutation script whose database client can load
  * before the CI guard has run.
  *
- * Mutation scripts (§6.1): allowlisted files (`mutationScripts`), the deploy script, and files in a script
+ * Mutation scripts (): allowlisted files (`mutationScripts`), the deploy script, and files in a script
  * zone that load a database client (a `dbClients` specifier, or with repository facts any module that loads
  * one transitively) or run a Prisma CLI write (a CLI write through exec/spawn counts as a client load,
- * §6.8). Inside a `deprecatedScripts` file the rule is silent: `deprecated-script-exits` stands in for it.
+ *). Inside a `deprecatedScripts` file the rule is silent: `deprecated-script-exits` stands in for it.
  *
  * Order (ESM semantics): static `import` declarations and `export ... from` are hoisted and run before any
  * statement, so only a guard module imported earlier protects them (a module in `ciGuard.modules`, or one
  * that begins with the guard); `require()`, `import()` and CLI calls run where they stand, so a guard before
  * them protects them (see `isAfterGuard`). `import type` loads nothing. The guard itself is what
- * src/analysis/guard.ts says (§6.8); a weakened guard protects nothing and the message says why.
+ * src/analysis/guard.ts says (); a weakened guard protects nothing and the message says why.
  *
  * One problem, one finding: a file is reported once, at the first unprotected client load in evaluation
  * order (static imports first, then the rest in source order). An allowlisted script or the deploy script

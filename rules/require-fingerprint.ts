@@ -1,5 +1,5 @@
 /**
- * require-fingerprint (SPEC §3 group C, §2 `fingerprint`; seeds 001 "DATABASE_URL misuse fails before
+ * require-fingerprint (docs/design.md, Rule groups group C `fingerprint`; seeds 001 "DATABASE_URL misuse fails before
  * Prisma initializes" and 003 "environment fingerprinting"): with `fingerprint.functions` set, every
  * creation of a Prisma client must come after a call of one of them.
  *

@@ -1,7 +1,7 @@
 /**
- * require-production-check (SPEC §3 group D, issue 6 item 2, issue 13 item 1; seed 000, the RetroVue
+ * require-production-check (docs/design.md, Rule groups group D, issue 6 item 2, issue 13 item 1; seed 000, the RetroVue
  * production safety contract PS-1..PS-3): wherever a destructive call (src/analysis/safety.ts) is made,
- * outside tests and ignored files (SPEC §6.18: not only in mutation scripts; seed 000 puts the check in
+ * outside tests and ignored files (docs/design.md: not only in mutation scripts; seed 000 puts the check in
  * CLI command modules such as `retrovue source delete`), it must be reached, on every path of its
  * function, only after a `safety.productionCheck` call, and its target must be one that a
  * `safety.safetyCheck` call let through. On only where `safety.productionCheck` is set.
@@ -146,7 +146,7 @@ export default createRule<[], MessageId>({
     const safety = file.contract.safety;
     const productionCheck = safety?.productionCheck;
     if (!safety || !productionCheck || productionCheck.length === 0) return {};
-    // Wherever a destructive function is called (SPEC §6.18), outside tests and ignored files.
+    // Wherever a destructive function is called (docs/design.md), outside tests and ignored files.
     if (file.zone === "ignore" || file.zone === "tests") return {};
     const safetyCheck = safety.safetyCheck ?? [];
     const schema = repoFactsFor(context, file).prismaSchema;

@@ -1,5 +1,5 @@
 /**
- * The baseline of `contract-scan --baseline <file>` (SPEC §4): today's accepted findings, so a run
+ * The baseline of `contract-scan --baseline <file>` (README, Running contract-scan): today's accepted findings, so a run
  * fails only on new ones. The file has the shape of ESLint's bulk suppressions
  * (`eslint-suppressions.json`, ESLint's `lib/services/suppressions-service.js`):
  *

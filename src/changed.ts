@@ -1,5 +1,5 @@
 /**
- * Which files `contract-scan --changed` checks (SPEC §6.15). The scan still builds its repository facts
+ * Which files `contract-scan --changed` checks (docs/design.md, `--changed` and the baseline). The scan still builds its repository facts
  * over the whole repository (imports of unchanged modules resolve and are analysed), so a covered file
  * gets exactly the findings a full scan gives it; only the set of files checked and reported shrinks.
  *

@@ -1,5 +1,5 @@
 /**
- * `contract-scan` (SPEC §4): `run(argv, io)` parses the flags (commander; one declarative table that
+ * `contract-scan` (README, Running contract-scan): `run(argv, io)` parses the flags (commander; one declarative table that
  * also prints `--help`), loads the contract, scans, formats and writes the report, and returns the exit
  * code. It never calls `process.exit`; only `bin/contract-scan.js` sets `process.exitCode`.
  *
@@ -41,7 +41,7 @@ export interface CliIo {
 export const FORMATS = ["text", "json", "sarif", "github", "markdown"] as const;
 export type Format = (typeof FORMATS)[number];
 
-/** Exit codes of SPEC §4. */
+/** Exit codes of README, Running contract-scan */
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
 export interface ScanFlags {
@@ -275,7 +275,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return pending === undefined ? EXIT.ok : await pending;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version end with exitCode 0; a bad flag with 1, which SPEC §4 calls a usage error.
+      // --help and --version end with exitCode 0; a bad flag with 1, which README, Running contract-scan calls a usage error.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof ContractError) {

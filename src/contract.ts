@@ -1,5 +1,5 @@
 /**
- * The production mutation contract (SPEC §2): its typed model, its defaults, and the one loader that
+ * The production mutation contract (docs/design.md, The contract): its typed model, its defaults, and the one loader that
  * ESLint (through rule settings) and `contract-scan` both use.
  *
  * Validation is the JSON Schema shipped in `schema/production-contract.schema.json`, checked by Ajv;
@@ -25,7 +25,7 @@ const ajvModule = lazyRequire<typeof AjvModule>("ajv");
 /** The JSON parser that locates keys and syntax errors, loaded when the first contract is read. */
 const jsonc = lazyRequire<typeof JsoncParser>("jsonc-parser");
 
-/** File name looked up at a repository root (SPEC §2). */
+/** File name looked up at a repository root (docs/design.md, The contract). */
 export const CONTRACT_FILE_NAME = "production-contract.json";
 
 /** One `bypass.allow` entry: a bypass name a reviewer accepted, with the reason. */
@@ -41,7 +41,7 @@ export interface MutationScriptEntry {
   tables?: Record<string, string[] | "*">;
 }
 
-/** A validated contract with every default of SPEC §2 filled in. */
+/** A validated contract with every default of docs/design.md, The contract filled in. */
 export interface Contract {
   $schema?: string;
   version: 1;
@@ -49,7 +49,7 @@ export interface Contract {
   migrations: string[];
   tests: string[];
   ignore: string[];
-  /** Application code where row-level DELETE/UPDATE ... WHERE statements are accepted (SPEC §6.18, issue 13 item 5). */
+  /** Application code where row-level DELETE/UPDATE ... WHERE statements are accepted (docs/design.md, issue 13 item 5). */
   dataLayer: string[];
   dbClients: string[];
   prismaSchema?: string;
@@ -179,7 +179,7 @@ function describeError(error: ErrorObject, data: unknown, keyPath: KeyPathFormat
 }
 
 /**
- * Validates a contract value and fills in the defaults of SPEC §2.
+ * Validates a contract value and fills in the defaults of docs/design.md, The contract
  * @param input the parsed JSON (or an inline object from ESLint settings); not modified.
  * @param file the file it came from, for messages, or null for an inline contract.
  * @returns the contract with defaults.
@@ -288,7 +288,7 @@ function reportedErrors(errors: readonly ErrorObject[]): ErrorObject[] {
 }
 
 /**
- * What a `dataLayer` glob may never list (SPEC §6.18): script zones, allowlisted, deploy and deprecated
+ * What a `dataLayer` glob may never list (docs/design.md): script zones, allowlisted, deploy and deprecated
  * scripts. Checked here on what the contract itself names: a glob that matches a `mutationScripts` path,
  * a `deprecatedScripts` entry or the `deployScript`, or whose folder lies in a script zone (its static
  * base, `app/db` of `app/db/**`, matched by a `scripts` glob); the files of the repository are checked
@@ -489,7 +489,7 @@ export function findContractAbove(dir: string): string | undefined {
   }
 }
 
-/** The contract every key of which is its SPEC §2 default (used when a repository has no contract). */
+/** The contract every key of which is its docs/design.md, The contract default (used when a repository has no contract). */
 export function defaultContract(): Contract {
   return validateContract({ version: 1 }, null);
 }
@@ -501,7 +501,7 @@ export function toRepoPath(root: string, file: string): string {
 
 /**
  * 1-based line and column of a key in contract text (the key's name, or the document start when the
- * key is absent), for findings about the contract itself (SPEC §6.3: "at the offending key").
+ * key is absent), for findings about the contract itself (docs/design.md, One problem, one finding: "at the offending key").
  * @param keyPath the key's path, e.g. `["mutationScripts", "scripts/x.ts"]`.
  */
 export function contractKeyLocation(text: string, keyPath: readonly (string | number)[]): { line: number; column: number } {

@@ -1,5 +1,5 @@
 /**
- * Which files of a repository are scanned (SPEC §4): JavaScript/TypeScript, SQL, Python and the other
+ * Which files of a repository are scanned (README, Running contract-scan): JavaScript/TypeScript, SQL, Python and the other
  * non-JavaScript sources, honouring
  * `.gitignore` (globby), skipping dependencies, build output, type declarations and the contract's
  * `ignore` zone. A leaf module: it imports nothing from the plugin, so the scanner, the repository facts
@@ -164,7 +164,7 @@ export async function discoverFiles(root: string, contract: Contract, onUnreadab
   };
   // A directory that cannot be listed (EACCES, EPERM, a path longer than the system allows) would make
   // the walk throw and the scan crash: it is recorded and walked as empty, and the caller reports it
-  // (SPEC §4: never a crash, never a skip).
+  // (README, Running contract-scan: never a crash, never a skip).
   const readdir = (dir: string, options: unknown, callback: (error: NodeJS.ErrnoException | null, entries?: unknown) => void): void => {
     (fs.readdir as unknown as (d: string, o: unknown, c: (e: NodeJS.ErrnoException | null, x?: unknown) => void) => void)(dir, options, (error, entries) => {
       if (error !== null && error.code !== "ENOENT") {

@@ -1,5 +1,5 @@
 /**
- * `contract-scan explain <rule>` (SPEC §4): a rule's documentation page (`docs/rules/<rule>.md`, shipped
+ * `contract-scan explain <rule>` (README, Running contract-scan): a rule's documentation page (`docs/rules/<rule>.md`, shipped
  * in the package) rendered for a terminal with `marked` + `marked-terminal`; a scanner-only check (no
  * ESLint rule, no page) gets a page made from its entry in `SCANNER_ONLY_CHECKS`, so every rule id a
  * report can hold can be explained. HTML comments (the markers of eslint-doc-generator's header) are

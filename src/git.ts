@@ -1,5 +1,5 @@
 /**
- * Git for the CLI (`--changed`, SPEC §6.15; `--base` reads the base contract through `tryGit`): runs the `git` executable (never a shell) in a directory and
+ * Git for the CLI (`--changed`, docs/design.md, `--changed` and the baseline; `--base` reads the base contract through `tryGit`): runs the `git` executable (never a shell) in a directory and
  * turns every failure (git missing, not a work tree, unknown ref, no merge base) into a `GitError` whose
  * message says what to do; the CLI reports it as a usage error (exit 2, nothing scanned). Read-only:
  * nothing here writes to the repository or touches the network.
@@ -61,7 +61,7 @@ export interface ChangedPaths {
 }
 
 /**
- * The files changed in the git work tree that contains `dir` (SPEC §6.15), anywhere in the work tree
+ * The files changed in the git work tree that contains `dir` (docs/design.md, `--changed` and the baseline), anywhere in the work tree
  * (the caller keeps those under its root). Renames count as a deletion and an addition (`--no-renames`).
  *
  * - `ref` undefined: the staged files (`git diff --cached`), what a pre-commit hook checks. A file

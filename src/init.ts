@@ -1,5 +1,5 @@
 /**
- * `contract-scan init [dir]` (SPEC §2 "With no contract file", §4; issue 7 item 3): drafts a
+ * `contract-scan init [dir]` (docs/design.md, The contract "With no contract file"; issue 7 item 3): drafts a
  * `production-contract.json` from the repository as it is, so that adopting the tool starts from a
  * contract that describes today's code and every entry is visible for review.
  *
@@ -14,12 +14,12 @@
  *   `mutation-scope` can check them, its tables and columns (a table whose payload cannot be read, or
  *   that is written through an imported function, gets `"*"`; a script with a write whose table cannot be
  *   named, or with a nested relation write, gets no `tables` at all: any table); also every place in
- *   the non-JavaScript sources that runs a Prisma CLI write, with those commands (SPEC §6.4 keys:
+ *   the non-JavaScript sources that runs a Prisma CLI write, with those commands (docs/design.md, Allowlisting places that are not code keys:
  *   `package.json#<script>` of any package.json, keyed with its folder as `apps/web/package.json#db:push`;
  *   the path of a workflow, Dockerfile or shell script). These are read by the scanner's own source
  *   readers (src/sources/: `readNonJsSource`, `sourceUses`), so the draft lists exactly what
  *   `no-direct-prisma-cli` reports there. A workflow is drafted like any other place: a release workflow
- *   is where `prisma migrate deploy` belongs (§6.4), and every entry is listed for review.
+ *   is where `prisma migrate deploy` belongs (), and every entry is listed for review.
  * - Python files (`.py`, and Python shebangs in script zones) are read by the Python checks' detectors
  *   (src/sources/python/init.ts): a script-zone file that writes gets an entry with its operations (no
  *   `tables`), and its bypass names and `CI=true` settings are collected like those of JavaScript.
@@ -29,10 +29,10 @@
  * - `dbClients`: the defaults plus the database driver packages the repository imports.
  * - `migrations`: the defaults plus folders named `migrations` that the defaults miss (not inside a
  *   script zone: a `scripts/migrations/` data-fix folder is not a migration folder unless a person says
- *   so, SPEC §2).
+ *   so, docs/design.md, The contract).
  * - `bypass.allow`: every bypass name in use, in code and in the non-JavaScript sources, with
  *   `"reason": "TODO"`, which validation rejects until a person writes a reason.
- * - `dataLayer` (SPEC §6.18, issue 13 item 5): where application code holds row-level DELETE statements
+ * - `dataLayer` (docs/design.md, issue 13 item 5): where application code holds row-level DELETE statements
  *   (what `no-destructive-sql` itself reports there as `destructiveRowLevel`, in code and in `.sql`
  *   files), its folders: a folder with two or more such files as `<folder>/**`, a lone file by its path,
  *   never a glob that would also match a script zone or an allowlisted or deploy script (then the files
@@ -44,7 +44,7 @@
  * framework route, a module the application imports), which a too-wide `scripts` glob matches.
  *
  * Setting `CI=true` where `no-bypass-env` reports it (code, and package.json scripts, shell scripts and
- * Dockerfiles that run a mutation, SPEC §6.6) cannot be allowlisted: the notes list it for a person.
+ * Dockerfiles that run a mutation, docs/design.md, Environment names) cannot be allowlisted: the notes list it for a person.
  *
  * The scan never executes scanned code and reads only; `runInit` writes the draft (and nothing else).
  */
@@ -109,7 +109,7 @@ export const KNOWN_DB_CLIENT_PACKAGES: readonly string[] = [
   "typeorm",
 ];
 
-/** Operation order in a drafted entry: delegate writes, raw SQL, then Prisma CLI writes (SPEC §2). */
+/** Operation order in a drafted entry: delegate writes, raw SQL, then Prisma CLI writes (docs/design.md, The contract). */
 const OPERATION_ORDER = [...PRISMA_WRITE_OPERATIONS, EXECUTE_RAW, ...PRISMA_WRITE_COMMANDS];
 
 /** Delegate operations that write no column (as mutation-scope reads them). */
@@ -149,7 +149,7 @@ interface Collected {
 interface SourcesCollected {
   /** `mutationScripts` key (`apps/web/package.json#db:push`, a workflow, Dockerfile or shell script path) -> what runs there. */
   places: Map<string, { kind: NonJsSourceKind; operations: Set<string>; unknownCommands: string[]; dataLoss: string[] }>;
-  /** Places that set the CI guard's variable to its value for a mutation (`file:line`, SPEC §6.6). */
+  /** Places that set the CI guard's variable to its value for a mutation (`file:line`, docs/design.md, Environment names). */
   ciSets: string[];
   /** Problems that make (part of) a file unreadable: `file:line: message`. */
   unreadable: string[];
@@ -690,7 +690,7 @@ export async function draftContract(root: string, options: DraftOptions = {}): P
   }
 
   // The non-JavaScript sources, read as the scanner reads them, against the draft so far (its mutation
-  // scripts and deploy script are what a `CI=true` command may run, SPEC §6.6).
+  // scripts and deploy script are what a `CI=true` command may run, docs/design.md, Environment names).
   const sourceContract: Contract = { ...draft, mutationScripts: { ...mutationScripts }, ...(deployScript === undefined ? {} : { deployScript }) };
   const fromSources = collectSources(root, sourceContract, facts, sourceFiles, collected.bypassNames, options.onProgress);
   for (const [key, place] of [...fromSources.places].sort(([a], [b]) => (a < b ? -1 : 1))) {

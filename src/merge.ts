@@ -25,7 +25,7 @@ export interface ShardReport extends Report {
 
 /** What the shards found together: what one unsharded run would have found. */
 export interface MergedRun {
-  /** Every shard's findings, sorted (SPEC §4 order), before any baseline or filter. */
+  /** Every shard's findings, sorted (README, Running contract-scan order), before any baseline or filter. */
   findings: Finding[];
   /** Files checked, summed over the shards. */
   files: number;

@@ -1,11 +1,11 @@
 /**
- * The report every reporter formats: the JSON shape of SPEC §4,
+ * The report every reporter formats: the JSON shape of README, Running contract-scan,
  * `{ version: 1, root: ".", contract, findings, summary: { files, errors, warnings, durationMs } }`.
  */
 import type { StaleEntry } from "./baseline.js";
 import type { Finding } from "./scanner.js";
 
-/** The report of one scan (SPEC §4, §6.14). */
+/** The report of one scan (README, Running contract-scan). */
 export interface Report {
   version: 1;
   /** Always "." (paths are relative to the scanned root). */
@@ -40,7 +40,7 @@ export function buildReport(findings: Finding[], files: number, contract: string
   };
 }
 
-/** Sort order of SPEC §4: file, line, column, rule (then message, so reruns are byte-identical). */
+/** Sort order of README, Running contract-scan: file, line, column, rule (then message, so reruns are byte-identical). */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||

@@ -1,5 +1,5 @@
 /**
- * "Which rule owns a mutation in this file" (SPEC §3 "one problem, one finding", §6.3): every database
+ * "Which rule owns a mutation in this file" (docs/design.md, Rule groups "one problem, one finding"): every database
  * write or Prisma CLI call is reported by exactly one of, in order of specificity,
  * `deploy-script-only-migrates` (the deploy script), `deprecated-script-exits` (a deprecated script),
  * `mutation-scope` (an allowlisted script), `no-unlisted-mutation-script` (any other file in a script
@@ -13,7 +13,7 @@ import { dataLayerIndexOf, scriptGlobOf, type Zone } from "./zones.js";
 /** The role of a file in the contract, most specific first. */
 export type FileRole = "deploy" | "deprecated" | "allowlisted" | "script" | "other";
 
-/** The rule that reports a mutation or Prisma CLI call in a file of each role (§6.3). */
+/** The rule that reports a mutation or Prisma CLI call in a file of each role (). */
 export const MUTATION_OWNER: Readonly<Record<FileRole, string>> = {
   deploy: "deploy-script-only-migrates",
   deprecated: "deprecated-script-exits",
@@ -22,7 +22,7 @@ export const MUTATION_OWNER: Readonly<Record<FileRole, string>> = {
   other: "no-direct-prisma-cli",
 };
 
-/** The default deploy script (SPEC §2 `deployScript`): the first of these that exists. */
+/** The default deploy script (docs/design.md, The contract `deployScript`): the first of these that exists. */
 export const DEFAULT_DEPLOY_SCRIPTS = ["scripts/deploy-db.js", "scripts/deploy-db.mjs", "scripts/deploy-db.cjs", "scripts/deploy-db.ts"];
 
 const deployCache = new WeakMap<Contract, Map<string, string | undefined>>();
@@ -43,7 +43,7 @@ export function resolveDeployScript(contract: Contract, root: string): string | 
 }
 
 /**
- * The role of a repository file (§6.3 order: deploy > deprecated > allowlisted > script zone > other).
+ * The role of a repository file ( order: deploy > deprecated > allowlisted > script zone > other).
  * Files in the ignore, tests and migrations zones are `other` unless the contract names them.
  * @param repoPath repository-relative POSIX path.
  */
@@ -56,7 +56,7 @@ export function fileRole(repoPath: string, zone: Zone, contract: Contract, root:
 }
 
 /**
- * Why a file may not be in the contract's `dataLayer` (SPEC §6.18: script zones, allowlisted, deploy and
+ * Why a file may not be in the contract's `dataLayer` (docs/design.md: script zones, allowlisted, deploy and
  * deprecated scripts can never be listed), as a contract problem naming the glob; undefined when the file
  * is in no `dataLayer` glob, or is application code.
  * @param repoPath repository-relative POSIX path; `zone` and `role` as `classifyZone` and `fileRole` give them.

@@ -1,6 +1,6 @@
 /**
  * Every ESLint rule of the plugin, by name (the file name in `rules/` equals the rule name).
- * Scanner-only checks (SPEC §6.12: parse-error, no-stale-allowlist, deploy-pipeline-order,
+ * Scanner-only checks (docs/design.md, Scanner-only checks: parse-error, no-stale-allowlist, deploy-pipeline-order,
  * no-contract-expansion) are not ESLint rules and are not listed here.
  */
 import type { TSESLint } from "@typescript-eslint/utils";

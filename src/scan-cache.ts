@@ -46,7 +46,7 @@ import { boundedGlobFs, byteLimitFor, MAX_TOOL_DATA_BYTES, readFileBytesAsync } 
 /** Written into every cache file; a file with another value is ignored. */
 export const CACHE_FORMAT = "contract-scan-cache/1";
 
-/** The default cache location under the root (SPEC: the scanner writes nothing else in the repository). */
+/** The default cache location under the root (the scanner writes nothing else in the repository: docs/design.md, What the scanner never does). */
 export const DEFAULT_CACHE_LOCATION = path.join("node_modules", ".cache", "contract-scan");
 
 /** What the cache keeps for one scanned file (see the module header). */

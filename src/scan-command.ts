@@ -69,7 +69,7 @@ async function readBase(root: string, flags: ScanFlags, io: CliIo): Promise<{ co
   }
 }
 
-/** `--changed` (SPEC §6.15): the changed files from git; git failures are usage errors (exit 2). */
+/** `--changed` (docs/design.md, `--changed` and the baseline): the changed files from git; git failures are usage errors (exit 2). */
 async function changedFiles(root: string, changed: string | true): Promise<ChangedPaths> {
   try {
     return await changedPaths(root, changed === true ? undefined : changed);
@@ -127,7 +127,7 @@ export async function runScan(dir: string, given: ScanFlags, io: CliIo): Promise
   const flags: ScanFlags = { ...given, baseline: given.shard === undefined ? defaultBaseline(given, root, io) : undefined };
   const baselineFile = checkBaselineFlags(flags, io);
   // Relative to the root even when outside it (`../shared/contract.json`): the report must not depend
-  // on where the repository is checked out (SPEC §4: the same input gives a byte-identical report).
+  // on where the repository is checked out (README, Running contract-scan: the same input gives a byte-identical report).
   const contractPath = contractFile === undefined ? null : toRepoPath(root, contractFile);
   const base = await readBase(root, flags, io);
   const started = performance.now();
@@ -326,7 +326,7 @@ function defaultBaseline(flags: ScanFlags, root: string, io: CliIo): string | un
   return flags.updateBaseline === true || pathEntryExists(file) ? path.relative(io.cwd, file) : undefined;
 }
 
-/** Formats the report in the chosen format (SPEC §4). */
+/** Formats the report in the chosen format (README, Running contract-scan). */
 function formatReport(format: Format, report: Report, root: string, color: boolean, io: CliIo): string {
   const env = io.env ?? process.env;
   // Report paths are relative to the scanned root; GitHub resolves annotation paths and blob links

@@ -1,7 +1,7 @@
 /**
- * The scanner behind `contract-scan` (SPEC §1, §4): finds the repository's files, runs the plugin's own
+ * The scanner behind `contract-scan` (docs/design.md): finds the repository's files, runs the plugin's own
  * rules on each JavaScript/TypeScript file through ESLint's `Linter` (one implementation of each check),
- * runs the same SQL check on `.sql` files, reads Python files with the same checks (src/sources/python/), and adds the scanner-only checks (SPEC §6.12). It returns
+ * runs the same SQL check on `.sql` files, reads Python files with the same checks (src/sources/python/), and adds the scanner-only checks (docs/design.md, Scanner-only checks). It returns
  * plain findings and prints nothing.
  *
  * It never executes scanned code, never writes into the scanned repository, never touches the network,
@@ -34,7 +34,7 @@ import { type Coverage, filesDigest, shardFiles, type ShardSpec, type SizedFile 
 import { CachedRun, type CacheStats, DEFAULT_CACHE_LOCATION, ScanCache } from "./scan-cache.js";
 import { type Concurrency, workerCount } from "./concurrency.js";
 
-/** One finding, as in the JSON report of SPEC §4. Lines and columns are 1-based; columns in UTF-16 code units. */
+/** One finding, as in the JSON report of README, Running contract-scan Lines and columns are 1-based; columns in UTF-16 code units. */
 export interface Finding {
   /** `production-safety/<rule>`. */
   ruleId: string;
@@ -65,7 +65,7 @@ export interface ScanOptions {
    */
   base?: { contract: BaseContract; allowExpansion: boolean };
   /**
-   * `--changed` (SPEC §6.15): the changed files (absolute; deleted ones apart). Only the files they
+   * `--changed` (docs/design.md, `--changed` and the baseline): the changed files (absolute; deleted ones apart). Only the files they
    * cover (src/changed.ts: the changed files, the mutation scripts whose import graph reaches one, the
    * contract when it is concerned) are checked and reported, with the findings a full scan gives them;
    * a changed contract makes it a full scan. Absent: every file.
@@ -122,12 +122,12 @@ export interface ScanResult {
   cache?: CacheStats & { file: string; writeError: Error | undefined };
 }
 
-/** Files over this size are not parsed and get a `parse-error` finding ("too large"), SPEC §6.13. */
+/** Files over this size are not parsed and get a `parse-error` finding ("too large"), docs/design.md, Files that cannot be read */
 export const MAX_FILE_BYTES = MAX_SOURCE_BYTES;
 
 export { ALWAYS_IGNORED, discoverFiles } from "./discover.js";
 
-/** Scanner-only rule ids (SPEC §6.12). */
+/** Scanner-only rule ids (docs/design.md, Scanner-only checks). */
 export const PARSE_ERROR_RULE = `${PLUGIN_NAMESPACE}/parse-error`;
 
 /**
@@ -160,9 +160,9 @@ export function scannerConfig(options: ScanOptions): Linter.Config[] {
   return scanLintConfig(options.contract, options.root, { [PLUGIN_NAMESPACE]: plugin }, allRulesAtError());
 }
 
-/** Severity of `parse-error` (SPEC §6.13): error in script zones, allowlisted, deploy and deprecated files; warning elsewhere. */
+/** Severity of `parse-error` (docs/design.md, Files that cannot be read): error in script zones, allowlisted, deploy and deprecated files; warning elsewhere. */
 function parseErrorSeverity(repoPath: string, zone: Zone, options: ScanOptions): "error" | "warning" {
-  // A package.json with an allowlisted script (`package.json#db:push`, §6.4) holds a mutation script.
+  // A package.json with an allowlisted script (`package.json#db:push`) holds a mutation script.
   const allowlistedScripts = Object.keys(options.contract.mutationScripts).some((key) => key.startsWith(`${repoPath}#`));
   return fileRole(repoPath, zone, options.contract, options.root) === "other" && !allowlistedScripts ? "warning" : "error";
 }
@@ -175,7 +175,7 @@ function wholeFile(ruleId: string, severity: Finding["severity"], file: string, 
 /**
  * A file-system error's message without the absolute path Node appends ("EACCES: permission denied,
  * open '/home/x/repo/a.ts'" -> "EACCES: permission denied"): the finding is already at the file, and the
- * report must not depend on where the repository is checked out (SPEC §4).
+ * report must not depend on where the repository is checked out (README, Running contract-scan).
  */
 function withoutPath(error: Error): string {
   return error.message.replace(/, \w+ '[^']*'$/, "");
@@ -290,7 +290,7 @@ function verifyWithStats(linter: Linter, text: string, config: Linter.Config[], 
 export { compareFindings } from "./report.js";
 
 /**
- * A `dataLayer` glob that lists a script (SPEC §6.18: script zones, allowlisted, deploy and deprecated
+ * A `dataLayer` glob that lists a script (docs/design.md: script zones, allowlisted, deploy and deprecated
  * scripts can never be listed) is a contract error: nothing is scanned with it. One problem per glob, at
  * the first such file.
  * @throws ContractError naming each glob and the file it lists.
@@ -311,7 +311,7 @@ function checkDataLayer(files: readonly string[], options: ScanOptions): void {
 
 /**
  * Scans a repository against its contract.
- * @returns every finding, sorted (SPEC §4), and the number of files scanned. Never throws for a file.
+ * @returns every finding, sorted (README, Running contract-scan), and the number of files scanned. Never throws for a file.
  * @throws ContractError when a `dataLayer` glob lists a script (`checkDataLayer`), before anything is scanned.
  */
 export async function scan(options: ScanOptions): Promise<ScanResult> {

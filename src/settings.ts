@@ -1,7 +1,7 @@
 /**
- * How a rule finds its contract and the repository root (SPEC §1). The contract:
+ * How a rule finds its contract and the repository root (docs/design.md). The contract:
  * `settings["production-safety"].contract` (a path resolved against ESLint's cwd, or an inline object),
- * else the nearest `production-contract.json` above the linted file, else the defaults of SPEC §2. The
+ * else the nearest `production-contract.json` above the linted file, else the defaults of docs/design.md, The contract The
  * root, against which every zone glob and contract path is matched (one rule, shared with `contract-scan`):
  * `settings["production-safety"].root` when given (resolved against ESLint's cwd), else ESLint's cwd when
  * the settings give the contract, else the folder of the contract found above the file, else ESLint's cwd.
@@ -48,10 +48,10 @@ export interface FileContext {
   repoPath: string;
   /** The file's zone; `ignore` for a file outside the root (reported once, see the module comment). */
   zone: Zone;
-  /** The file's role in the contract (§6.3): which rule owns its mutations. */
+  /** The file's role in the contract (): which rule owns its mutations. */
   role: FileRole;
   /**
-   * True for application code that a `dataLayer` glob lists (SPEC §6.18): row-level DELETE/UPDATE ...
+   * True for application code that a `dataLayer` glob lists (docs/design.md): row-level DELETE/UPDATE ...
    * WHERE statements are accepted there. Never true for a script (that is a contract error).
    */
   dataLayer: boolean;
@@ -120,7 +120,7 @@ export function getFileContext(context: Readonly<TSESLint.RuleContext<string, re
   }
   const zone = classifyZone(repoPath, contract);
   const role = fileRole(repoPath, zone, contract, root);
-  // A script in a dataLayer glob: the contract is wrong (SPEC §6.18), as contract-scan says before it scans.
+  // A script in a dataLayer glob: the contract is wrong (docs/design.md), as contract-scan says before it scans.
   const conflict = dataLayerConflict(repoPath, zone, role, contract);
   if (conflict !== undefined) throw new ContractError(typeof settings.contract === "string" ? path.resolve(context.cwd, settings.contract) : (found ?? null), [conflict]);
   return { contract, root, repoPath, zone, role, dataLayer: zone === "app" && role === "other" && dataLayerIndexOf(repoPath, contract) >= 0 };

@@ -1,5 +1,5 @@
 /**
- * The one reader of every file the tool reads (SPEC §6.13, issue 14): sources of every kind, `package.json`,
+ * The one reader of every file the tool reads (docs/design.md, Files that cannot be read, issue 14): sources of every kind, `package.json`,
  * `pnpm-workspace.yaml`, `tsconfig.json`, workflows, shell scripts, Dockerfiles, `.gitignore` files, the
  * contract, the baseline, the Prisma schema, the scan cache. Whatever a pull request puts in the tree is
  * input here, so a file is read only when it is a regular file (followed through symbolic links) of at
@@ -28,7 +28,7 @@ const MiB = 1024 * KiB;
 
 /**
  * JavaScript, TypeScript, SQL, Python and Prisma schema files over this many bytes are not parsed
- * ("too large", SPEC §6.13). Generated bundles and dumps are larger; hand-written code is not.
+ * ("too large", docs/design.md, Files that cannot be read). Generated bundles and dumps are larger; hand-written code is not.
  */
 export const MAX_SOURCE_BYTES = 2 * MiB;
 

@@ -1,5 +1,5 @@
 /**
- * The zone classifier (SPEC §6.2): every file has exactly one zone, decided in the order
+ * The zone classifier (docs/design.md, Zones): every file has exactly one zone, decided in the order
  * ignore > tests > migrations > scripts > application code. Every rule and the scanner ask this one
  * function; nothing else matches the contract's globs.
  */

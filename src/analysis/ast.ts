@@ -39,7 +39,7 @@ export function skipTypeWrappers(node: TSESTree.Node): TSESTree.Node {
 
 /**
  * The initializer of a `const` binding that `identifier` refers to, when it is declared once in this file
- * with a plain identifier pattern (`const X = ...`). Used for "a `const` of the same file" (SPEC §3).
+ * with a plain identifier pattern (`const X = ...`). Used for "a `const` of the same file" (docs/design.md, Rule groups).
  */
 export function getConstInitializer(identifier: TSESTree.Identifier, scope: Scope): TSESTree.Expression | undefined {
   return resolveConst(identifier, scope)?.init;

@@ -1,5 +1,5 @@
 /**
- * "Is this callee a child-process launcher" (SPEC §3 `no-bypass-env` env objects passed to child
+ * "Is this callee a child-process launcher" (docs/design.md, Rule groups `no-bypass-env` env objects passed to child
  * processes, `no-direct-prisma-cli` code forms), written once: node:child_process, execa and zx, by
  * name, directly or through `promisify(launcher)` (`const run = promisify(exec)`,
  * `util.promisify(execFile)(...)`).

@@ -1,5 +1,5 @@
 /**
- * A control-flow view of one file for the group D rules (SPEC §3 group D, issue 6: "a real control-flow
+ * A control-flow view of one file for the group D rules (docs/design.md, Rule groups group D, issue 6: "a real control-flow
  * view built from ESLint's code path events, not statement order alone"): "is node N reached only after
  * an event E, on every path of its function?".
  *

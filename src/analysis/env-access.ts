@@ -1,5 +1,5 @@
 /**
- * "Which environment variable does this code read or write" (SPEC §3 `no-bypass-env`), written once for
+ * "Which environment variable does this code read or write" (docs/design.md, Rule groups `no-bypass-env`), written once for
  * every rule that needs it. Sees `process.env.X`, `process.env["X"]`, computed keys with a static prefix,
  * destructuring (renamed, with defaults, nested `{ env: { X } } = process`, in assignments and parameter
  * defaults), aliases (`const e = process.env`, `const { env } = process`, `function f(env = process.env)`,

@@ -1,5 +1,5 @@
 /**
- * Bypass environment-variable names (SPEC §3 `no-bypass-env`, §6.7). One matcher for every source
+ * Bypass environment-variable names (docs/design.md, Rule groups `no-bypass-env`). One matcher for every source
  * that names an env variable: JavaScript/TypeScript today, package.json scripts, shell, Dockerfiles and
  * workflows through the same function.
  *
@@ -101,7 +101,7 @@ export function matchBypassName(name: string, contract: Contract, complete = tru
 
 /**
  * True when `name` is the CI guard's variable: `ciGuard.env` compared case-insensitively (env names are
- * case-insensitive on Windows, SPEC §6.7), with no framework prefix stripped (`NEXT_PUBLIC_CI` is another
+ * case-insensitive on Windows, docs/design.md, Environment names), with no framework prefix stripped (`NEXT_PUBLIC_CI` is another
  * variable).
  */
 export function isCiGuardName(name: string, contract: Contract): boolean {

@@ -1,5 +1,5 @@
 /**
- * "Is this the CI guard" (SPEC §3 `require-ci-guard`, §6.8, §6.16: one detector per concept), used by
+ * "Is this the CI guard" (docs/design.md, Rule groups `require-ci-guard`: one detector per concept), used by
  * `require-ci-guard`, `deploy-script-only-migrates` and, for "does this module begin with the guard",
  * on any module of the repository (`moduleBeginsWithGuard`).
  *
@@ -56,7 +56,7 @@ type ScopeManager = TSESLint.Scope.ScopeManager;
 /** A function node that can hold a guard. */
 export type FunctionNode = TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
 
-/** Why a guard-like statement is not a guard (SPEC §6.8). */
+/** Why a guard-like statement is not a guard (docs/design.md, Guards). */
 export type WeakReason =
   | "extraCondition"
   | "otherValue"
@@ -68,7 +68,7 @@ export type WeakReason =
   | "conditional"
   | "notCalled";
 
-/** A statement that looks like the CI guard but does not protect anything (SPEC §6.8 weakened guards). */
+/** A statement that looks like the CI guard but does not protect anything (docs/design.md, Guards weakened guards). */
 export interface WeakGuard {
   reason: WeakReason;
   /** What exactly: the extra condition's text, the other value, `process.exit(0)`, the function's name, ... */
@@ -1109,7 +1109,7 @@ export function isBuiltinModule(specifier: string): boolean {
 }
 
 /**
- * True when a module "begins with the guard" (SPEC §3 `require-ci-guard`): it has an effective guard at
+ * True when a module "begins with the guard" (docs/design.md, Rule groups `require-ci-guard`): it has an effective guard at
  * top level, and nothing before it can load anything: its static value imports are Node.js built-ins or
  * import only `ciGuard.functions` names, and the top-level statements before the guard are directives,
  * declarations of types and functions, imports, and `const` declarations the guard reads.

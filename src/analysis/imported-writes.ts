@@ -1,5 +1,5 @@
 /**
- * Database writes a file performs through repository modules it imports (SPEC §3
+ * Database writes a file performs through repository modules it imports (docs/design.md, Rule groups
  * `no-unlisted-mutation-script` "directly or through the functions it imports", `mutation-scope`). The
  * repository facts (src/facts/) know what each module's exports and top-level code write; this module
  * only finds where the linted file reaches them:

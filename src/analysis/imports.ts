@@ -1,5 +1,5 @@
 /**
- * "Does this import load its module at run time" (SPEC §3 `require-ci-guard`: `import type` loads
+ * "Does this import load its module at run time" (docs/design.md, Rule groups `require-ci-guard`: `import type` loads
  * nothing), written once for the rules and the repository facts.
  *
  * TypeScript (and tsc-compatible transpilers: tsx/esbuild, swc, Babel's TypeScript preset) removes an
@@ -70,7 +70,7 @@ export const PRISMA_DELEGATE_METHODS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * "Is this imported binding used as a Prisma client" (SPEC §6.18, issue 13 item 3: an import that cannot
+ * "Is this imported binding used as a Prisma client" (docs/design.md, issue 13 item 3: an import that cannot
  * be resolved but is used as a Prisma client counts as a client, fail closed): true when one of the
  * bindings is called as `<binding>.<delegate>.<method>(...)` where the delegate names a model of the
  * schema (`modelForDelegate`) and the method is a Prisma delegate method (`PRISMA_DELEGATE_METHODS`,

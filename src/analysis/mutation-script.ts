@@ -1,10 +1,10 @@
 /**
- * "Is this file a mutation script" (SPEC §6.1), for `require-ci-guard` and the group D rules: an
+ * "Is this file a mutation script" (docs/design.md, Mutation scripts), for `require-ci-guard` and the group D rules: an
  * allowlisted file (`mutationScripts`), the deploy script, or a file in a script zone that loads a
  * database client (a `dbClients` specifier, or with repository facts any module that loads one
  * transitively: static `import`, `export ... from`, `import x = require()`, `require()`, `import()`) or runs
- * a Prisma CLI write (`exec`/`spawn`, §6.8). `import type` and imports used only in types load nothing.
- * Deprecated scripts are left to `deprecated-script-exits` (§6.3), so they are never mutation scripts here.
+ * a Prisma CLI write (`exec`/`spawn`). `import type` and imports used only in types load nothing.
+ * Deprecated scripts are left to `deprecated-script-exits` (), so they are never mutation scripts here.
  */
 import path from "node:path";
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "../ts-ast.js";
@@ -99,7 +99,7 @@ export interface MutationScriptCheck {
 }
 
 /**
- * The §6.1 predicate for a rule: undefined when the file can never be a mutation script (not in a script
+ * The predicate for a rule: undefined when the file can never be a mutation script (not in a script
  * zone and not allowlisted or the deploy script, ignored, or deprecated), else listeners and the answer.
  */
 export function mutationScriptCheck(context: Context, file: FileContext): MutationScriptCheck | undefined {

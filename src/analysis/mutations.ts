@@ -1,5 +1,5 @@
 /**
- * "Is this a database write" (SPEC §6.1, §6.16: one detector per concept), used by
+ * "Is this a database write" (docs/design.md, Mutation scripts: one detector per concept), used by
  * `no-unlisted-mutation-script`, `mutation-scope`, the group D rules and the repository-facts layer.
  *
  * A database write is, in version 1:
@@ -16,7 +16,7 @@
  *
  * Not writes: Prisma CLI commands (see `prisma-cli.ts`, a separate detector), and writes through query
  * builders or ORMs other than Prisma (`knex("t").del()`, `Model.destroy()`, `User.create()`): out of scope
- * for version 1 (SPEC §6.1); their raw SQL sinks are in scope.
+ * for version 1 (docs/design.md, Mutation scripts); their raw SQL sinks are in scope.
  *
  * Recognising the client. With a Prisma schema, the delegate must be a model's delegate
  * (`schema.modelForDelegate`, lower-camel model name): that alone keeps `stripe.customers.update(...)`
@@ -60,7 +60,7 @@ import { getCallSink, getTaggedTemplateSink } from "./sinks.js";
 
 type Scope = TSESLint.Scope.Scope;
 
-/** Prisma delegate methods that write (SPEC §2 `operations`, plus the `*AndReturn` variants). */
+/** Prisma delegate methods that write (docs/design.md, The contract `operations`, plus the `*AndReturn` variants). */
 export const PRISMA_WRITE_OPERATIONS: ReadonlySet<string> = new Set([
   "create",
   "createMany",
@@ -76,7 +76,7 @@ export const PRISMA_WRITE_OPERATIONS: ReadonlySet<string> = new Set([
 /** Prisma client methods that run raw SQL as a write (`executeRaw` operation whatever the SQL says). */
 export const PRISMA_RAW_WRITE_METHODS: ReadonlySet<string> = new Set(["$executeRaw", "$executeRawUnsafe"]);
 
-/** The operation name of raw SQL writes (SPEC §2 `operations`). */
+/** The operation name of raw SQL writes (docs/design.md, The contract `operations`). */
 export const EXECUTE_RAW = "executeRaw";
 
 /** One database write found at a call or tagged template. */
@@ -148,7 +148,7 @@ const DML_NAMES: Record<string, string> = {
   CopyStmt: "COPY FROM",
 };
 
-/** First keywords that make a statement that does not parse a write (fail closed, like SPEC §6.5). */
+/** First keywords that make a statement that does not parse a write (fail closed, like docs/design.md, SQL). */
 const WRITING_FIRST_KEYWORDS = new Set([
   "INSERT",
   "UPDATE",
@@ -652,7 +652,7 @@ function sinkWrite(node: TSESTree.CallExpression | TSESTree.TaggedTemplateExpres
 }
 
 /**
- * "Is this a database write" (SPEC §6.1, §6.16): the one detector every rule and the repository-facts
+ * "Is this a database write" (docs/design.md, Mutation scripts): the one detector every rule and the repository-facts
  * layer use. Pure: reads the node, its scope's bindings and (when present) parent pointers.
  * @param node a call or tagged template (visit every one; a write is reported at exactly one node).
  * @param scope the scope the node is in (`context.sourceCode.getScope(node)`), for `const` strings and

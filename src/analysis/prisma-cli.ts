@@ -1,6 +1,6 @@
 /**
- * "Is this a Prisma CLI command, and does it write" (SPEC §3 `no-direct-prisma-cli`,
- * `deploy-script-only-migrates`, §6.8, §6.9, §6.16: one detector per concept). Used for code
+ * "Is this a Prisma CLI command, and does it write" (docs/design.md, Rule groups `no-direct-prisma-cli`,
+ * `deploy-script-only-migrates`: one detector per concept). Used for code
  * (`getPrismaCliCall`) and for command lines in `package.json` scripts, shell scripts, Dockerfiles and
  * workflow `run:` steps (`parsePrismaCommands`).
  *
@@ -18,7 +18,7 @@
  * `npm (exec|x) [--yes|--package=...|-w ws] [--] prisma [--]`. `npm run` runs a package script, not a
  * binary, and is left to the script-graph checks.
  *
- * Commands (SPEC §3 `no-direct-prisma-cli`): writes are `migrate deploy`, `migrate reset`,
+ * Commands (docs/design.md, Rule groups `no-direct-prisma-cli`): writes are `migrate deploy`, `migrate reset`,
  * `migrate resolve`, `db push`, `db execute`, `db seed`; everything else (`migrate dev`, `migrate status`,
  * `migrate diff`, `db pull`, `generate`, `studio`, `validate`, `format`, `init`, `version`, ...) is not.
  * Flags may stand anywhere (`prisma --schema x migrate deploy`); a command with `--help`/`-h` only prints
@@ -51,7 +51,7 @@ export interface PrismaCommand {
   offset?: number;
 }
 
-/** The Prisma CLI commands that write to a database (SPEC §3 `no-direct-prisma-cli`). */
+/** The Prisma CLI commands that write to a database (docs/design.md, Rule groups `no-direct-prisma-cli`). */
 export const PRISMA_WRITE_COMMANDS: ReadonlySet<string> = new Set([
   "prisma migrate deploy",
   "prisma migrate reset",

@@ -1,5 +1,5 @@
 /**
- * What the group D rules (SPEC §3 group D, §2 `safety`) look for: destructive calls, and calls of the
+ * What the group D rules (docs/design.md, Rule groups group D `safety`) look for: destructive calls, and calls of the
  * contract's safety functions (`productionCheck`, `safetyCheck`, `confirm`, `backup`).
  *
  * Destructive (one definition for every group D rule): a Prisma `delete` / `deleteMany` (the database-write
@@ -20,7 +20,7 @@ import { findDestructiveStatements } from "./sql.js";
 
 type Scope = TSESLint.Scope.Scope;
 
-/** Prisma delegate operations that delete rows (SPEC §3 group D: `safety.destructive` default). */
+/** Prisma delegate operations that delete rows (docs/design.md, Rule groups group D: `safety.destructive` default). */
 export const DESTRUCTIVE_PRISMA_OPERATIONS: ReadonlySet<string> = new Set(["delete", "deleteMany"]);
 
 /** A destructive call found by `getDestructiveCall`. */

@@ -1,5 +1,5 @@
 /**
- * Shell text as the checks need it (SPEC §3 `no-bypass-env`, `no-direct-prisma-cli`, §6.6): the simple
+ * Shell text as the checks need it (docs/design.md, Rule groups `no-bypass-env`, `no-direct-prisma-cli`): the simple
  * commands it runs, the environment variables it sets and the ones it reads, each with its UTF-16 offset
  * in the parsed text. One reader for every non-JavaScript source that holds shell: shell scripts,
  * `package.json` scripts, workflow `run:` steps and Dockerfile `RUN` lines.

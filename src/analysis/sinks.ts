@@ -1,11 +1,11 @@
 /**
- * "Is this a SQL sink" (SPEC §3 `no-destructive-sql`, §6.16: one detector per concept).
+ * "Is this a SQL sink" (docs/design.md, Rule groups `no-destructive-sql`: one detector per concept).
  *
  * Sinks: calls of `$executeRaw`, `$executeRawUnsafe`, `$queryRaw`, `$queryRawUnsafe`, `Prisma.sql`,
  * `.raw` (`sql.raw`, `knex.raw`, `Prisma.raw`), `.query` (pg, mysql), `.execute` (drizzle, kysely);
  * tagged templates whose tag is `sql`, `*.sql` (`Prisma.sql`), `$executeRaw` or `$queryRaw`.
  * A call's SQL is its first argument, or that argument's `text` (pg's `QueryConfig`) or `sql` (mysql2's
- * options) property when it is an object literal. Only the text that reaches a sink is read as SQL (§6.5).
+ * options) property when it is an object literal. Only the text that reaches a sink is read as SQL ().
  */
 import { AST_NODE_TYPES, type TSESTree } from "../ts-ast.js";
 import { getCalleeName, getPropertyName, skipTypeWrappers } from "./ast.js";

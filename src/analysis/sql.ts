@@ -1,5 +1,5 @@
 /**
- * Destructive SQL detection (SPEC §3 `no-destructive-sql`, §6.5), on the real PostgreSQL parser
+ * Destructive SQL detection (docs/design.md, Rule groups `no-destructive-sql`), on the real PostgreSQL parser
  * (`libpg-query`, PostgreSQL 18 grammar). No regular expression decides what is SQL.
  *
  * Input is a SQL text split at its holes (a template literal's `${}` parts, or one part for a plain
@@ -9,7 +9,7 @@
  * not is reported only when its first keyword is DROP, TRUNCATE or DELETE and it has more than that one
  * word ("delete" alone is a command name, not SQL).
  *
- * Destructive (§6.5): every DROP statement, TRUNCATE, DELETE (with or without WHERE, inside CTEs and
+ * Destructive (): every DROP statement, TRUNCATE, DELETE (with or without WHERE, inside CTEs and
  * any other statement too), `MERGE ... THEN DELETE`, UPDATE without WHERE or with a WHERE that names no
  * column (`WHERE true`, `WHERE 1 = 1`, `WHERE $1`: every row, or an unknown condition), `ALTER ... DROP ...`
  * subcommands (those written with DROP: `DROP COLUMN`, `DROP CONSTRAINT`, `ALTER COLUMN ... DROP
@@ -73,7 +73,7 @@ interface RawStatement {
   stmt_len?: number;
 }
 
-/** Keywords that make an unparsable statement destructive (§6.5: "its first keyword is destructive"). */
+/** Keywords that make an unparsable statement destructive (: "its first keyword is destructive"). */
 const DESTRUCTIVE_FIRST_KEYWORDS = new Set(["DROP", "TRUNCATE", "DELETE"]);
 
 const OBJECT_NAMES: Record<string, string> = {
@@ -692,7 +692,7 @@ function analyze(parts: readonly string[], maxStatements: number): SqlAnalysis {
   return analyzeUnparsed(withParams, outcome.cursor, maxStatements);
 }
 
-/** Statements of a text past the limit, which were not checked (SPEC: each limit reports what was not read). */
+/** Statements of a text past the limit, which were not checked (each limit reports what was not read: README, Limits). */
 export interface UncheckedStatements {
   /** How many top-level statements the text holds. */
   total: number;

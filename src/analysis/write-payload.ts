@@ -1,5 +1,5 @@
 /**
- * What a database write writes, for `mutation-scope` (SPEC §3 group A): the fields of a Prisma delegate
+ * What a database write writes, for `mutation-scope` (docs/design.md, Rule groups group A): the fields of a Prisma delegate
  * write's payload, and the tables and columns of a raw SQL write. `getDatabaseWrite` (mutations.ts)
  * decides whether a node writes at all; this module only reads what it writes.
  *
@@ -77,7 +77,7 @@ const DATA_KEYS: Readonly<Record<string, readonly string[]>> = {
   upsert: ["create", "update"],
 };
 
-/** Nested relation operations that write the related table (their SPEC §2 operation, for the operations check). */
+/** Nested relation operations that write the related table (their docs/design.md, The contract operation, for the operations check). */
 export const NESTED_WRITE_OPERATIONS: Readonly<Record<string, string>> = {
   create: "create",
   createMany: "createMany",

@@ -1,5 +1,5 @@
 /**
- * deploy-pipeline-order (SPEC §3 group B, scanner only, §6.12): the contract's `deployPipeline: { script,
+ * deploy-pipeline-order (docs/design.md, Rule groups group B, scanner only): the contract's `deployPipeline: { script,
  * steps }` against the root `package.json`. What running `script` actually runs is expanded once, by
  * src/sources/npm-scripts.ts (the same npm-run chain the `CI=true` check follows): `&&`/`;` chains,
  * `npm run`/`pnpm`/`yarn`, `run-s`/`npm-run-all -s`, nested scripts, and npm's `pre`/`post` hooks. Then:
@@ -8,7 +8,7 @@
  * - a step that runs in a parallel group (`run-p`, `npm-run-all -p`) has no order;
  * - another script or command that runs between two steps is an extra step.
  * One finding each, at the script's value in package.json; a `deployPipeline.script` that package.json
- * lacks (or a missing/unreadable package.json) is one finding at that key of the contract (§6.3).
+ * lacks (or a missing/unreadable package.json) is one finding at that key of the contract ().
  *
  * A script that is not a step but runs steps (a wrapper) is looked through; the scripts and commands a
  * step runs itself belong to that step. A step that runs again right after itself (npm's `predeploy` hook

@@ -1,5 +1,5 @@
 /**
- * The scanner-only checks (SPEC §3 group B, §6.12): they need the whole repository or git, so they exist
+ * The scanner-only checks (docs/design.md, Rule groups group B): they need the whole repository or git, so they exist
  * only in `contract-scan` and are not ESLint rules (`src/rules.ts` lists those; `recommended` sets only
  * those). This list is what the README's "Scanner-only checks" table must show (tests/docs.test.ts), so
  * a check added here without a README row, or a row without a check, fails the docs test.

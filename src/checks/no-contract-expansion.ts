@@ -1,15 +1,15 @@
 /**
- * no-contract-expansion (SPEC §3 group B, §6.11, scanner only §6.12): with `contract-scan --base <ref>`,
+ * no-contract-expansion (docs/design.md, Rule groups group B, scanner only): with `contract-scan --base <ref>`,
  * every way the contract grew since that git ref, one finding per widening, on the current contract file
- * at the offending key (§6.3), or at the nearest key that still exists for a removal (line 1, column 1
+ * at the offending key (), or at the nearest key that still exists for a removal (line 1, column 1
  * when none does).
  *
  * The contract at the ref is read with `git show <commit>:<path>`, never by checking the ref out, and is
  * parsed and validated by the same loader as the current one (defaults filled in), so the diff is
  * semantic: a key spelled out with its default value is no change. A contract absent at the ref is
- * compared as the defaults (SPEC §2: a repository without a contract file runs on them), so every
+ * compared as the defaults (docs/design.md, The contract: a repository without a contract file runs on them), so every
  * allowlisted script, bypass allowance, ... of a new contract is reported. Globs, table, column and
- * function names are compared as text (§6.11).
+ * function names are compared as text ().
  *
  * Widening (what the rules check less, or allow more):
  * - an entry added to `migrations`, `tests`, `ignore`, `dataLayer`, `ciGuard.functions`, `ciGuard.modules`,
@@ -19,7 +19,7 @@
  *   `tables`), a new column, a column list widened to `"*"`, or `tables` removed (any table);
  * - an entry removed from `scripts`, `dbClients`, `bypass.patterns`, `fingerprint.factories`,
  *   `safety.destructive`, `safety.confirm`, `safety.environment.variables`, and from
- *   `deprecatedScripts` while the file still exists (SPEC §2: a deleted one is fine);
+ *   `deprecatedScripts` while the file still exists (docs/design.md, The contract: a deleted one is fine);
  * - a changed `ciGuard.env`, `ciGuard.equals`, or effective deploy script; `deployPipeline` removed or
  *   its `script` or `steps` changed; `fingerprint` or `safety` removed, or one `safety` layer key removed.
  * Narrowing (the reverse of each) is silent.
@@ -142,16 +142,16 @@ export function diffContracts(base: Contract, current: Contract, options: { root
     }
   }
 
-  // Zones (§6.2): fewer script zones, more migrations, tests and ignored files all check less.
+  // Zones (): fewer script zones, more migrations, tests and ignored files all check less.
   removed(base.scripts, current.scripts, ["scripts"], () => "files it matched are no longer script zones, where unlisted mutation scripts are reported");
   added(base.migrations, current.migrations, ["migrations"], () => "destructive SQL is allowed in files it matches");
   added(base.tests, current.tests, ["tests"], () => "files it matches are test code, exempt from the SQL and bypass rules");
   added(base.ignore, current.ignore, ["ignore"], () => "files it matches are no longer scanned");
-  // The data layer (SPEC §6.18): a new glob accepts the row deletes of the files it matches.
+  // The data layer (docs/design.md): a new glob accepts the row deletes of the files it matches.
   added(base.dataLayer, current.dataLayer, ["dataLayer"], () => "row-level DELETE and UPDATE ... WHERE statements in files it matches are no longer reported");
   removed(base.dbClients, current.dbClients, ["dbClients"], () => "importing it no longer counts as database access");
 
-  // The CI guard (§6.8).
+  // The CI guard ().
   if (base.ciGuard.env !== current.ciGuard.env) add(["ciGuard", "env"], `ciGuard.env changed from ${quote(base.ciGuard.env)} to ${quote(current.ciGuard.env)}: the CI guard now tests another variable`);
   if (base.ciGuard.equals !== current.ciGuard.equals) {
     add(["ciGuard", "equals"], `ciGuard.equals changed from ${quote(base.ciGuard.equals)} to ${quote(current.ciGuard.equals)}: the CI guard now accepts another value`);
@@ -159,7 +159,7 @@ export function diffContracts(base: Contract, current: Contract, options: { root
   added(base.ciGuard.functions, current.ciGuard.functions, ["ciGuard", "functions"], () => "a call of it now counts as the CI guard");
   added(base.ciGuard.modules, current.ciGuard.modules, ["ciGuard", "modules"], () => "importing it now counts as the CI guard");
 
-  // Bypass names (§6.7).
+  // Bypass names ().
   removed(base.bypass.patterns, current.bypass.patterns, ["bypass", "patterns"], () => "env names matching it are no longer bypasses");
   const allowedBefore = new Set(base.bypass.allow.map((a) => a.name));
   current.bypass.allow.forEach((allowance, index) => {
@@ -230,7 +230,7 @@ export function diffContracts(base: Contract, current: Contract, options: { root
     }
   }
 
-  // Group D: the safety layers (§2: each layer is on only where its key is set).
+  // Group D: the safety layers (: each layer is on only where its key is set).
   if (base.safety !== undefined) {
     const before = base.safety;
     const now = current.safety;

@@ -1,9 +1,9 @@
 /**
- * no-stale-allowlist (SPEC §3 group B, scanner only, §6.12): a `mutationScripts` entry (or an explicit
+ * no-stale-allowlist (docs/design.md, Rule groups group B, scanner only): a `mutationScripts` entry (or an explicit
  * `deployScript`) whose file does not exist. An allowlist entry for a deleted script is a standing
- * permission waiting for the next file of that name. `package.json#<script>` entries (§6.4) are stale
+ * permission waiting for the next file of that name. `package.json#<script>` entries () are stale
  * when that package.json or that script is missing. Findings are on the contract file, at the key
- * (§6.3).
+ * ().
  */
 import { existsSync } from "node:fs";
 import path from "node:path";

@@ -1,7 +1,7 @@
 /**
  * What one module says about itself, read from its ESTree (typescript-estree) and its scopes
  * (`@typescript-eslint/scope-manager`), the same trees ESLint gives the rules, so "is this a database
- * write" is one detector (`getDatabaseWrite`, SPEC §6.16) in the rules and in the facts. Nothing here
+ * write" is one detector (`getDatabaseWrite`, docs/design.md, One problem, one finding) in the rules and in the facts. Nothing here
  * executes the module or reads another file: cross-module questions are answered by `repo-facts.ts`.
  *
  * Two stages, both lazy:

@@ -1,5 +1,5 @@
 /**
- * Module resolution with TypeScript's own resolver (SPEC §6.16): `typescript().resolveModuleName` of the `typescript` package that typescript-eslint loads anyway (not ts-morph, whose bundled second copy of TypeScript cost 1.2 s and 60 MiB per process for this one function),
+ * Module resolution with TypeScript's own resolver (docs/design.md, One problem, one finding): `typescript().resolveModuleName` of the `typescript` package that typescript-eslint loads anyway (not ts-morph, whose bundled second copy of TypeScript cost 1.2 s and 60 MiB per process for this one function),
  * with the compiler options of the nearest `tsconfig.json` (or `jsconfig.json`) above the importing file,
  * parsed by `typescript().readConfigFile` + `typescript().parseJsonConfigFileContent` so `extends`, `paths` and `baseUrl`
  * work as the repository's own compiler sees them. No path is joined by hand to resolve a specifier.

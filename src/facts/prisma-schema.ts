@@ -1,5 +1,5 @@
 /**
- * The repository's Prisma schema (SPEC §2 `prismaSchema`), located and read with a real Prisma schema
+ * The repository's Prisma schema (docs/design.md, The contract `prismaSchema`), located and read with a real Prisma schema
  * parser (`@mrleebo/prisma-ast`, loaded on the first parse by `prisma-ast.ts` so that it cannot load the
  * repository's files as code), never with regular expressions.
  *

@@ -478,7 +478,7 @@ class RepoFactsImpl implements RepoFacts {
   /**
    * An import that resolves to no repository module (a moved script's `../lib/prisma` that no longer
    * exists, a package) but whose binding is used as a Prisma client on a schema model: a database client
-   * (SPEC §6.18, issue 13 item 3: fail closed).
+   * (docs/design.md, issue 13 item 3: fail closed).
    */
   private isUnresolvedClientUse(edge: ResolvedImport): boolean {
     return edge.clientUse === true && edge.kind !== "type" && edge.resolved === undefined;

@@ -39,12 +39,12 @@ export interface ModuleImport {
   /**
    * True when a binding it declares is used as a Prisma client on a schema model
    * (`prisma.user.deleteMany()`, src/analysis/imports.ts `isUsedAsPrismaClient`); absent otherwise. Such
-   * an import that resolves to no repository module is a database client (SPEC §6.18: fail closed).
+   * an import that resolves to no repository module is a database client (docs/design.md: fail closed).
    */
   clientUse?: true;
 }
 
-/** One database write found in code, as "is this a database write" (SPEC §6.16) sees it. */
+/** One database write found in code, as "is this a database write" (docs/design.md, One problem, one finding) sees it. */
 export interface MutationFact {
   /** Prisma delegate method (`create`, `deleteMany`, ...), `executeRaw`, or a Prisma CLI write command (`prisma migrate deploy`). */
   operation: string;
@@ -210,8 +210,8 @@ export interface RepoFacts {
   dependencies(file: string): ReadonlySet<string>;
   /**
    * The reverse of `dependencies`: the modules of `among` whose import graph reaches one of `targets`,
-   * that is, that import (non-type) a target directly or transitively (`contract-scan --changed`, SPEC
-   * §6.15: the mutation scripts a change reaches). A module of `among` that is itself a target counts only
+   * that is, that import (non-type) a target directly or transitively (`contract-scan --changed`, docs/design.md,
+   * `--changed` and the baseline: the mutation scripts a change reaches). A module of `among` that is itself a target counts only
    * when it reaches a target through its imports (a cycle). Walks forward from each module of `among`
    * (cheap when `among` is small, as script zones are), each module's imports read once, cycle-safe.
    * @param targets absolute paths (a path that is no repository module is reached by nobody).

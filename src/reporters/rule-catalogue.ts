@@ -1,7 +1,7 @@
 /**
  * What the reporters say about a rule: its id, one-line description and docs URL. ESLint rules take
- * these from their own `meta.docs` (so reports and docs cannot drift); the scanner-only checks of SPEC
- * §6.12 have no ESLint `meta`, so theirs come from their one list (`SCANNER_ONLY_CHECKS`, src/checks/index.ts).
+ * these from their own `meta.docs` (so reports and docs cannot drift); the scanner-only checks (docs/design.md,
+ * Scanner-only checks) have no ESLint `meta`, so theirs come from their one list (`SCANNER_ONLY_CHECKS`, src/checks/index.ts).
  */
 import { existsSync } from "node:fs";
 import { SCANNER_ONLY_CHECKS } from "../checks/index.js";
@@ -19,7 +19,7 @@ export interface RuleDescriptor {
   description: string;
   /** The rule's documentation page (ESLint rules: `meta.docs.url`). */
   url: string;
-  /** True for the scanner-only checks of SPEC §6.12 (not ESLint rules). */
+  /** True for the scanner-only checks of docs/design.md, Scanner-only checks (not ESLint rules). */
   scannerOnly: boolean;
 }
 

@@ -24,7 +24,7 @@ export interface SarifOptions {
   sourceText?: (file: string) => string | undefined;
 }
 
-/** The key of our fingerprint in `partialFingerprints` (versioned, as SARIF §3.27.17 recommends). */
+/** The key of our fingerprint in `partialFingerprints` (versioned, as SARIF.17 recommends). */
 export const FINGERPRINT_KEY = "productionSafetyNodeHash/v1";
 
 /** A repository-relative `/` path as a relative URI reference (each segment percent-encoded). */

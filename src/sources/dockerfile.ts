@@ -1,6 +1,6 @@
 /**
- * Dockerfiles as a source of the non-JavaScript checks (SPEC §3 `no-bypass-env`, `no-direct-prisma-cli`,
- * §6.4, §6.6): `ENV` and `ARG` set variables for the instructions that follow; `RUN` (and the shell form
+ * Dockerfiles as a source of the non-JavaScript checks (docs/design.md, Rule groups `no-bypass-env`, `no-direct-prisma-cli`,
+ *): `ENV` and `ARG` set variables for the instructions that follow; `RUN` (and the shell form
  * of `CMD`/`ENTRYPOINT`, which run the container's command) are shell (src/analysis/shell.ts, with line
  * continuations; comment lines inside a continued instruction are dropped, as Docker does). The exec form
  * `["prisma", "migrate", "deploy"]` is one command of those words; an exec form that runs a shell with
@@ -10,7 +10,7 @@
  * own (`ENTRYPOINT ["/bin/sh", "-c"]` + `CMD ["npx prisma migrate deploy"]`: Docker appends CMD to it).
  * Parsed with `dockerfile-ast`; the exec form's JSON array is read with `jsonc-parser` (dockerfile-ast
  * 0.7's `getJSONValue` drops the spaces inside a string), and, as Docker does, text that is not a JSON
- * array of strings is the shell form. The file's `mutationScripts` key is its path (§6.4).
+ * array of strings is the shell form. The file's `mutationScripts` key is its path ().
  */
 import { DockerfileParser } from "dockerfile-ast";
 import { parseTree, type ParseError } from "jsonc-parser";

@@ -2,11 +2,11 @@
  * The one place that turns what the non-JavaScript sources extract (src/sources/{package-json,workflow,
  * shell-script,dockerfile}.ts) into findings, with the same matching as the ESLint rules:
  * - `no-bypass-env`: an env name set or read that `matchBypassName` matches (src/analysis/env-names.ts,
- *   with `bypass.allow`); setting the CI guard's variable to `ciGuard.equals` where SPEC §6.6 says it
+ *   with `bypass.allow`); setting the CI guard's variable to `ciGuard.equals` where docs/design.md, Environment names says it
  *   counts: outside CI configuration, when the same command (or, for `export CI=true`, a later one) runs a
  *   Prisma CLI write or a mutation script, directly or through `npm run` of a script that does;
  * - `no-direct-prisma-cli`: a Prisma CLI write (`prismaCommandsOfWords`, src/analysis/prisma-cli.ts)
- *   unless the place is allowlisted with that command in its `operations` (SPEC §6.4).
+ *   unless the place is allowlisted with that command in its `operations` (docs/design.md, Allowlisting places that are not code).
  * Messages are the rules' own (`MESSAGES` of rules/no-bypass-env.ts and rules/no-direct-prisma-cli.ts).
  */
 import path from "node:path";
@@ -36,7 +36,7 @@ export interface SourceContext {
   file: string;
   /** The file's whole text (offsets below are UTF-16 offsets into it). */
   text: string;
-  /** True for CI configuration (`.github/workflows`, `.gitlab-ci.yml`, `.circleci`): setting `CI=true` there is exempt (§6.6). */
+  /** True for CI configuration (`.github/workflows`, `.gitlab-ci.yml`, `.circleci`): setting `CI=true` there is exempt (). */
   ciConfig: boolean;
   /** Repository-relative directory the commands run in (script paths are resolved from there). */
   cwd: string;
@@ -100,7 +100,7 @@ export function newFollowedScripts(): FollowedScripts {
 }
 
 /**
- * True when a repository file is a mutation script (SPEC §6.1) as far as a command line can tell.
+ * True when a repository file is a mutation script (docs/design.md, Mutation scripts) as far as a command line can tell.
  * A shell script in a script zone is read and each of its commands followed (`runsMutation`), once per
  * file checked (`context.followed`): a script that loops back to one being followed adds nothing there,
  * and its verdict is settled when the one it looped to is (if that one runs nothing, neither does it).
@@ -186,7 +186,7 @@ function scriptFileOf(command: ShellCommand, cwd: string): string | undefined {
 }
 
 /**
- * Whether a command runs a Prisma CLI write or a mutation script, directly or through `npm run` (§6.6).
+ * Whether a command runs a Prisma CLI write or a mutation script, directly or through `npm run` ().
  * @param chain the shell scripts and npm scripts that led here, outermost first (at most
  *   `MAX_SCRIPT_CHAIN_DEPTH` of them are followed).
  */
@@ -315,7 +315,7 @@ export function sourceUses(blocks: readonly SourceBlock[], context: SourceContex
 
 /**
  * The findings for the items extracted from one file: its `sourceUses`, less the Prisma commands that
- * its place's `mutationScripts` entry allows (SPEC §6.4).
+ * its place's `mutationScripts` entry allows (docs/design.md, Allowlisting places that are not code).
  * @returns `findings`: of `no-bypass-env` (skipped in the tests zone, as the rule does) and
  *   `no-direct-prisma-cli`, positioned in the file (1-based line, UTF-16 column); `notFollowed`: the
  *   `CI=true` settings whose chain of scripts was not followed to the end (message and UTF-16 offset, for

@@ -1,5 +1,5 @@
 /**
- * Git hook managers' configuration files as a source of the non-JavaScript checks (SPEC §3
+ * Git hook managers' configuration files as a source of the non-JavaScript checks (docs/design.md, Rule groups
  * `no-bypass-env`, `no-direct-prisma-cli`): a hook runs on a developer's machine at every commit, merge
  * or checkout, so a Prisma CLI write there runs against whatever database that machine points at.
  * - `lefthook.yml` (also `lefthook.yaml`, `.lefthook.yml`, `.lefthook.yaml`, `lefthook-local.yml`,
@@ -13,7 +13,7 @@
  *   is a message) run nothing and are skipped.
  * Git hook scripts themselves (`.husky/*`, `.githooks/*`) are shell scripts (src/sources/shell-script.ts).
  * Parsed with `yaml`; offsets are mapped back to the file as in workflows (src/sources/workflow.ts). The
- * file's `mutationScripts` key is its path (§6.4).
+ * file's `mutationScripts` key is its path ().
  */
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Scalar } from "yaml";
 import { yamlNestingProblem } from "../source-text.js";

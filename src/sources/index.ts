@@ -1,6 +1,6 @@
 /**
- * The scanner's entry to the non-JavaScript sources (SPEC §3 group A rows of `no-bypass-env` and
- * `no-direct-prisma-cli`, §6.4, §6.6, §6.13): reads a `package.json`, workflow, shell script or
+ * The scanner's entry to the non-JavaScript sources (docs/design.md, Rule groups group A rows of `no-bypass-env` and
+ * `no-direct-prisma-cli`): reads a `package.json`, workflow, shell script or
  * Dockerfile with its extractor and turns what it extracted into findings (src/sources/findings.ts).
  * `contract-scan init` reads the same way (`readNonJsSource`, then `sourceUses`) to draft the allowlist.
  * A file that does not parse gives its problems back for `parse-error` findings; nothing throws.
@@ -19,7 +19,7 @@ import { readPackageJson, readPackageScripts } from "./package-json.js";
 import { readShellScript } from "./shell-script.js";
 import { readWorkflow } from "./workflow.js";
 
-/** CI configuration (SPEC §6.6): setting `CI=true` there is exempt. */
+/** CI configuration (docs/design.md, Environment names): setting `CI=true` there is exempt. */
 export function isCiConfiguration(repoPath: string): boolean {
   return repoPath.startsWith(".github/workflows/") || repoPath === ".gitlab-ci.yml" || repoPath.startsWith(".circleci/");
 }

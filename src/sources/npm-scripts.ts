@@ -1,6 +1,6 @@
 /**
- * Which `package.json` scripts a command runs, and in which order (SPEC §3 `deploy-pipeline-order`,
- * §6.6 "through `npm run` of a script that does"). One expansion of the npm-run chain, used by the
+ * Which `package.json` scripts a command runs, and in which order (docs/design.md, Rule groups `deploy-pipeline-order`,
+ * "through `npm run` of a script that does"). One expansion of the npm-run chain, used by the
  * `CI=true` check of the non-JavaScript sources and by `deploy-pipeline-order`.
  *
  * A simple command runs package scripts when it is `npm run <s>` / `npm run-script <s>` (also `npm test`,

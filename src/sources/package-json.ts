@@ -1,9 +1,9 @@
 /**
- * `package.json` scripts as a source of the non-JavaScript checks (SPEC §3 `no-bypass-env`,
- * `no-direct-prisma-cli`, §6.4, §6.6): every entry of `scripts` (lifecycle scripts such as
+ * `package.json` scripts as a source of the non-JavaScript checks (docs/design.md, Rule groups `no-bypass-env`,
+ * `no-direct-prisma-cli`): every entry of `scripts` (lifecycle scripts such as
  * `postinstall` too) is read as a shell command line (src/analysis/shell.ts), with offsets mapped back
  * through the JSON string's escapes to the file. The `mutationScripts` key of a script is
- * `<path of the package.json>#<script name>` (§6.4).
+ * `<path of the package.json>#<script name>` ().
  */
 import { parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { jsonNestingProblem } from "../source-text.js";

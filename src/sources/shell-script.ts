@@ -1,5 +1,5 @@
 /**
- * Shell scripts as a source of the non-JavaScript checks (SPEC §3 `no-bypass-env`, `no-direct-prisma-cli`):
+ * Shell scripts as a source of the non-JavaScript checks (docs/design.md, Rule groups `no-bypass-env`, `no-direct-prisma-cli`):
  * `*.sh`, `*.bash`, and files without an extension that start with a shell shebang in a script zone. The
  * whole file is read by the shell parser (src/analysis/shell.ts); its `mutationScripts` key is its path.
  */

@@ -1,13 +1,13 @@
 /**
  * GitHub Actions workflows (`.github/workflows/*.yml|yaml`) as a source of the non-JavaScript checks
- * (SPEC §3 `no-bypass-env`, `no-direct-prisma-cli`, §6.4, §6.6): `env:` blocks at workflow, job and step
+ * (docs/design.md, Rule groups `no-bypass-env`, `no-direct-prisma-cli`): `env:` blocks at workflow, job and step
  * level (each key is a variable set for what follows), and `run:` steps, read as shell
  * (src/analysis/shell.ts) unless the step or job names a non-POSIX `shell` (`pwsh`, `powershell`, `cmd`,
  * `python`). Parsed with `yaml`; a `run:` value's offsets are mapped back to the file line by line for
  * plain, quoted and literal (`|`) scalars; where that cannot be done exactly (a folded `>` scalar, a
  * quoted scalar with escapes) every item of the step is reported at the start of the value. The file's
- * `mutationScripts` key is its path (§6.4). Workflows are CI configuration: setting `CI=true` there is
- * exempt (§6.6), bypass names are not.
+ * `mutationScripts` key is its path (). Workflows are CI configuration: setting `CI=true` there is
+ * exempt (), bypass names are not.
  */
 import { isMap, isScalar, isSeq, parseDocument, type Scalar, type YAMLMap } from "yaml";
 import { yamlNestingProblem } from "../source-text.js";

@@ -1,5 +1,5 @@
 /**
- * `--changed` for Python (SPEC §6.15 read for Python): besides the changed files themselves, the Python
+ * `--changed` for Python (docs/design.md, `--changed` and the baseline read for Python): besides the changed files themselves, the Python
  * mutation-script candidates (script zone, allowlisted, deploy or deprecated: `fileRole` not "other")
  * whose imports reach a changed Python module, through the repository's own modules (./modules.ts
  * resolution); all of them when a Python module was deleted (its importers no longer resolve it).

@@ -1,6 +1,6 @@
 /**
  * The contract's group A checks on a Python file (issue 15 item 2), with the rules' ids, messages and
- * contract keys, and the ownership of SPEC §6.3 (src/roles.ts: one problem, one finding):
+ * contract keys, and the ownership of docs/design.md, One problem, one finding (src/roles.ts: one problem, one finding):
  * - `no-bypass-env`: a bypass name read or set (./env.ts; `matchBypassName`), setting the CI guard's
  *   variable to `ciGuard.equals`; not in the tests zone;
  * - `no-destructive-sql`: destructive SQL reaching a sink (./sql.ts; `findDestructiveStatements`), outside
@@ -293,7 +293,7 @@ export function clientLoads(context: PyContext): PyClientLoad[] {
   return loads;
 }
 
-/** SPEC §6.1 for Python: allowlisted or the deploy script, or a script-zone file that loads a client. */
+/** docs/design.md, Mutation scripts for Python: allowlisted or the deploy script, or a script-zone file that loads a client. */
 export function isPyMutationScript(context: PyContext): boolean {
   if (context.zone === "ignore" || context.role === "deprecated") return false;
   if (context.role === "allowlisted" || context.role === "deploy") return true;

@@ -1,8 +1,8 @@
 /**
- * The contract's group D checks on a Python file (issue 15 item 3; SPEC §3 group D), each on only where
+ * The contract's group D checks on a Python file (issue 15 item 3; docs/design.md, Rule groups group D), each on only where
  * the contract's `safety` section turns it on, with the rules' ids and messages:
  *
- * - `require-production-check` (everywhere outside tests and ignored files, SPEC §6.18): a destructive call
+ * - `require-production-check` (everywhere outside tests and ignored files, docs/design.md): a destructive call
  *   (./writes.ts) not reached, on every path (./flow.ts, through the callers of a same-file function), only
  *   after a `safety.productionCheck` call whose result is used (`if is_production():`, `prod =
  *   is_production()`; a same-file helper that always calls it counts); its target not decided by a

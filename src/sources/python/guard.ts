@@ -1,5 +1,5 @@
 /**
- * "Is this the CI guard" for Python (issue 15 item 2; SPEC §6.8 read for Python). A guard is an `if`
+ * "Is this the CI guard" for Python (issue 15 item 2; docs/design.md, Guards read for Python). A guard is an `if`
  * that compares the guard's variable (`ciGuard.env`, read in any form of ./env.ts) with `ciGuard.equals`
  * by `!=` (or `not ... ==`) and whose body ends the process on every path (`sys.exit(1)`, `sys.exit("...")`,
  * `raise ...`, `os._exit(1)`); a call of a `ciGuard.functions` name; or an import of a guard module (a
@@ -7,7 +7,7 @@
  *
  * Python runs statements in order and does not hoist imports, so a guard protects what comes after it:
  * at module top level, everything below; inside `if __name__ == "__main__":`, what follows it there; in
- * a same-file function, what follows its call (./flow.ts). A guard weakened as SPEC §6.8 says (an extra
+ * a same-file function, what follows its call (./flow.ts). A guard weakened as docs/design.md, Guards says (an extra
  * condition, another value, `sys.exit(0)`, no exit at all) protects nothing; `describeWeakness` of
  * src/analysis/guard.ts words the reason.
  */

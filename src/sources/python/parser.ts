@@ -37,7 +37,7 @@ export interface PyFile {
   root: PyNode;
 }
 
-/** Python files above this many nodes are not analysed (all input-driven work is bounded, SPEC §6.18). */
+/** Python files above this many nodes are not analysed (all input-driven work is bounded, docs/design.md). */
 export const MAX_PYTHON_NODES = 2_000_000;
 
 let loading: Promise<Parser> | undefined;

@@ -13,7 +13,7 @@
  * `%`-formatted, its `%s` / `%(name)s` placeholders (psycopg's paramstyle) are holes and `%%` is `%`;
  * `?` and `:name` placeholders are read by the shared SQL reader.
  *
- * Only text that reaches a sink is read as SQL: `print("delete from the list")` is no sink (SPEC §6.5).
+ * Only text that reaches a sink is read as SQL: `print("delete from the list")` is no sink (docs/design.md, SQL).
  */
 import { getSqlWrite, type SqlWrite } from "../../analysis/mutations.js";
 import { analyzeSql, type DestructiveStatement, type UncheckedStatements } from "../../analysis/sql.js";
@@ -85,7 +85,7 @@ export function sinkSqlPieces(file: PyFile, sink: PySqlSink): PyStringPieces | u
 }
 
 /**
- * The destructive statements reaching a sink (SPEC §6.5 decisions), with the pieces they were read from,
+ * The destructive statements reaching a sink (docs/design.md, SQL decisions), with the pieces they were read from,
  * and the statements past `MAX_SQL_STATEMENTS_PER_TEXT` that were not checked (`analyzeSql`).
  */
 export function sinkDestructive(file: PyFile, sink: PySqlSink): { pieces: PyStringPieces; statements: readonly DestructiveStatement[]; unchecked?: UncheckedStatements } | undefined {

@@ -39,7 +39,7 @@ export interface PyWrite {
 }
 
 /**
- * ORM methods and the contract operation (SPEC §2 `operations`) each is, so an allowlisted Python script's
+ * ORM methods and the contract operation (docs/design.md, The contract `operations`) each is, so an allowlisted Python script's
  * entry names them in the same words as a JavaScript one: a Django queryset's `update`/`delete` act on
  * every matching row (`updateMany`/`deleteMany`), a session's `delete(obj)` on one row, `add` inserts
  * (or updates a loaded object), `merge`/`get_or_create`/`update_or_create` upsert.
