@@ -61,3 +61,11 @@ export const MAX_GLOB_LENGTH = 4_096;
  * walks the tree once per expanded pattern, and `{a,b}` written 30 times is 2^30 patterns.
  */
 export const MAX_GLOB_EXPANSIONS = 1_000;
+
+/**
+ * The deepest shell text read (`nestingEstimate` in src/analysis/shell.ts; unit: chained commands, or
+ * twice the nested brackets). Measured at Node's default stack, mvdan/sh read a chain of 550 `&&` and not
+ * one of 600; 200 leaves more than half the stack to the caller (ESLint, a test runner). A real command
+ * line chains a few dozen commands at most.
+ */
+export const MAX_SHELL_NESTING = 200;

@@ -21,6 +21,7 @@
  */
 import type Sh from "mvdan-sh";
 import { lazyRequire } from "../lazy-require.js";
+import { MAX_SHELL_NESTING } from "../limits.js";
 
 /**
  * Stands for a part of a word that is not known statically (an expansion, a substitution, a template
@@ -219,12 +220,7 @@ export function parseShell(text: string): ShellParse {
   }
 }
 
-/**
- * The deepest shell text read (nestingEstimate). Measured at Node's default stack, mvdan/sh read a chain
- * of 550 `&&` and not one of 600; 200 leaves more than half the stack to the caller (ESLint, a test
- * runner). A real command line chains a few dozen commands at most.
- */
-export const MAX_SHELL_NESTING = 200;
+export { MAX_SHELL_NESTING };
 
 /** The message of shell text nested deeper than MAX_SHELL_NESTING. */
 const TOO_DEEP = `shell code nests too deeply to read (more than ${MAX_SHELL_NESTING} commands chained with &&, || or | in one statement, or ${MAX_SHELL_NESTING / 2} nested subshells, braces or $(...), or ${MAX_SHELL_NESTING} nested if, for or while); it was not checked: split it into shorter commands or a script file`;
