@@ -423,9 +423,12 @@ export function boundedGlobFs(onProblem?: (file: string, problem: string) => voi
   const read = (file: unknown): string => {
     const name = String(file);
     const bytes = readFileBytes(name, MAX_GITIGNORE_BYTES);
-    if ("bytes" in bytes) return bytes.bytes.toString("utf8");
-    if (bytes.missing === true) throw Object.assign(new Error(bytes.problem), { code: "ENOENT" });
-    onProblem?.(name, bytes.problem);
+    if (!("bytes" in bytes) && bytes.missing === true) throw Object.assign(new Error(bytes.problem), { code: "ENOENT" });
+    // A NUL byte anywhere would reach the file system as part of a pattern (`!**/\0x`), where Node throws
+    // ERR_INVALID_ARG_VALUE out of globby: a .gitignore with one is binary, refused as a whole.
+    const decoded = "bytes" in bytes ? decodeSourceBytes(bytes.bytes, MAX_GITIGNORE_BYTES) : bytes;
+    if ("text" in decoded && !decoded.text.includes("\0")) return decoded.text;
+    onProblem?.(name, "text" in decoded ? "file is binary (it contains NUL bytes), not text" : decoded.problem);
     return "";
   };
   const readFileSync = ((file: unknown) => read(file)) as unknown as typeof fs.readFileSync;

@@ -155,6 +155,15 @@ describe("unreadable .gitignore files", () => {
     expect(run.report?.findings.map((f) => f.file)).toContain("skipped.ts");
   });
 
+  it("a .gitignore with a NUL byte (found by npm run fuzz) is a parse-error at its path, not a crash in globby", TIMEOUT, async () => {
+    // Before: globby made the line a pattern `!**/\0x` and fast-glob's lstat threw ERR_INVALID_ARG_VALUE.
+    const root = repo({ ".gitignore": "skipped.ts\n\0x\n", "skipped.ts": "process.env.SKIP_CHECKS;\n" });
+    const run = await scan(root);
+    expect(run.status).toBe(1);
+    expect(parseErrors(run.report)).toEqual([expect.stringMatching(/^\.gitignore warning file is binary \(it contains NUL bytes\)/)]);
+    expect(run.report?.findings.map((f) => f.file)).toContain("skipped.ts");
+  });
+
   it.skipIf(isWindows)("a nested .gitignore that is a FIFO, and one linked to /dev/zero, are parse-errors at their paths", TIMEOUT, async () => {
     const root = repo({ "a/.gitignore": fifo, "b/.gitignore": toDevZero, "a/x.ts": "export {};\n" });
     const run = await scan(root);
