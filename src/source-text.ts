@@ -156,16 +156,58 @@ function sameFile(a: Stats, b: Stats): boolean {
   return b.isFile() && a.dev === b.dev && a.ino === b.ino;
 }
 
-/** How many bytes to ask for first: the size seen, at most limit + 1 (a file that grew shows by filling it). */
-function firstChunk(size: number, limitBytes: number): number {
-  return Math.min(Math.max(size, 0), limitBytes) + 1;
+/**
+ * The bytes of one open file as its reads come in (readFileBytes and readFileBytesAsync differ only in
+ * how they read): the first request is the size the file had when checked, at most limit + 1 bytes, so a
+ * file that grew since shows by filling it; the buffer doubles up to limit + 1 bytes.
+ */
+class Collected {
+  private buffer: Buffer<ArrayBuffer>;
+  private length = 0;
+  private ended = false;
+
+  constructor(
+    size: number,
+    private readonly limitBytes: number,
+  ) {
+    this.buffer = Buffer.allocUnsafe(Math.min(Math.max(size, 0), limitBytes) + 1);
+  }
+
+  /** Where the next read goes (buffer, offset, length), or undefined once the file ended or passed the limit. */
+  next(): [Buffer<ArrayBuffer>, number, number] | undefined {
+    if (this.ended || this.length > this.limitBytes) return undefined;
+    if (this.length === this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.min(this.buffer.length * 2, this.limitBytes + 1));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    return [this.buffer, this.length, this.buffer.length - this.length];
+  }
+
+  /** Takes the count of bytes the last read put at `next()`'s place (0: the file ended). */
+  took(bytesRead: number): void {
+    if (bytesRead === 0) this.ended = true;
+    this.length += bytesRead;
+  }
+
+  /** The bytes, or the refusal of a file over the limit (with `prefix`, its first `limitBytes` bytes). */
+  result(prefix: boolean): ReadBytes {
+    if (this.length <= this.limitBytes) return { bytes: this.buffer.subarray(0, this.length) };
+    return prefix ? { bytes: this.buffer.subarray(0, this.limitBytes) } : { problem: tooLarge(undefined, this.limitBytes) };
+  }
 }
 
-/** A buffer twice as large (at most limit + 1 bytes) holding the first `length` bytes of `buffer`. */
-function grow(buffer: Buffer<ArrayBuffer>, length: number, limitBytes: number): Buffer<ArrayBuffer> {
-  const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, limitBytes + 1));
-  buffer.copy(grown, 0, 0, length);
-  return grown;
+/** Why a file that was stat'ed cannot be read (not regular, too large), or undefined when it can be. */
+function refusalOf(before: Stats, limitBytes: number, prefix: boolean): ReadBytes | undefined {
+  const refusal = notRegular(before);
+  if (refusal !== undefined) return { problem: refusal };
+  if (before.size > limitBytes && !prefix) return { problem: tooLarge(before.size, limitBytes) };
+  return undefined;
+}
+
+/** The refusal of an open file that is not the regular file stat'ed before (swapped meanwhile), or undefined. */
+function swappedProblem(before: Stats, opened: Stats): ReadBytes | undefined {
+  return sameFile(before, opened) ? undefined : { problem: notRegular(opened) ?? "cannot read the file: it was replaced while being read" };
 }
 
 /**
@@ -194,9 +236,9 @@ export function readFileBytes(file: string, limitBytes: number, options: { prefi
     }
     return errnoProblem(error, link);
   }
-  const refusal = notRegular(before);
-  if (refusal !== undefined) return { problem: refusal };
-  if (before.size > limitBytes && options.prefix !== true) return { problem: tooLarge(before.size, limitBytes) };
+  const prefix = options.prefix === true;
+  const refused = refusalOf(before, limitBytes, prefix);
+  if (refused !== undefined) return refused;
   let fd: number;
   try {
     fd = openSync(file, OPEN_FLAGS);
@@ -205,20 +247,11 @@ export function readFileBytes(file: string, limitBytes: number, options: { prefi
   }
   try {
     const opened = fstatSync(fd);
-    if (!sameFile(before, opened)) return { problem: notRegular(opened) ?? "cannot read the file: it was replaced while being read" };
-    let buffer = Buffer.allocUnsafe(firstChunk(opened.size, limitBytes));
-    let length = 0;
-    for (;;) {
-      if (length === buffer.length) {
-        if (length > limitBytes) break;
-        buffer = grow(buffer, length, limitBytes);
-      }
-      const read = readSync(fd, buffer, length, buffer.length - length, null);
-      if (read === 0) break;
-      length += read;
-    }
-    if (length > limitBytes) return options.prefix === true ? { bytes: buffer.subarray(0, limitBytes) } : { problem: tooLarge(undefined, limitBytes) };
-    return { bytes: buffer.subarray(0, length) };
+    const swapped = swappedProblem(before, opened);
+    if (swapped !== undefined) return swapped;
+    const collected = new Collected(opened.size, limitBytes);
+    for (let at = collected.next(); at !== undefined; at = collected.next()) collected.took(readSync(fd, ...at, null));
+    return collected.result(prefix);
   } catch (error) {
     return errnoProblem(error);
   } finally {
@@ -247,9 +280,8 @@ export async function readFileBytesAsync(file: string, limitBytes: number): Prom
   } catch (error) {
     return errnoProblem(error, await lstatAsync(file).catch(() => undefined));
   }
-  const refusal = notRegular(before);
-  if (refusal !== undefined) return { problem: refusal };
-  if (before.size > limitBytes) return { problem: tooLarge(before.size, limitBytes) };
+  const refused = refusalOf(before, limitBytes, false);
+  if (refused !== undefined) return refused;
   let fd: number;
   try {
     fd = await openAsync(file, OPEN_FLAGS);
@@ -258,20 +290,11 @@ export async function readFileBytesAsync(file: string, limitBytes: number): Prom
   }
   try {
     const opened = await fstatAsync(fd);
-    if (!sameFile(before, opened)) return { problem: notRegular(opened) ?? "cannot read the file: it was replaced while being read" };
-    let buffer = Buffer.allocUnsafe(firstChunk(opened.size, limitBytes));
-    let length = 0;
-    for (;;) {
-      if (length === buffer.length) {
-        if (length > limitBytes) break;
-        buffer = grow(buffer, length, limitBytes);
-      }
-      const { bytesRead } = await readAsync(fd, buffer, length, buffer.length - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-    }
-    if (length > limitBytes) return { problem: tooLarge(undefined, limitBytes) };
-    return { bytes: buffer.subarray(0, length) };
+    const swapped = swappedProblem(before, opened);
+    if (swapped !== undefined) return swapped;
+    const collected = new Collected(opened.size, limitBytes);
+    for (let at = collected.next(); at !== undefined; at = collected.next()) collected.took((await readAsync(fd, ...at, null)).bytesRead);
+    return collected.result(false);
   } catch (error) {
     return errnoProblem(error);
   } finally {
