@@ -172,15 +172,6 @@ function wholeFile(ruleId: string, severity: Finding["severity"], file: string, 
 }
 
 
-/**
- * A file-system error's message without the absolute path Node appends ("EACCES: permission denied,
- * open '/home/x/repo/a.ts'" -> "EACCES: permission denied"): the finding is already at the file, and the
- * report must not depend on where the repository is checked out (README, Running contract-scan).
- */
-function withoutPath(error: Error): string {
-  return error.message.replace(/, \w+ '[^']*'$/, "");
-}
-
 /** Reads a file to scan (src/source-text.ts: regular files only, at most its kind's size limit). Never rejects. */
 export function readForScan(file: string): Promise<ReadBytes> {
   return readFileBytesAsync(file, byteLimitFor(file));
@@ -197,18 +188,23 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
   const zone = classifyZone(repoPath, options.contract);
   const parseError = (message: string, line?: number, column?: number): Finding =>
     wholeFile(PARSE_ERROR_RULE, parseErrorSeverity(repoPath, zone, options), repoPath, message, line, column);
-  let bytes: ReadBytes;
   const readStarted = performance.now();
-  try {
-    bytes = await read;
-  } catch (error) {
-    return [parseError(`cannot read the file: ${withoutPath(error as Error)}`)];
-  } finally {
-    options.timings?.add("read files", performance.now() - readStarted);
-  }
+  const bytes = await read; // never rejects: a refused read is a problem
+  options.timings?.add("read files", performance.now() - readStarted);
   if ("problem" in bytes) return [parseError(bytes.problem)];
   const decoded = decodeSourceBytes(bytes.bytes, byteLimitFor(file));
   if ("problem" in decoded) return [parseError(decoded.problem)];
+  /** A non-JS or Python check's findings, and its reading problems (UTF-16 offsets) as parse-errors at their lines. */
+  const withReadingProblems = (result: { findings: Finding[]; errors: { message: string; offset: number }[] }): Finding[] => {
+    const locate = lineLocator(decoded.text);
+    return [
+      ...result.findings,
+      ...result.errors.map((e) => {
+        const at = locate(e.offset);
+        return parseError(e.message, at.line, at.column);
+      }),
+    ];
+  };
   const { text } = decoded;
   try {
     if (isPythonSource(repoPath, text)) {
@@ -217,29 +213,14 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
       const started = performance.now();
       const result = await checkPythonSource(text, repoPath, options);
       options.timings?.add("Python sources", performance.now() - started);
-      const locate = lineLocator(text);
-      return [
-        ...result.findings,
-        ...result.errors.map((e) => {
-          const at = locate(e.offset);
-          return parseError(e.message, at.line, at.column);
-        }),
-      ];
+      return withReadingProblems(result);
     }
     const sourceKind = nonJsSourceKind(repoPath, shebangOf(text));
     // An extension-less shell script or Git hook is known by its text: its kind's limit applies now.
     const asShell = sourceKind !== undefined && bytes.bytes.length > MAX_CONFIG_BYTES ? decodeSourceBytes(bytes.bytes, MAX_CONFIG_BYTES) : undefined;
     if (asShell !== undefined && "problem" in asShell) return [parseError(asShell.problem)];
     if (sourceKind !== undefined) {
-      const result = timed(options.timings, "non-JS sources", () => checkNonJsSource(sourceKind, text, repoPath, options));
-      const locate = lineLocator(text);
-      return [
-        ...result.findings,
-        ...result.errors.map((e) => {
-          const at = locate(e.offset);
-          return parseError(e.message, at.line, at.column);
-        }),
-      ];
+      return withReadingProblems(timed(options.timings, "non-JS sources", () => checkNonJsSource(sourceKind, text, repoPath, options)));
     }
     if (file.endsWith(".sql")) {
       if (!checksSqlIn(zone)) return [];
