@@ -48,13 +48,8 @@ export function isElidedImport(
   return references.length > 0 && references.every((reference) => !reference.isValueReference || isInTypeQuery(reference.identifier as TSESTree.Node));
 }
 
-/** The methods of a Prisma model delegate (`prisma.user.<method>(...)`), reads and writes (Prisma Client API reference). */
-export const PRISMA_DELEGATE_METHODS: ReadonlySet<string> = new Set([
-  "findUnique",
-  "findUniqueOrThrow",
-  "findFirst",
-  "findFirstOrThrow",
-  "findMany",
+/** Prisma delegate methods that write (docs/design.md, The contract `operations`, plus the `*AndReturn` variants). */
+export const PRISMA_WRITE_OPERATIONS: ReadonlySet<string> = new Set([
   "create",
   "createMany",
   "createManyAndReturn",
@@ -64,6 +59,16 @@ export const PRISMA_DELEGATE_METHODS: ReadonlySet<string> = new Set([
   "upsert",
   "delete",
   "deleteMany",
+]);
+
+/** The methods of a Prisma model delegate (`prisma.user.<method>(...)`), reads and writes (Prisma Client API reference). */
+export const PRISMA_DELEGATE_METHODS: ReadonlySet<string> = new Set([
+  "findUnique",
+  "findUniqueOrThrow",
+  "findFirst",
+  "findFirstOrThrow",
+  "findMany",
+  ...PRISMA_WRITE_OPERATIONS,
   "count",
   "aggregate",
   "groupBy",

@@ -57,21 +57,12 @@ import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from "../ts-as
 import type { PrismaSchemaFacts } from "../facts/types.js";
 import { getCalleeName, getConstInitializer, getKeyName, getPropertyName, getStaticString, getStringPieces, skipTypeWrappers } from "./ast.js";
 import { getCallSink, getTaggedTemplateSink } from "./sinks.js";
+import { PRISMA_WRITE_OPERATIONS } from "./imports.js";
 
 type Scope = TSESLint.Scope.Scope;
 
-/** Prisma delegate methods that write (docs/design.md, The contract `operations`, plus the `*AndReturn` variants). */
-export const PRISMA_WRITE_OPERATIONS: ReadonlySet<string> = new Set([
-  "create",
-  "createMany",
-  "createManyAndReturn",
-  "update",
-  "updateMany",
-  "updateManyAndReturn",
-  "upsert",
-  "delete",
-  "deleteMany",
-]);
+/** Prisma delegate methods that write (defined beside the read methods: src/analysis/imports.ts). */
+export { PRISMA_WRITE_OPERATIONS };
 
 /** Prisma client methods that run raw SQL as a write (`executeRaw` operation whatever the SQL says). */
 export const PRISMA_RAW_WRITE_METHODS: ReadonlySet<string> = new Set(["$executeRaw", "$executeRawUnsafe"]);
