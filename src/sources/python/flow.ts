@@ -193,18 +193,12 @@ class Flow {
         }
         return d;
       }
-      case "for_statement": {
-        const right = field(s, "right");
-        if (right && this.has(right)) return d || this.eventIn(right, t.start);
-        const state = d || this.eventIn(right);
-        const alternative = field(s, "alternative");
-        if (alternative && this.has(alternative)) return this.blockHit(field(alternative, "body"), state);
-        return this.blockHit(field(s, "body"), state);
-      }
+      case "for_statement":
       case "while_statement": {
-        const condition = field(s, "condition");
-        if (condition && this.has(condition)) return d || this.eventIn(condition, t.start);
-        const state = d || this.eventIn(condition);
+        // The head (a for's iterable, a while's condition) runs first, then the body or the `else` body.
+        const head = field(s, s.type === "for_statement" ? "right" : "condition");
+        if (head && this.has(head)) return d || this.eventIn(head, t.start);
+        const state = d || this.eventIn(head);
         const alternative = field(s, "alternative");
         if (alternative && this.has(alternative)) return this.blockHit(field(alternative, "body"), state);
         return this.blockHit(field(s, "body"), state);
