@@ -17,6 +17,7 @@ import {
 import { braceExpansionCount } from "../src/globs.js";
 import { MAX_GLOB_EXPANSIONS, MAX_GLOB_LENGTH } from "../src/limits.js";
 import { packageFile } from "../src/package-info.js";
+import { fullContract } from "./full-contract.js";
 
 const DEFAULT_BYPASS_PATTERNS = ["SKIP_*", "BYPASS_*", "ALLOW_*", "PRISMA_USER_CONSENT_FOR_DANGEROUS_AI_ACTION", "SAFETY_ASSURED"];
 const DEFAULT_CI_GUARD = { env: "CI", equals: "true", functions: [], modules: [] };
@@ -104,36 +105,7 @@ describe("defaults (SPEC §2)", () => {
   });
 
   it("accepts a full contract with every key", () => {
-    const full = {
-      $schema: "./node_modules/eslint-plugin-production-safety/schema/production-contract.schema.json",
-      version: 1,
-      scripts: ["scripts/**"],
-      migrations: ["prisma/migrations/**"],
-      tests: ["**/*.test.ts"],
-      ignore: ["vendor/**"],
-      dataLayer: ["src/repositories/**"],
-      dbClients: ["@prisma/client", "src/db.ts"],
-      prismaSchema: "prisma/schema.prisma",
-      ciGuard: { env: "CI", equals: "true", functions: ["assertCi"], modules: ["./scripts/ci-guard.js"] },
-      bypass: { patterns: ["SKIP_*"], allow: [{ name: "SKIP_E2E", reason: "E2E is optional on forks" }] },
-      mutationScripts: {
-        "scripts/backfill.ts": { operations: ["updateMany"], tables: { User: ["email"], Post: "*" } },
-        "package.json#db:deploy": { operations: ["prisma migrate deploy"] },
-        ".github/workflows/release.yml": { operations: ["prisma migrate deploy"] },
-      },
-      deprecatedScripts: ["scripts/old.ts"],
-      deployScript: "scripts/deploy-db.ts",
-      deployPipeline: { script: "deploy", steps: ["predeploy", "backup:production", "deploy:db"] },
-      fingerprint: { functions: ["assertFingerprint"], factories: ["createClient"] },
-      safety: {
-        productionCheck: ["isProduction"],
-        safetyCheck: ["passesSafetyCheck"],
-        confirm: ["requireConfirmation"],
-        destructive: ["wipe"],
-        backup: ["createBackup"],
-        environment: { variables: ["ENVIRONMENT"] },
-      },
-    };
+    const full = { $schema: "./node_modules/eslint-plugin-production-safety/schema/production-contract.schema.json", ...fullContract() };
     expect(validateContract(full, "c.json")).toEqual(full);
   });
 });

@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, it } from "vitest";
+import { fullContract } from "../full-contract.js";
 import { fixturePath, HostileCli, type HostileRun, invariantViolations, snapshotTree, WALL_TIME_BOUND_MS } from "./invariants.js";
 
 /** Properties below: the contracts and one per source kind. */
@@ -80,27 +81,7 @@ type JsonPath = (string | number)[];
 /** Real contracts to mutate: the fixtures' and one with every key. */
 const CONTRACT_SEEDS: Json[] = [
   ...["example-app", "sources", "python-app", "safety-app"].map((name) => JSON.parse(readFileSync(path.join(fixturePath(name), "production-contract.json"), "utf8")) as Json),
-  {
-    version: 1,
-    scripts: ["scripts/**"],
-    migrations: ["prisma/migrations/**"],
-    tests: ["**/*.test.ts"],
-    ignore: ["vendor/**"],
-    dataLayer: ["src/repositories/**"],
-    dbClients: ["@prisma/client", "src/db.ts"],
-    prismaSchema: "prisma/schema.prisma",
-    ciGuard: { env: "CI", equals: "true", functions: ["assertCi"], modules: ["./scripts/ci-guard.js"] },
-    bypass: { patterns: ["SKIP_*"], allow: [{ name: "SKIP_E2E", reason: "E2E is optional on forks" }] },
-    mutationScripts: {
-      "scripts/backfill.ts": { operations: ["updateMany"], tables: { User: ["email"], Post: "*" } },
-      "package.json#db:deploy": { operations: ["prisma migrate deploy"] },
-    },
-    deprecatedScripts: ["scripts/old.ts"],
-    deployScript: "scripts/deploy-db.js",
-    deployPipeline: { script: "deploy", steps: ["predeploy", "backup:production", "deploy:db"] },
-    fingerprint: { functions: ["assertFingerprint"], factories: ["createClient"] },
-    safety: { productionCheck: ["isProduction"], safetyCheck: ["passesSafetyCheck"], confirm: ["requireConfirmation"], destructive: ["wipe"], backup: ["createBackup"], environment: { variables: ["ENVIRONMENT"] } },
-  },
+  fullContract(),
 ];
 
 /** The files a mutated contract is scanned with: example-app's package.json, Prisma schema and a few scripts. */
