@@ -6,7 +6,11 @@
  * else.
  *
  * What it keeps:
- * - `hashes`: the SHA-1 of every scanned file's bytes at the last run;
+ * - `hashes`: the SHA-1 of every scanned file's bytes at the last run, and `stamps`: the file's `stat`
+ *   (size, modification and change times in ns, inode) when it was hashed. A file whose `stat` is the
+ *   stamp is not read again: its stored hash is its hash, as git trusts its index. A file changed less than
+ *   `RACY_MS` before it was read gets no stamp (a second change in the same clock tick would leave the
+ *   same `stat`): it is read and hashed again on the next run;
  * - `files`: per scanned file, its findings, whether checking it asked the repository facts, and `deps`:
  *   the repository modules in the import closure (non-type imports, transitively: what the facts walk) of
  *   every module the facts were asked about while it was checked. A JavaScript/TypeScript or SQL file that
@@ -29,19 +33,19 @@
  * cannot be written leaves the scan's result unchanged (`ScanCache.save` returns the error).
  */
 import { createHash } from "node:crypto";
+import { statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { globby } from "globby";
 import writeFileAtomic from "write-file-atomic";
 import { isMutationScriptCandidate } from "./changed.js";
 import { type Contract, toRepoPath } from "./contract.js";
-import { ALWAYS_IGNORED, nonJsSourceKind } from "./discover.js";
+import { nonJsSourceKind } from "./discover.js";
 import type { ModuleFactsCache, ModuleFactsEntry, StoredModuleFacts } from "./facts/repo-facts.js";
 import type { RepoFacts } from "./facts/types.js";
 import { packageVersion } from "./package-info.js";
 import { resolveDeployScript } from "./roles.js";
 import type { Finding } from "./scanner.js";
-import { boundedGlobFs, byteLimitFor, MAX_TOOL_DATA_BYTES, readFileBytesAsync } from "./source-text.js";
+import { byteLimitFor, MAX_TOOL_DATA_BYTES, readFileBytesAsync } from "./source-text.js";
 
 /** Written into every cache file; a file with another value is ignored. */
 export const CACHE_FORMAT = "contract-scan-cache/1";
@@ -65,6 +69,8 @@ interface CacheFile {
   key: string;
   resolution: string;
   hashes: Record<string, string>;
+  /** Repository path -> `statStamp` of the file when its hash was taken (absent: read it again). */
+  stamps?: Record<string, string>;
   files: Record<string, CacheEntry>;
   /** Per module: `hash` (the facts' own content hash), `bytes` (`hashBytes` when stored), the facts. */
   modules: Record<string, StoredModule>;
@@ -75,6 +81,24 @@ interface StoredModule {
   bytes: string | undefined;
   verbatim: boolean;
   facts: StoredModuleFacts;
+}
+
+/** A file changed less than this many ms before it was read gets no stamp (see the module header). */
+export const RACY_MS = 2000;
+
+/**
+ * A regular file's `stat` as a stamp, `size:mtimeNs:ctimeNs:ino`, with the later of its modification and
+ * change times (ms since the epoch); undefined when it cannot be stat'ed or is not a regular file.
+ */
+function statStamp(file: string): { stamp: string; changedMs: number } | undefined {
+  try {
+    const stats = statSync(file, { bigint: true, throwIfNoEntry: false });
+    if (stats === undefined || !stats.isFile()) return undefined;
+    const changedNs = stats.mtimeNs > stats.ctimeNs ? stats.mtimeNs : stats.ctimeNs;
+    return { stamp: `${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}:${stats.ino}`, changedMs: Number(changedNs / 1_000_000n) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** SHA-1 (base64) of a file's bytes, the unit of `hashes`. */
@@ -102,6 +126,7 @@ function asCacheFile(value: unknown): CacheFile | undefined {
   if (!isObject(value) || value.format !== CACHE_FORMAT) return undefined;
   if (typeof value.key !== "string" || typeof value.resolution !== "string") return undefined;
   if (!isObject(value.hashes) || !isObject(value.files) || !isObject(value.modules)) return undefined;
+  if (value.stamps !== undefined && !isObject(value.stamps)) return undefined;
   for (const entry of Object.values(value.files)) {
     if (!isObject(entry) || typeof entry.facts !== "boolean" || !Array.isArray(entry.deps) || !Array.isArray(entry.findings)) return undefined;
   }
@@ -125,6 +150,7 @@ export class ScanCache implements ModuleFactsCache {
   private key = "";
   private resolution = "";
   private hashes = new Map<string, string>();
+  private stamps = new Map<string, string>();
   private readonly entries = new Map<string, CacheEntry>();
   private readonly modules = new Map<string, StoredModule>();
   private readonly validity = new Map<string, boolean>();
@@ -169,12 +195,19 @@ export class ScanCache implements ModuleFactsCache {
    * Starts the run: this run's key, resolution digest and file hashes. A previous cache with another key
    * is dropped whole.
    * @param hashes repository path -> `hashBytes` of every scanned file that could be read.
+   * @param stamps repository path -> `statStamp` of the files whose hash may be trusted by it next time.
    */
-  begin(key: string, resolution: string, hashes: ReadonlyMap<string, string>): void {
+  begin(key: string, resolution: string, hashes: ReadonlyMap<string, string>, stamps: ReadonlyMap<string, string>): void {
     this.key = key;
     this.resolution = resolution;
     this.hashes = new Map(hashes);
+    this.stamps = new Map(stamps);
     if (this.previous !== undefined && this.previous.key !== key) this.previous = undefined;
+  }
+
+  /** The stored hash of a file whose `stat` is still the stamp stored with it, else undefined (read it). */
+  storedHash(repoPath: string, stamp: string): string | undefined {
+    return this.previous?.stamps?.[repoPath] === stamp ? this.previous.hashes[repoPath] : undefined;
   }
 
   private unchanged(repoPath: string): boolean {
@@ -282,7 +315,8 @@ export class ScanCache implements ModuleFactsCache {
       const module = this.modules.get(repoPath) ?? previousModules[repoPath];
       if (module !== undefined && module.bytes === this.hashes.get(repoPath)) modules[repoPath] = module;
     }
-    const content: CacheFile = { format: CACHE_FORMAT, key: this.key, resolution: this.resolution, hashes: Object.fromEntries(this.hashes), files, modules };
+    const stamps = Object.fromEntries([...this.stamps].filter(([repoPath]) => this.hashes.has(repoPath)));
+    const content: CacheFile = { format: CACHE_FORMAT, key: this.key, resolution: this.resolution, hashes: Object.fromEntries([...this.hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), stamps, files, modules };
     try {
       await mkdir(path.dirname(this.file), { recursive: true });
       await writeFileAtomic(this.file, JSON.stringify(content));
@@ -304,6 +338,8 @@ export interface CachedRunInput {
   files: readonly string[];
   /** The repository modules the facts follow (absolute), a subset of `files`. */
   modules: readonly string[];
+  /** The files that configure module resolution (`Discovered.configs` of src/discover.ts: repository paths, sorted). */
+  configs: readonly string[];
   /** The scan's facts, created with this run's `cache` as their `moduleCache` and not asked anything yet. */
   facts: RepoFacts;
   cache: ScanCache;
@@ -364,14 +400,31 @@ export class CachedRun {
     const run = new CachedRun(input);
     const { root, facts } = input;
     const hashes = new Map<string, string>();
+    const stamps = new Map<string, string>();
+    // A file whose stat is the stamp stored with its hash is not read (see the module header).
+    const toRead: { file: string; repoPath: string; stat: ReturnType<typeof statStamp> }[] = [];
+    for (const file of input.files) {
+      const repoPath = toRepoPath(root, file);
+      const stat = statStamp(file);
+      const stored = stat === undefined ? undefined : input.cache.storedHash(repoPath, stat.stamp);
+      if (stored === undefined || stat === undefined) toRead.push({ file, repoPath, stat });
+      else {
+        hashes.set(repoPath, stored);
+        stamps.set(repoPath, stat.stamp);
+      }
+    }
+    const readStartedMs = Date.now();
     // 32 reads at a time: enough to keep the disk busy, far from the open-file limit.
     let next = 0;
     const reader = async (): Promise<void> => {
-      while (next < input.files.length) {
-        const file = input.files[next++] as string;
+      while (next < toRead.length) {
+        const { file, repoPath, stat } = toRead[next++]!;
         // A file the reader refuses (src/source-text.ts) has no hash: checked every time, never stored.
         const read = await readFileBytesAsync(file, byteLimitFor(file));
-        if ("bytes" in read) hashes.set(toRepoPath(root, file), hashBytes(read.bytes));
+        if (!("bytes" in read)) continue;
+        hashes.set(repoPath, hashBytes(read.bytes));
+        // The stat was taken before the read: a change after it gives another stat next time.
+        if (stat !== undefined && readStartedMs - stat.changedMs > RACY_MS) stamps.set(repoPath, stat.stamp);
       }
     };
     await Promise.all(Array.from({ length: 32 }, reader));
@@ -385,11 +438,10 @@ export class CachedRun {
     const deployScript = resolveDeployScript(input.contract, root) ?? "";
     const key = digest([CACHE_FORMAT, packageVersion, process.version, path.resolve(root), input.contractPath ?? "", JSON.stringify(input.contract), deployScript, digest(schemaParts)]);
     // Module resolution: the modules there are, and the files that configure resolution.
-    const configs = await globby(["**/tsconfig*.json", "**/jsconfig*.json", "pnpm-workspace.yaml"], { cwd: root, gitignore: true, dot: true, ignore: ALWAYS_IGNORED, followSymbolicLinks: false, onlyFiles: true, fs: boundedGlobFs() }).catch(() => [] as string[]);
     const resolutionParts = input.modules.map((m) => toRepoPath(root, m)).sort();
-    for (const config of configs.sort()) resolutionParts.push(config, await hashFile(path.join(root, config)));
+    for (const config of input.configs) resolutionParts.push(config, await hashFile(path.join(root, config)));
     for (const [repoPath, hash] of [...hashes].sort()) if (repoPath === "package.json" || repoPath.endsWith("/package.json")) resolutionParts.push(repoPath, hash);
-    input.cache.begin(key, digest(resolutionParts), hashes);
+    input.cache.begin(key, digest(resolutionParts), hashes, stamps);
     return run;
   }
 

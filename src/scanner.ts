@@ -18,7 +18,7 @@ import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import type { FactsProblem } from "./facts/types.js";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import plugin, { allRulesAtError } from "./index.js";
-import { discoverFiles, isPythonSource, nonJsSourceKind, shebangOf, SOURCE_FILE_GLOBS } from "./discover.js";
+import { discoverRepository, isPythonSource, nonJsSourceKind, shebangOf, SOURCE_FILE_GLOBS } from "./discover.js";
 import { checkNonJsSource } from "./sources/index.js";
 import { classifyZone, dataLayerIndexOf, isOutsideRoot, type Zone } from "./zones.js";
 import { dataLayerConflict, fileRole } from "./roles.js";
@@ -299,7 +299,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const unreadable: Finding[] = [];
   const { timings } = options;
   const discoveryStarted = performance.now();
-  const files = await discoverFiles(options.root, options.contract, (relative, message) => {
+  const { files, configs } = await discoverRepository(options.root, options.contract, (relative, message) => {
     // Choice: an unreadable directory may hold mutation scripts, so it is reported like an unreadable file,
     // at its path; so are a refused .gitignore, tsconfig.json or pnpm-workspace.yaml, which steer the scan.
     const severity = parseErrorSeverity(relative, classifyZone(relative, options.contract), options);
@@ -314,7 +314,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const cache = options.cache === undefined ? undefined : await ScanCache.open(options.cache.location ?? path.join(options.root, DEFAULT_CACHE_LOCATION), options.root, contractPath);
   const facts = timed(timings, "repository facts", () => createRepoFacts(options.root, options.contract, { files: modules, ...(cache === undefined ? {} : { moduleCache: cache }) }));
   const cacheStarted = performance.now();
-  const cached = cache === undefined ? undefined : await CachedRun.start({ root: options.root, contract: options.contract, contractPath, files, modules, facts, cache });
+  const cached = cache === undefined ? undefined : await CachedRun.start({ root: options.root, contract: options.contract, contractPath, files, modules, configs, facts, cache });
   if (cached !== undefined) timings?.add("cache", performance.now() - cacheStarted);
   // With the cache, the rules get a view of the facts that records what they ask (src/scan-cache.ts).
   const unregister = registerScanFacts(cached?.facts ?? facts);

@@ -7,12 +7,13 @@
  * default and reports what it reports without it. Scans run in this process (`run` of src/cli.ts, and
  * `scan` of src/scanner.ts for the list of checked files) to keep the test fast.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { CliIo } from "../../src/cli.js";
 import { loadContractFile } from "../../src/contract.js";
+import { RACY_MS } from "../../src/scan-cache.js";
 import { scan, type ScanResult } from "../../src/scanner.js";
 import { PACKAGE_ROOT, type Run, withoutDuration } from "./helpers.js";
 import { makeGitRepo } from "./git-repo.js";
@@ -130,6 +131,52 @@ describe("fixtures/example-app: what an edit checks again", () => {
     // Files that never asked the facts depend on their own bytes only.
     expect(after.cache!.checked).not.toContain("app/api/admin/route.ts");
     expect(after.cache!.checked).not.toContain("lib/prisma.ts");
+  });
+});
+
+describe("fixtures/example-app: a file whose stat is unchanged is not read again", () => {
+  /** The `stamps` of the cache file the default location holds. */
+  function stamps(root: string): Record<string, string> {
+    const folder = path.join(root, "node_modules/.cache/contract-scan");
+    const [file] = readdirSync(folder);
+    return (JSON.parse(readFileSync(path.join(folder, file!), "utf8")) as { stamps: Record<string, string> }).stamps;
+  }
+
+  /** `cachedScan` as if it ran `seconds` later (the files then look older than RACY_MS). */
+  async function scanLater(root: string, seconds: number): Promise<ScanResult> {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + seconds * 1000 });
+    try {
+      return await cachedScan(root);
+    } finally {
+      vi.useRealTimers();
+    }
+  }
+
+  it(`Choice: a file changed less than ${RACY_MS} ms before it was read gets no stamp, so it is read again next time`, async () => {
+    const root = copyOf("example-app");
+    const first = await cachedScan(root);
+    expect(stamps(root)).toEqual({});
+    await scanLater(root, 10);
+    expect(Object.keys(stamps(root))).toHaveLength(first.files);
+  });
+
+  it("an edit that keeps the size and puts the modification time back is seen (the change time and inode are in the stamp)", async () => {
+    const root = copyOf("example-app");
+    const file = path.join(root, "lib/prisma.ts");
+    // Whole seconds, so that putting the time back is exact.
+    const wholeSeconds = Math.floor(Date.now() / 1000) - 60;
+    utimesSync(file, wholeSeconds, wholeSeconds);
+    await scanLater(root, 10);
+    const before = statSync(file);
+    const stamp = stamps(root)["lib/prisma.ts"];
+    expect(stamp).toBeDefined();
+    writeFileSync(file, readFileSync(file, "utf8").replace(/[a-z]/, "q"));
+    utimesSync(file, wholeSeconds, wholeSeconds);
+    expect(statSync(file).size).toBe(before.size);
+    expect(statSync(file).mtimeMs).toBe(before.mtimeMs);
+    const after = await scanLater(root, 20);
+    expect(after.cache!.checked).toEqual(["lib/prisma.ts", "scripts/count-bookings.ts", "scripts/reset-demo-bookings.ts"]);
+    expect(stamps(root)["lib/prisma.ts"]).not.toBe(stamp);
   });
 });
 
