@@ -18,7 +18,9 @@
  *   non-JavaScript source (it reads `package.json` scripts and shell scripts itself);
  * - `modules`: the repository facts of each module (imports, exports, writes, client loads: the parse
  *   results of src/facts/repo-facts.ts) by content hash, so a module is not parsed again, by a full scan
- *   or by `--changed`.
+ *   or by `--changed`;
+ * - `schemaFiles`: what each Prisma schema file declares (`SchemaFileRead` of src/facts/prisma-schema.ts)
+ *   by content hash and this package's version, so that a warm run does not load the Prisma parser.
  *
  * A file's findings are reused only when, since they were stored: its bytes, the bytes of every file in
  * `deps`, and the run's key are unchanged. The key is the cache format, this package's version, the
@@ -40,6 +42,7 @@ import writeFileAtomic from "write-file-atomic";
 import { isMutationScriptCandidate } from "./changed.js";
 import { type Contract, toRepoPath } from "./contract.js";
 import { nonJsSourceKind } from "./discover.js";
+import type { SchemaFileRead } from "./facts/prisma-schema.js";
 import type { ModuleFactsCache, ModuleFactsEntry, StoredModuleFacts } from "./facts/repo-facts.js";
 import type { RepoFacts } from "./facts/types.js";
 import { packageVersion } from "./package-info.js";
@@ -74,6 +77,34 @@ interface CacheFile {
   files: Record<string, CacheEntry>;
   /** Per module: `hash` (the facts' own content hash), `bytes` (`hashBytes` when stored), the facts. */
   modules: Record<string, StoredModule>;
+  /** Per Prisma schema file read in the run: the facts' content hash, the package version that read it, the read. */
+  schemaFiles?: Record<string, StoredSchemaFile>;
+}
+
+interface StoredSchemaFile {
+  hash: string;
+  tool: string;
+  read: SchemaFileRead;
+}
+
+/** True for a `SchemaFileRead` as `readSchemaFile` returns it (a doctored cache file must not crash the scan). */
+function isSchemaFileRead(value: unknown): value is SchemaFileRead {
+  if (!isObject(value)) return false;
+  if (isObject(value.problem)) return typeof value.problem.message === "string" && typeof value.problem.line === "number" && typeof value.problem.column === "number";
+  const blocks = value.blocks;
+  if (!isObject(blocks) || !Array.isArray(blocks.generators) || !Array.isArray(blocks.models)) return false;
+  const optionalString = (v: unknown): boolean => v === undefined || typeof v === "string";
+  return (
+    blocks.generators.every((g) => isObject(g) && optionalString(g.provider) && optionalString(g.output)) &&
+    blocks.models.every(
+      (m) =>
+        isObject(m) &&
+        typeof m.name === "string" &&
+        typeof m.table === "string" &&
+        Array.isArray(m.fields) &&
+        m.fields.every((f) => isObject(f) && typeof f.name === "string" && (f.type === null || typeof f.type === "string") && typeof f.column === "string"),
+    )
+  );
 }
 
 interface StoredModule {
@@ -127,6 +158,7 @@ function asCacheFile(value: unknown): CacheFile | undefined {
   if (typeof value.key !== "string" || typeof value.resolution !== "string") return undefined;
   if (!isObject(value.hashes) || !isObject(value.files) || !isObject(value.modules)) return undefined;
   if (value.stamps !== undefined && !isObject(value.stamps)) return undefined;
+  if (value.schemaFiles !== undefined && !isObject(value.schemaFiles)) return undefined;
   for (const entry of Object.values(value.files)) {
     if (!isObject(entry) || typeof entry.facts !== "boolean" || !Array.isArray(entry.deps) || !Array.isArray(entry.findings)) return undefined;
   }
@@ -153,6 +185,7 @@ export class ScanCache implements ModuleFactsCache {
   private stamps = new Map<string, string>();
   private readonly entries = new Map<string, CacheEntry>();
   private readonly modules = new Map<string, StoredModule>();
+  private readonly schemaFiles = new Map<string, StoredSchemaFile>();
   private readonly validity = new Map<string, boolean>();
   readonly stats: CacheStats = { reused: 0, checked: [] };
 
@@ -281,6 +314,18 @@ export class ScanCache implements ModuleFactsCache {
     this.modules.set(repoPath, { hash, bytes: this.hashes.get(repoPath), verbatim, facts });
   }
 
+  getSchemaFile(file: string, hash: string): SchemaFileRead | undefined {
+    const repoPath = this.repoPath(file);
+    const stored = this.schemaFiles.get(repoPath) ?? this.previous?.schemaFiles?.[repoPath];
+    if (stored === undefined || stored.hash !== hash || stored.tool !== packageVersion || !isSchemaFileRead(stored.read)) return undefined;
+    this.schemaFiles.set(repoPath, stored);
+    return stored.read;
+  }
+
+  setSchemaFile(file: string, hash: string, read: SchemaFileRead): void {
+    this.schemaFiles.set(this.repoPath(file), { hash, tool: packageVersion, read });
+  }
+
   /** Every module's facts this cache holds for this run (set in this run, or stored for the bytes the file has now), with absolute paths. */
   validModules(): ModuleFactsEntry[] {
     const entries: ModuleFactsEntry[] = [];
@@ -316,7 +361,7 @@ export class ScanCache implements ModuleFactsCache {
       if (module !== undefined && module.bytes === this.hashes.get(repoPath)) modules[repoPath] = module;
     }
     const stamps = Object.fromEntries([...this.stamps].filter(([repoPath]) => this.hashes.has(repoPath)));
-    const content: CacheFile = { format: CACHE_FORMAT, key: this.key, resolution: this.resolution, hashes: Object.fromEntries([...this.hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), stamps, files, modules };
+    const content: CacheFile = { format: CACHE_FORMAT, key: this.key, resolution: this.resolution, hashes: Object.fromEntries([...this.hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), stamps, files, modules, schemaFiles: Object.fromEntries(this.schemaFiles) };
     try {
       await mkdir(path.dirname(this.file), { recursive: true });
       await writeFileAtomic(this.file, JSON.stringify(content));

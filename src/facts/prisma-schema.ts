@@ -357,6 +357,52 @@ export interface SchemaSource {
   text: string | undefined;
 }
 
+/**
+ * What one schema file declares, as far as the facts use it: plain JSON, so that `contract-scan --cache`
+ * keeps it by the file's content (src/scan-cache.ts) and a warm run does not load the Prisma parser.
+ */
+export interface SchemaFileBlocks {
+  /** Every `generator` block: its `provider` and `output` strings when written as string literals. */
+  generators: { provider: string | undefined; output: string | undefined }[];
+  /**
+   * Every `model` block in file order: its name, table (`@@map`, else the name) and fields: name,
+   * type name (null for a type that is not a plain name) and column (`@map`, else the name).
+   */
+  models: { name: string; table: string; fields: { name: string; type: string | null; column: string }[] }[];
+}
+
+/** One schema file read (`readSchemaFile`): its blocks, or why it did not parse (1-based line and column). */
+export type SchemaFileRead = { blocks: SchemaFileBlocks } | { problem: { message: string; line: number; column: number } };
+
+/**
+ * Parses one schema file with `@mrleebo/prisma-ast` (loaded on the first call). Never throws: a file that
+ * could not be read (`text` undefined) or does not parse is a `problem`.
+ */
+export function readSchemaFile(source: SchemaSource): SchemaFileRead {
+  if (source.text === undefined) return { problem: { message: "cannot read the Prisma schema file", line: 1, column: 1 } };
+  let schema: Schema;
+  try {
+    schema = prismaAst().getSchema(source.text);
+  } catch (error) {
+    const { message, line, column } = parseProblem(source.file, error);
+    return { problem: { message, line, column } };
+  }
+  const blocks: SchemaFileBlocks = { generators: [], models: [] };
+  for (const block of schema.list) {
+    if (block.type === "generator") {
+      let provider: string | undefined;
+      let output: string | undefined;
+      for (const assignment of block.assignments) {
+        if (assignment.type !== "assignment") continue;
+        if (assignment.key === "provider") provider = unquote(assignment.value);
+        if (assignment.key === "output") output = unquote(assignment.value);
+      }
+      blocks.generators.push({ provider, output });
+    } else if (block.type === "model") blocks.models.push(modelBlock(block));
+  }
+  return { blocks };
+}
+
 /** The parsed schema and the files that did not parse. */
 export interface ParsedPrismaSchema {
   schema: PrismaSchemaFacts;
@@ -369,39 +415,39 @@ export interface ParsedPrismaSchema {
  * @param sources the files and their texts, in the order to read them.
  */
 export function parsePrismaSchema(sources: readonly SchemaSource[]): ParsedPrismaSchema {
+  return assemblePrismaSchema(sources.map((source) => ({ file: source.file, read: readSchemaFile(source) })));
+}
+
+/**
+ * One schema from the files read (`readSchemaFile`, or a cached read of the same content), in the order
+ * to read them: the first declaration of a model name wins; a file with a problem is an error and
+ * contributes no model.
+ */
+export function assemblePrismaSchema(reads: readonly { file: string; read: SchemaFileRead }[]): ParsedPrismaSchema {
   const errors: FactsProblem[] = [];
-  const parsed: { file: string; schema: Schema }[] = [];
-  for (const { file, text } of sources) {
-    if (text === undefined) {
-      errors.push({ file, message: "cannot read the Prisma schema file", line: 1, column: 1 });
-      continue;
-    }
-    try {
-      parsed.push({ file, schema: prismaAst().getSchema(text) });
-    } catch (error) {
-      errors.push(parseProblem(file, error));
-    }
+  const parsed: { file: string; blocks: SchemaFileBlocks }[] = [];
+  for (const { file, read } of reads) {
+    if ("problem" in read) errors.push({ file, ...read.problem });
+    else parsed.push({ file, blocks: read.blocks });
   }
   // Relation fields name other models, maybe declared in another file of a multi-file schema.
   const modelNames = new Set<string>();
-  for (const { schema } of parsed) for (const block of schema.list) if (block.type === "model") modelNames.add(block.name);
+  for (const { blocks } of parsed) for (const model of blocks.models) modelNames.add(model.name);
   const models = new Map<string, PrismaModelFacts>();
   const clientOutputs: string[] = [];
-  for (const { file, schema } of parsed) {
-    for (const block of schema.list) {
-      if (block.type === "generator") {
-        let provider: string | undefined;
-        let output: string | undefined;
-        for (const assignment of block.assignments) {
-          if (assignment.type !== "assignment") continue;
-          if (assignment.key === "provider") provider = unquote(assignment.value);
-          if (assignment.key === "output") output = unquote(assignment.value);
-        }
-        if (provider !== undefined && output !== undefined && CLIENT_GENERATORS.has(provider)) clientOutputs.push(path.resolve(path.dirname(file), output));
-        continue;
+  for (const { file, blocks } of parsed) {
+    for (const { provider, output } of blocks.generators) {
+      if (provider !== undefined && output !== undefined && CLIENT_GENERATORS.has(provider)) clientOutputs.push(path.resolve(path.dirname(file), output));
+    }
+    for (const model of blocks.models) {
+      if (models.has(model.name)) continue;
+      const columns = new Map<string, string>();
+      const relations = new Set<string>();
+      for (const field of model.fields) {
+        if (field.type !== null && modelNames.has(field.type)) relations.add(field.name);
+        else columns.set(field.name, field.column);
       }
-      if (block.type !== "model" || models.has(block.name)) continue;
-      models.set(block.name, modelFacts(block, file, modelNames));
+      models.set(model.name, { name: model.name, table: model.table, columns, relations, file });
     }
   }
   const byDelegate = new Map<string, PrismaModelFacts>();
@@ -411,7 +457,7 @@ export function parsePrismaSchema(sources: readonly SchemaSource[]): ParsedPrism
     if (!byTable.has(model.table)) byTable.set(model.table, model);
   }
   const schema: PrismaSchemaFacts = {
-    files: sources.map((s) => s.file),
+    files: reads.map((r) => r.file),
     models,
     clientOutputs: [...new Set(clientOutputs)].sort(),
     modelForDelegate: (delegate) => byDelegate.get(delegate),
@@ -420,9 +466,9 @@ export function parsePrismaSchema(sources: readonly SchemaSource[]): ParsedPrism
   return { schema, errors };
 }
 
-function modelFacts(block: Model, file: string, modelNames: ReadonlySet<string>): PrismaModelFacts {
-  const columns = new Map<string, string>();
-  const relations = new Set<string>();
+/** A model block as `SchemaFileBlocks` keeps it. */
+function modelBlock(block: Model): SchemaFileBlocks["models"][number] {
+  const fields: SchemaFileBlocks["models"][number]["fields"] = [];
   let table = block.name;
   for (const property of block.properties) {
     if (property.type === "attribute") {
@@ -431,12 +477,8 @@ function modelFacts(block: Model, file: string, modelNames: ReadonlySet<string>)
     }
     if (property.type !== "field") continue;
     const field = property as Field;
-    if (typeof field.fieldType === "string" && modelNames.has(field.fieldType)) {
-      relations.add(field.name);
-      continue;
-    }
     const map = field.attributes?.find((a) => a.kind === "field" && a.name === "map");
-    columns.set(field.name, mapName(map) ?? field.name);
+    fields.push({ name: field.name, type: typeof field.fieldType === "string" ? field.fieldType : null, column: mapName(map) ?? field.name });
   }
-  return { name: block.name, table, columns, relations, file };
+  return { name: block.name, table, fields };
 }

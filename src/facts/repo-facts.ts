@@ -42,7 +42,7 @@ import {
   analyzeScopes,
 } from "./module-analysis.js";
 import { ModuleResolver, type ResolutionMode } from "./module-resolution.js";
-import { locatePrismaSchema, parsePrismaSchema, type SchemaLocation } from "./prisma-schema.js";
+import { assemblePrismaSchema, locatePrismaSchema, readSchemaFile, type SchemaFileRead, type SchemaLocation } from "./prisma-schema.js";
 import type { FactsProblem, ImportKind, ModuleImport, MutationFact, ParsedModule, PrismaSchemaFacts, RepoFacts } from "./types.js";
 import { readWorkspaces, type Workspaces } from "./workspaces.js";
 
@@ -88,11 +88,17 @@ export interface ModuleFactsEntry {
   facts: StoredModuleFacts;
 }
 
-/** A persistent store of `StoredModuleFacts` by module, content hash and `verbatimModuleSyntax`. */
+/**
+ * A persistent store of `StoredModuleFacts` by module, content hash and `verbatimModuleSyntax`, and of
+ * Prisma schema files read (`SchemaFileRead`) by content hash.
+ */
 export interface ModuleFactsCache {
   /** @param file absolute path. @param hash the content hash (`ContentRecord.hash`). */
   get(file: string, hash: string, verbatim: boolean): StoredModuleFacts | undefined;
   set(file: string, hash: string, verbatim: boolean, facts: StoredModuleFacts): void;
+  /** A schema file's stored read for this content hash, else undefined (optional: then it is parsed). */
+  getSchemaFile?(file: string, hash: string): SchemaFileRead | undefined;
+  setSchemaFile?(file: string, hash: string, read: SchemaFileRead): void;
 }
 
 /** JSON with `Map`s as `{ "$map": entries }` (see `StoredModuleFacts`). */
@@ -305,12 +311,22 @@ class RepoFactsImpl implements RepoFacts {
       if (sources.length === 0) {
         this.schemaValue = { schema: undefined, errors: [...location.problems], version };
       } else {
-        const parsed = parsePrismaSchema(sources.map((s) => ({ file: s.file, text: s.record?.text })));
+        const parsed = assemblePrismaSchema(sources.map((s) => ({ file: s.file, read: this.schemaFileRead(s.file, s.record) })));
         this.schemaValue = { schema: parsed.schema, errors: [...location.problems, ...parsed.errors], version };
       }
     }
     this.schemaCheckedAt = `${this.store.generation}:${this.store.snapshot ? 0 : this.store.epoch}`;
     return this.schemaValue;
+  }
+
+  /** One schema file read: from the module cache when it holds this content, else parsed (and stored there). */
+  private schemaFileRead(file: string, record: ContentRecord | undefined): SchemaFileRead {
+    if (record === undefined) return readSchemaFile({ file, text: undefined });
+    const stored = this.moduleCache?.getSchemaFile?.(file, record.hash);
+    if (stored !== undefined) return stored;
+    const read = readSchemaFile({ file, text: record.text });
+    this.moduleCache?.setSchemaFile?.(file, record.hash, read);
+    return read;
   }
 
   get prismaSchema(): PrismaSchemaFacts | undefined {

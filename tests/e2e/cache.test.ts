@@ -250,6 +250,19 @@ describe("fixtures/safety-app: the cache file itself", () => {
     expect((await cachedScan(root)).cache!.checked).toEqual([]);
   });
 
+  it("a stored schema-file read of the wrong shape is not used: the schema is parsed again, the report unchanged", async () => {
+    const root = copyOf("safety-app");
+    const cold = await cliHere(root, "--format", "json");
+    const { file } = (await cachedScan(root)).cache!;
+    const stored = JSON.parse(readFileSync(file, "utf8")) as { files: object; schemaFiles: Record<string, { read: unknown }> };
+    expect(Object.keys(stored.schemaFiles)).toEqual(["prisma/schema.prisma"]);
+    for (const entry of Object.values(stored.schemaFiles)) entry.read = { blocks: { generators: [], models: [{ name: "Source" }] } };
+    stored.files = {}; // every file is checked again, against the schema
+    writeFileSync(file, JSON.stringify(stored));
+    const after = await cliHere(root, "--format", "json", "--cache");
+    expect(withoutDuration(after.stdout)).toBe(withoutDuration(cold.stdout));
+  });
+
   it("Choice: a full scan writes no cache unless --cache is given (--changed uses it by default)", async () => {
     // Why: as ESLint's --cache, a full scan in CI or once by hand should leave nothing behind; --changed is
     // the daily loop (a pre-commit hook), where the cache is the point.

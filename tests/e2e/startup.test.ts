@@ -16,7 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, PACKAGE_ROOT, requireBuild, runNode } from "./helpers.js";
+import { CLI, PACKAGE_ROOT, requireBuild, runNode, withoutDuration } from "./helpers.js";
 
 let dir: string;
 let recorder: string;
@@ -150,5 +150,29 @@ describe("the plugin loads its heavy parts on first use", () => {
     const loaded = loadedBy(ruleRun("no-destructive-sql"));
     expect(loaded.stdout.trim()).toBe("production-safety/no-destructive-sql");
     expect(loaded.wasm).toBe(true);
+  });
+});
+
+describe("a warm run with --cache reads the Prisma schema from the cache", () => {
+  it("the Prisma parser loads on the first run and after a schema edit, not on a warm run; the reports agree", () => {
+    const repo = path.join(dir, "prisma-repo");
+    mkdirSync(path.join(repo, "scripts"), { recursive: true });
+    mkdirSync(path.join(repo, "prisma"), { recursive: true });
+    writeFileSync(path.join(repo, "production-contract.json"), JSON.stringify({ version: 1, mutationScripts: { "scripts/wipe.ts": { operations: ["deleteMany"], tables: { users: "*" } } } }));
+    writeFileSync(path.join(repo, "prisma/schema.prisma"), 'model User {\n  id Int @id\n  @@map("users")\n}\n');
+    writeFileSync(path.join(repo, "scripts/wipe.ts"), 'import { PrismaClient } from "@prisma/client";\nawait new PrismaClient().user.deleteMany({});\n');
+    const scanHere = (): Loaded & { stdout: string } => loadedBy([CLI, "--format", "json", "--cache", repo]);
+    const cold = scanHere();
+    expect(cold.packages).toContain("@mrleebo/prisma-ast");
+    const warm = scanHere();
+    expect(warm.packages).not.toContain("@mrleebo/prisma-ast");
+    expect(withoutDuration(warm.stdout)).toBe(withoutDuration(cold.stdout));
+    // The model is mapped to the allowed table: no mutation-scope finding.
+    const scopeFindings = (stdout: string): unknown[] => (JSON.parse(stdout) as { findings: { ruleId: string }[] }).findings.filter((f) => f.ruleId === "production-safety/mutation-scope");
+    expect(scopeFindings(cold.stdout)).toEqual([]);
+    writeFileSync(path.join(repo, "prisma/schema.prisma"), 'model User {\n  id Int @id\n  @@map("members")\n}\n');
+    const edited = scanHere();
+    expect(edited.packages).toContain("@mrleebo/prisma-ast");
+    expect(scopeFindings(edited.stdout)).toHaveLength(1);
   });
 });
