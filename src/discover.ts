@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Contract } from "./contract.js";
 import picomatch from "picomatch";
-import { boundedGlobFs, jsonNestingProblem, readFileBytes, readSourceText, yamlNestingProblem } from "./source-text.js";
+import { boundedGlobFs, jsonNestingProblem, RACY_MS, readFileBytes, readSourceText, statStamp, yamlNestingProblem } from "./source-text.js";
 import { classifyZone, inScriptZoneGlobs } from "./zones.js";
 
 /** Every file whose name has no extension (no dot), hidden folders included. */
@@ -142,6 +142,38 @@ function linkProblem(link: string): string | undefined {
   return "problem" in read ? read.problem : undefined;
 }
 
+/** One entry of the walk: repository-relative path, and what it is (a directory is never one). */
+export type WalkEntry = [path: string, kind: "regular" | "link" | "special"];
+
+/**
+ * A walk of the repository as `contract-scan --cache` keeps it (src/scan-cache.ts). It is valid while
+ * every directory it read, every ignore file globby read and every folder above the root has the same
+ * `stat` (`statStamp` of src/source-text.ts): a file added, removed or renamed changes its folder's, as
+ * git's untracked cache trusts it. Entries whose contents matter are read again on every run (configuration
+ * files, links, shebangs), so only the listing is reused.
+ */
+export interface StoredWalk {
+  /** Absolute path -> stamp of every directory read and every folder above the root. */
+  dirs: Record<string, string>;
+  /** Absolute path -> stamp of every ignore file globby read. */
+  ignoreFiles: Record<string, string>;
+  entries: WalkEntry[];
+}
+
+/** Where `discoverRepository` finds a stored walk and leaves the new one (undefined: nothing to keep). */
+export interface WalkCache {
+  readonly storedWalk: StoredWalk | undefined;
+  storeWalk(walk: StoredWalk | undefined): void;
+}
+
+/** True when every stamp of a stored walk is the path's `stat` now. */
+function walkStillValid(walk: StoredWalk): boolean {
+  return (
+    Object.entries(walk.dirs).every(([dir, stamp]) => statStamp(dir, "directory")?.stamp === stamp) &&
+    Object.entries(walk.ignoreFiles).every(([file, stamp]) => statStamp(file, "file")?.stamp === stamp)
+  );
+}
+
 /** What one walk of the repository found (`discoverRepository`). */
 export interface Discovered {
   /** The files to scan (absolute), sorted by their repository-relative path. */
@@ -170,9 +202,12 @@ export async function discoverFiles(root: string, contract: Contract, onUnreadab
  *   (src/source-text.ts; its patterns are not applied, so more is scanned, never less), a `tsconfig*.json`,
  *   `jsconfig*.json` or `pnpm-workspace.yaml` that cannot be read (the repository facts resolve modules
  *   without it).
+ * @param walkCache the walk `contract-scan --cache` stored: used while it is valid (`StoredWalk`), and
+ *   given this run's walk to keep (none when the walk met a problem or something changed within
+ *   `RACY_MS` of it: walked again next time).
  * @throws whatever the walk throws for the root itself (an unreadable root: the caller's usage error).
  */
-export async function discoverRepository(root: string, contract: Contract, onUnreadable?: (relative: string, message: string) => void): Promise<Discovered> {
+export async function discoverRepository(root: string, contract: Contract, onUnreadable?: (relative: string, message: string) => void, walkCache?: WalkCache): Promise<Discovered> {
   // globby loads here, not when the plugin (which only needs the globs above) is imported.
   const { globbySync } = await import("globby");
   const unreadable = new Map<string, string>();
@@ -184,7 +219,18 @@ export async function discoverRepository(root: string, contract: Contract, onUnr
   // A directory that cannot be listed (EACCES, EPERM, a path longer than the system allows) would make
   // the walk throw and the scan crash: it is recorded and walked as empty, and the caller reports it
   // (README, Running contract-scan: never a crash, never a skip).
+  // What the walk read, with the stat each had before it was read (for `walkCache`).
+  const walkStartedMs = Date.now();
+  let keepable = walkCache !== undefined;
+  const walked: StoredWalk = { dirs: {}, ignoreFiles: {}, entries: [] };
+  const stampOf = (target: Record<string, string>, file: string, kind: "file" | "directory"): void => {
+    if (!keepable) return;
+    const stat = statStamp(file, kind);
+    if (stat === undefined || walkStartedMs - stat.changedMs <= RACY_MS) keepable = false;
+    else target[file] = stat.stamp;
+  };
   const readdirSync = (dir: string, options: unknown): unknown => {
+    stampOf(walked.dirs, path.resolve(dir), "directory");
     try {
       return fs.readdirSync(dir, options as { withFileTypes: true });
     } catch (error) {
@@ -193,7 +239,14 @@ export async function discoverRepository(root: string, contract: Contract, onUnr
       return [];
     }
   };
-  const globFs = boundedGlobFs(record, { ...fs, readdirSync } as unknown as typeof fs);
+  const boundedFs = boundedGlobFs(record, { ...fs, readdirSync } as unknown as typeof fs);
+  const globFs = {
+    ...boundedFs,
+    readFileSync: ((file: string, ...rest: unknown[]) => {
+      if (statStamp(String(file), "file") !== undefined) stampOf(walked.ignoreFiles, path.resolve(String(file)), "file");
+      return (boundedFs.readFileSync as (...a: unknown[]) => unknown)(file, ...rest);
+    }) as typeof fs.readFileSync,
+  } as typeof fs;
   const options = { cwd: root, gitignore: true, dot: true, ignore: ALWAYS_IGNORED, followSymbolicLinks: false, onlyFiles: false, objectMode: true, fs: globFs } as const;
   // One walk: the sources, the configuration files, the .gitignore files, and every file without an
   // extension (a script zone's shell or Python script is found by its shebang). The contract's globs are
@@ -208,9 +261,26 @@ export async function discoverRepository(root: string, contract: Contract, onUnr
   const sourceGlobs = [...SOURCE_FILE_GLOBS, SQL_FILE_GLOB, PYTHON_FILE_GLOB, ...NON_JS_SOURCE_GLOBS];
   const isSource = picomatch(sourceGlobs, { dot: true });
   const isScriptCandidate = (f: string): boolean => !path.posix.basename(f).includes(".") && inScriptZoneGlobs(f, contract);
-  const entries = globbySync([...sourceGlobs, ...CONFIG_FILE_GLOBS, "**/.gitignore", EXTENSIONLESS_FILES], options)
-    .filter((entry) => !entry.dirent.isDirectory())
-    .map((entry) => ({ path: entry.path, kind: entry.dirent.isFile() ? "regular" : entry.dirent.isSymbolicLink() ? "link" : "special" }));
+  const stored = walkCache?.storedWalk;
+  let walkEntries: WalkEntry[];
+  if (stored !== undefined && walkStillValid(stored)) {
+    walkEntries = stored.entries;
+    walkCache?.storeWalk(stored);
+  } else {
+    // The root and the folders above it up to the one that holds `.git`: globby reads the .gitignore files
+    // from there down (a `.git` added or removed changes its folder's stat).
+    for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
+      stampOf(walked.dirs, dir, "directory");
+      if (fs.existsSync(path.join(dir, ".git")) || path.dirname(dir) === dir) break;
+    }
+    const problemsBefore = unreadable.size;
+    walkEntries = globbySync([...sourceGlobs, ...CONFIG_FILE_GLOBS, "**/.gitignore", EXTENSIONLESS_FILES], options)
+      .filter((entry) => !entry.dirent.isDirectory())
+      .map((entry): WalkEntry => [entry.path, entry.dirent.isFile() ? "regular" : entry.dirent.isSymbolicLink() ? "link" : "special"]);
+    walked.entries = walkEntries;
+    walkCache?.storeWalk(keepable && unreadable.size === problemsBefore ? walked : undefined);
+  }
+  const entries = walkEntries.map(([entryPath, kind]) => ({ path: entryPath, kind }));
   const configs: string[] = [];
   for (const { path: config } of entries.filter((e) => CONFIG_FILE.test(e.path))) {
     const problem = configFileProblem(path.join(root, config));

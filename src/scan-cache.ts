@@ -35,20 +35,19 @@
  * cannot be written leaves the scan's result unchanged (`ScanCache.save` returns the error).
  */
 import { createHash } from "node:crypto";
-import { statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { isMutationScriptCandidate } from "./changed.js";
 import { type Contract, toRepoPath } from "./contract.js";
-import { nonJsSourceKind } from "./discover.js";
+import { nonJsSourceKind, type StoredWalk, type WalkCache } from "./discover.js";
 import type { SchemaFileRead } from "./facts/prisma-schema.js";
 import type { ModuleFactsCache, ModuleFactsEntry, StoredModuleFacts } from "./facts/repo-facts.js";
 import type { RepoFacts } from "./facts/types.js";
 import { packageVersion } from "./package-info.js";
 import { resolveDeployScript } from "./roles.js";
 import type { Finding } from "./scanner.js";
-import { byteLimitFor, MAX_TOOL_DATA_BYTES, readFileBytesAsync } from "./source-text.js";
+import { byteLimitFor, RACY_MS, statStamp, MAX_TOOL_DATA_BYTES, readFileBytesAsync } from "./source-text.js";
 
 /** Written into every cache file; a file with another value is ignored. */
 export const CACHE_FORMAT = "contract-scan-cache/1";
@@ -79,6 +78,20 @@ interface CacheFile {
   modules: Record<string, StoredModule>;
   /** Per Prisma schema file read in the run: the facts' content hash, the package version that read it, the read. */
   schemaFiles?: Record<string, StoredSchemaFile>;
+  /** The walk of the repository (src/discover.ts `StoredWalk`) and the package version that walked. */
+  walk?: { tool: string; walk: StoredWalk };
+}
+
+/** True for a `StoredWalk` as src/discover.ts stores it (a doctored cache file must not crash the scan). */
+function isStoredWalk(value: unknown): value is StoredWalk {
+  const stringValues = (v: unknown): boolean => isObject(v) && Object.values(v).every((x) => typeof x === "string");
+  return (
+    isObject(value) &&
+    stringValues(value.dirs) &&
+    stringValues(value.ignoreFiles) &&
+    Array.isArray(value.entries) &&
+    value.entries.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === "string" && (e[1] === "regular" || e[1] === "link" || e[1] === "special"))
+  );
 }
 
 interface StoredSchemaFile {
@@ -114,24 +127,6 @@ interface StoredModule {
   facts: StoredModuleFacts;
 }
 
-/** A file changed less than this many ms before it was read gets no stamp (see the module header). */
-export const RACY_MS = 2000;
-
-/**
- * A regular file's `stat` as a stamp, `size:mtimeNs:ctimeNs:ino`, with the later of its modification and
- * change times (ms since the epoch); undefined when it cannot be stat'ed or is not a regular file.
- */
-function statStamp(file: string): { stamp: string; changedMs: number } | undefined {
-  try {
-    const stats = statSync(file, { bigint: true, throwIfNoEntry: false });
-    if (stats === undefined || !stats.isFile()) return undefined;
-    const changedNs = stats.mtimeNs > stats.ctimeNs ? stats.mtimeNs : stats.ctimeNs;
-    return { stamp: `${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}:${stats.ino}`, changedMs: Number(changedNs / 1_000_000n) };
-  } catch {
-    return undefined;
-  }
-}
-
 /** SHA-1 (base64) of a file's bytes, the unit of `hashes`. */
 export function hashBytes(bytes: Buffer | string): string {
   return createHash("sha1").update(bytes).digest("base64");
@@ -159,6 +154,7 @@ function asCacheFile(value: unknown): CacheFile | undefined {
   if (!isObject(value.hashes) || !isObject(value.files) || !isObject(value.modules)) return undefined;
   if (value.stamps !== undefined && !isObject(value.stamps)) return undefined;
   if (value.schemaFiles !== undefined && !isObject(value.schemaFiles)) return undefined;
+  if (value.walk !== undefined && !isObject(value.walk)) return undefined;
   for (const entry of Object.values(value.files)) {
     if (!isObject(entry) || typeof entry.facts !== "boolean" || !Array.isArray(entry.deps) || !Array.isArray(entry.findings)) return undefined;
   }
@@ -177,7 +173,7 @@ export interface CacheStats {
  * One run's view of the cache file: the previous run's entries (checked against this run's hashes and
  * key) and this run's new entries, saved together at the end.
  */
-export class ScanCache implements ModuleFactsCache {
+export class ScanCache implements ModuleFactsCache, WalkCache {
   private previous: CacheFile | undefined;
   private key = "";
   private resolution = "";
@@ -186,6 +182,7 @@ export class ScanCache implements ModuleFactsCache {
   private readonly entries = new Map<string, CacheEntry>();
   private readonly modules = new Map<string, StoredModule>();
   private readonly schemaFiles = new Map<string, StoredSchemaFile>();
+  private walk: StoredWalk | undefined;
   private readonly validity = new Map<string, boolean>();
   readonly stats: CacheStats = { reused: 0, checked: [] };
 
@@ -314,6 +311,17 @@ export class ScanCache implements ModuleFactsCache {
     this.modules.set(repoPath, { hash, bytes: this.hashes.get(repoPath), verbatim, facts });
   }
 
+  /** The walk the previous run stored (this package's version, the right shape), for src/discover.ts to check. */
+  get storedWalk(): StoredWalk | undefined {
+    const walk = this.previous?.walk;
+    return walk !== undefined && walk.tool === packageVersion && isStoredWalk(walk.walk) ? walk.walk : undefined;
+  }
+
+  /** This run's walk, written with the cache (undefined: none). */
+  storeWalk(walk: StoredWalk | undefined): void {
+    this.walk = walk;
+  }
+
   getSchemaFile(file: string, hash: string): SchemaFileRead | undefined {
     const repoPath = this.repoPath(file);
     const stored = this.schemaFiles.get(repoPath) ?? this.previous?.schemaFiles?.[repoPath];
@@ -361,7 +369,10 @@ export class ScanCache implements ModuleFactsCache {
       if (module !== undefined && module.bytes === this.hashes.get(repoPath)) modules[repoPath] = module;
     }
     const stamps = Object.fromEntries([...this.stamps].filter(([repoPath]) => this.hashes.has(repoPath)));
-    const content: CacheFile = { format: CACHE_FORMAT, key: this.key, resolution: this.resolution, hashes: Object.fromEntries([...this.hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), stamps, files, modules, schemaFiles: Object.fromEntries(this.schemaFiles) };
+    const content: CacheFile = { format: CACHE_FORMAT, key: this.key, resolution: this.resolution, hashes: Object.fromEntries([...this.hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), stamps, files, modules,
+      schemaFiles: Object.fromEntries(this.schemaFiles),
+      ...(this.walk === undefined ? {} : { walk: { tool: packageVersion, walk: this.walk } }),
+    };
     try {
       await mkdir(path.dirname(this.file), { recursive: true });
       await writeFileAtomic(this.file, JSON.stringify(content));
@@ -450,7 +461,7 @@ export class CachedRun {
     const toRead: { file: string; repoPath: string; stat: ReturnType<typeof statStamp> }[] = [];
     for (const file of input.files) {
       const repoPath = toRepoPath(root, file);
-      const stat = statStamp(file);
+      const stat = statStamp(file, "file");
       const stored = stat === undefined ? undefined : input.cache.storedHash(repoPath, stat.stamp);
       if (stored === undefined || stat === undefined) toRead.push({ file, repoPath, stat });
       else {

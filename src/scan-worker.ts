@@ -13,7 +13,7 @@
  * records it, `recordingFacts`), so that the main thread can store the file's dependencies.
  */
 import { BroadcastChannel } from "node:worker_threads";
-import { Linter } from "eslint";
+import { Linter } from "eslint/universal";
 import Tinypool from "tinypool";
 import type { Contract } from "./contract.js";
 import { createRepoFacts, type ModuleFactsCache, type ModuleFactsEntry, registerScanFacts, type StoredModuleFacts } from "./facts/repo-facts.js";

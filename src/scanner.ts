@@ -12,14 +12,13 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import * as tsParser from "@typescript-eslint/parser";
-import { Linter } from "eslint";
+import { Linter } from "eslint/universal";
 import { CONTRACT_FILE_NAME, type Contract, ContractError, contractKeyLocation, lineLocator, toRepoPath } from "./contract.js";
 import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
 import type { FactsProblem } from "./facts/types.js";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import plugin, { allRulesAtError } from "./index.js";
 import { discoverRepository, isPythonSource, nonJsSourceKind, shebangOf, SOURCE_FILE_GLOBS } from "./discover.js";
-import { checkNonJsSource } from "./sources/index.js";
 import { classifyZone, dataLayerIndexOf, isOutsideRoot, type Zone } from "./zones.js";
 import { dataLayerConflict, fileRole } from "./roles.js";
 import { byteLimitFor, decodeSourceBytes, MAX_CONFIG_BYTES, MAX_DATA_BYTES, MAX_SOURCE_BYTES, readFileBytesAsync, readSourceText, type ReadBytes } from "./source-text.js";
@@ -220,6 +219,8 @@ export async function scanFile(file: string, options: ScanOptions, linter: Linte
     const asShell = sourceKind !== undefined && bytes.bytes.length > MAX_CONFIG_BYTES ? decodeSourceBytes(bytes.bytes, MAX_CONFIG_BYTES) : undefined;
     if (asShell !== undefined && "problem" in asShell) return [parseError(asShell.problem)];
     if (sourceKind !== undefined) {
+      // Loaded on the first non-JavaScript source: a --changed run on one script does not load their parsers.
+      const { checkNonJsSource } = await import("./sources/index.js");
       return withReadingProblems(timed(options.timings, "non-JS sources", () => checkNonJsSource(sourceKind, text, repoPath, options)));
     }
     if (file.endsWith(".sql")) {
@@ -298,20 +299,25 @@ function checkDataLayer(files: readonly string[], options: ScanOptions): void {
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const unreadable: Finding[] = [];
   const { timings } = options;
+  const contractPath = options.contractFile === undefined ? null : toRepoPath(options.root, options.contractFile);
+  const cache = options.cache === undefined ? undefined : await ScanCache.open(options.cache.location ?? path.join(options.root, DEFAULT_CACHE_LOCATION), options.root, contractPath);
   const discoveryStarted = performance.now();
-  const { files, configs } = await discoverRepository(options.root, options.contract, (relative, message) => {
-    // Choice: an unreadable directory may hold mutation scripts, so it is reported like an unreadable file,
-    // at its path; so are a refused .gitignore, tsconfig.json or pnpm-workspace.yaml, which steer the scan.
-    const severity = parseErrorSeverity(relative, classifyZone(relative, options.contract), options);
-    unreadable.push(wholeFile(PARSE_ERROR_RULE, severity, relative, message));
-  });
+  const { files, configs } = await discoverRepository(
+    options.root,
+    options.contract,
+    (relative, message) => {
+      // Choice: an unreadable directory may hold mutation scripts, so it is reported like an unreadable file,
+      // at its path; so are a refused .gitignore, tsconfig.json or pnpm-workspace.yaml, which steer the scan.
+      const severity = parseErrorSeverity(relative, classifyZone(relative, options.contract), options);
+      unreadable.push(wholeFile(PARSE_ERROR_RULE, severity, relative, message));
+    },
+    cache,
+  );
   timings?.add("discovery", performance.now() - discoveryStarted);
   checkDataLayer(files, options);
   // The repository facts, built once for the run and shared by every rule (getRepoFacts returns this
   // instance while it is registered); modules are parsed lazily, each file read once.
   const modules = files.filter((f) => nonJsSourceKind(toRepoPath(options.root, f), "shell") === undefined && !f.endsWith(".sql") && !f.endsWith(".py"));
-  const contractPath = options.contractFile === undefined ? null : toRepoPath(options.root, options.contractFile);
-  const cache = options.cache === undefined ? undefined : await ScanCache.open(options.cache.location ?? path.join(options.root, DEFAULT_CACHE_LOCATION), options.root, contractPath);
   const facts = timed(timings, "repository facts", () => createRepoFacts(options.root, options.contract, { files: modules, ...(cache === undefined ? {} : { moduleCache: cache }) }));
   const cacheStarted = performance.now();
   const cached = cache === undefined ? undefined : await CachedRun.start({ root: options.root, contract: options.contract, contractPath, files, modules, configs, facts, cache });

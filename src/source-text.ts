@@ -458,3 +458,26 @@ export function boundedGlobFs(onProblem?: (file: string, problem: string) => voi
   const readFile = (async (file: unknown) => read(file)) as unknown as typeof fs.promises.readFile;
   return { ...base, readFileSync, promises: { ...base.promises, readFile } } as typeof fs;
 }
+
+/**
+ * A path changed less than this many ms before it was read gets no stamp from `contract-scan --cache`
+ * (src/scan-cache.ts): a second change in the same clock tick would leave the same `stat`.
+ */
+export const RACY_MS = 2000;
+
+/**
+ * The `stat` of a regular file or a directory (followed through links) as a stamp,
+ * `size:mtimeNs:ctimeNs:ino`, with the later of its modification and change times (ms since the epoch),
+ * as git's index trusts a file whose stat is unchanged. Undefined when it cannot be stat'ed or is not of
+ * the `kind` asked for. Never throws.
+ */
+export function statStamp(file: string, kind: "file" | "directory"): { stamp: string; changedMs: number } | undefined {
+  try {
+    const stats = statSync(file, { bigint: true, throwIfNoEntry: false });
+    if (stats === undefined || (kind === "file" ? !stats.isFile() : !stats.isDirectory())) return undefined;
+    const changedNs = stats.mtimeNs > stats.ctimeNs ? stats.mtimeNs : stats.ctimeNs;
+    return { stamp: `${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}:${stats.ino}`, changedMs: Number(changedNs / 1_000_000n) };
+  } catch {
+    return undefined;
+  }
+}

@@ -7,13 +7,14 @@
  * default and reports what it reports without it. Scans run in this process (`run` of src/cli.ts, and
  * `scan` of src/scanner.ts for the list of checked files) to keep the test fast.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { CliIo } from "../../src/cli.js";
 import { loadContractFile } from "../../src/contract.js";
-import { RACY_MS } from "../../src/scan-cache.js";
+import { packageVersion } from "../../src/package-info.js";
+import { RACY_MS } from "../../src/source-text.js";
 import { scan, type ScanResult } from "../../src/scanner.js";
 import { PACKAGE_ROOT, type Run, withoutDuration } from "./helpers.js";
 import { makeGitRepo } from "./git-repo.js";
@@ -180,6 +181,62 @@ describe("fixtures/example-app: a file whose stat is unchanged is not read again
   });
 });
 
+describe("fixtures/example-app: the walk of the repository is reused while no folder changed", () => {
+  /** The cache file of the default location, parsed. */
+  function cacheFile(root: string): { file: string; content: { walk?: { walk: { dirs: object; entries: [string, string][] } } } } {
+    const folder = path.join(root, "node_modules/.cache/contract-scan");
+    const file = path.join(folder, readdirSync(folder)[0]!);
+    return { file, content: JSON.parse(readFileSync(file, "utf8")) as never };
+  }
+
+  async function scanLater(root: string, seconds: number): Promise<ScanResult> {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + seconds * 1000 });
+    try {
+      return await cachedScan(root);
+    } finally {
+      vi.useRealTimers();
+    }
+  }
+
+  /** Files and findings of a scan without the cache, for comparison. */
+  async function coldScan(root: string): Promise<ScanResult> {
+    const contractFile = path.join(root, "production-contract.json");
+    return scan({ root, contract: loadContractFile(contractFile), contractFile });
+  }
+
+  it("the walk is stored only when nothing changed within RACY_MS of it, and is what the scan uses then", async () => {
+    const root = copyOf("example-app");
+    await cachedScan(root);
+    expect(cacheFile(root).content.walk).toBeUndefined(); // the copy was just made
+    const first = await scanLater(root, 10);
+    const { file, content } = cacheFile(root);
+    expect(content.walk!.walk.entries.map(([p]) => p)).toContain("scripts/cleanup-demo-data.ts");
+    // Proof that a valid stored walk is used: a doctored one (an entry removed) hides that file.
+    content.walk!.walk.entries = content.walk!.walk.entries.filter(([p]) => p !== "scripts/cleanup-demo-data.ts");
+    writeFileSync(file, JSON.stringify(content));
+    const doctored = await scanLater(root, 20);
+    expect(doctored.files).toBe(first.files - 1);
+  });
+
+  it.each([
+    ["a file added", (root: string) => writeFileSync(path.join(root, "scripts/wipe-all.ts"), 'await prisma.user.deleteMany({});\n')],
+    ["a file deleted", (root: string) => rmSync(path.join(root, "scripts/cleanup-demo-data.ts"))],
+    ["a file renamed", (root: string) => renameSync(path.join(root, "scripts/cleanup-demo-data.ts"), path.join(root, "scripts/cleanup-demo-data-2.ts"))],
+    ["a folder added with a file", (root: string) => (mkdirSync(path.join(root, "scripts/ops")), writeFileSync(path.join(root, "scripts/ops/wipe.ts"), 'await prisma.user.deleteMany({});\n'))],
+    ["a .gitignore edited in place", (root: string) => writeFileSync(path.join(root, ".gitignore"), `${readFileSync(path.join(root, ".gitignore"), "utf8")}\nscripts/cleanup-demo-data.ts\n`)],
+  ])("%s: the scan sees it, as a scan without the cache does", async (_what, change) => {
+    const root = copyOf("example-app");
+    if (!readdirSync(root).includes(".gitignore")) writeFileSync(path.join(root, ".gitignore"), "node_modules\n");
+    await scanLater(root, 10);
+    expect(cacheFile(root).content.walk).toBeDefined();
+    change(root);
+    const after = await scanLater(root, 20);
+    const cold = await coldScan(root);
+    expect(after.files).toBe(cold.files);
+    expect(after.findings).toEqual(cold.findings);
+  });
+});
+
 describe("fixtures/example-app: non-JavaScript sources read other sources", () => {
   it("a shell script a package.json script runs: editing it checks the package.json again", async () => {
     const root = copyOf("example-app");
@@ -250,13 +307,15 @@ describe("fixtures/safety-app: the cache file itself", () => {
     expect((await cachedScan(root)).cache!.checked).toEqual([]);
   });
 
-  it("a stored schema-file read of the wrong shape is not used: the schema is parsed again, the report unchanged", async () => {
+  it("a stored schema-file read or walk of the wrong shape is not used: the schema is parsed again, the tree walked, the report unchanged", async () => {
     const root = copyOf("safety-app");
     const cold = await cliHere(root, "--format", "json");
     const { file } = (await cachedScan(root)).cache!;
-    const stored = JSON.parse(readFileSync(file, "utf8")) as { files: object; schemaFiles: Record<string, { read: unknown }> };
+    const stored = JSON.parse(readFileSync(file, "utf8")) as { files: object; schemaFiles: Record<string, { read: unknown }>; walk?: unknown };
     expect(Object.keys(stored.schemaFiles)).toEqual(["prisma/schema.prisma"]);
     for (const entry of Object.values(stored.schemaFiles)) entry.read = { blocks: { generators: [], models: [{ name: "Source" }] } };
+    // No folder stamps: this walk would be valid, but an entry's kind is not one the walk gives.
+    stored.walk = { tool: packageVersion, walk: { dirs: {}, ignoreFiles: {}, entries: [["scripts/x.ts", "fifo"]] } };
     stored.files = {}; // every file is checked again, against the schema
     writeFileSync(file, JSON.stringify(stored));
     const after = await cliHere(root, "--format", "json", "--cache");
