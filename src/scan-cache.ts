@@ -33,6 +33,9 @@
  *
  * A cache file that cannot be read, is not JSON, or has another format is ignored and rewritten; one that
  * cannot be written leaves the scan's result unchanged (`ScanCache.save` returns the error).
+ *
+ * The ESLint rules read the module facts of the same file, never write it (`EditorModuleCache`): one
+ * `cacheFilePath` and one `cacheKey` serve both.
  */
 import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
