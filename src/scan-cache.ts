@@ -194,6 +194,14 @@ function parseCacheFile(read: ReadBytes): CacheFile | undefined {
   }
 }
 
+/**
+ * A stored schema file read when it was made from this content (`hash`, the facts' own) by this
+ * package's version and has the shape `readSchemaFile` gives, else undefined.
+ */
+function usableSchemaRead(stored: StoredSchemaFile | undefined, hash: string): SchemaFileRead | undefined {
+  return isObject(stored) && stored.hash === hash && stored.tool === packageVersion && isSchemaFileRead(stored.read) ? stored.read : undefined;
+}
+
 /** A stored module's facts when they were computed from this content (`hash`) and `verbatimModuleSyntax`, else undefined. */
 function matchingFacts(module: StoredModule | undefined, hash: string, verbatim: boolean): StoredModuleFacts | undefined {
   // (`hash` is the facts' own hash of the decoded text: equal hashes mean equal text.)
@@ -383,9 +391,9 @@ export class ScanCache implements ModuleFactsCache {
   getSchemaFile(file: string, hash: string): SchemaFileRead | undefined {
     const repoPath = this.repoPath(file);
     const stored = this.schemaFiles.get(repoPath) ?? this.previous?.schemaFiles?.[repoPath];
-    if (stored === undefined || stored.hash !== hash || stored.tool !== packageVersion || !isSchemaFileRead(stored.read)) return undefined;
-    this.schemaFiles.set(repoPath, stored);
-    return stored.read;
+    const read = usableSchemaRead(stored, hash);
+    if (read !== undefined) this.schemaFiles.set(repoPath, stored!);
+    return read;
   }
 
   setSchemaFile(file: string, hash: string, read: SchemaFileRead): void {
@@ -450,11 +458,12 @@ export class ScanCache implements ModuleFactsCache {
  * content hash and `verbatimModuleSyntax` equal the module's now (the facts hash the text they read, the
  * editor's unsaved buffer included, so an edited module is parsed). The resolution digest is not
  * checked: a module's facts are its own parse (import specifiers, exports, writes), resolved by the
- * facts at each question.
+ * facts at each question. The Prisma schema files' stored reads are used as `ScanCache` uses them (by
+ * content hash and this package's version), so the first lint need not load the Prisma parser either.
  */
 export class EditorModuleCache implements ModuleFactsCache {
   /** undefined: not read yet; null: nothing usable. */
-  private stored: Pick<CacheFile, "key" | "modules"> | null | undefined;
+  private stored: Pick<CacheFile, "key" | "modules" | "schemaFiles"> | null | undefined;
   /** Whether the stored key is this one, for the schema (and its problems) it was computed with. */
   private keyed: { schema: unknown; errors: unknown; matches: boolean } | undefined;
 
@@ -478,21 +487,37 @@ export class EditorModuleCache implements ModuleFactsCache {
     // Read-only (see the class comment).
   }
 
-  /** The stored modules when the file holds a cache under this run's key, else undefined. */
-  private validModules(): CacheFile["modules"] | undefined {
+  /**
+   * A Prisma schema file's stored read, as `ScanCache.getSchemaFile` gives it: by content hash and this
+   * package's version, whatever the key (the key covers the schema; the facts ask this while they read it).
+   */
+  getSchemaFile(file: string, hash: string): SchemaFileRead | undefined {
+    const schemaFiles = this.load()?.schemaFiles;
+    const repoPath = toRepoPath(this.input.root, file);
+    return schemaFiles !== undefined && Object.hasOwn(schemaFiles, repoPath) ? usableSchemaRead(schemaFiles[repoPath], hash) : undefined;
+  }
+
+  /** The cache file's key, modules and schema reads, read on the first call; null when there is nothing usable. */
+  private load(): Pick<CacheFile, "key" | "modules" | "schemaFiles"> | null {
     if (this.stored === undefined) {
       const parsed = parseCacheFile(readFileBytes(this.file, MAX_TOOL_DATA_BYTES));
-      this.stored = parsed === undefined ? null : { key: parsed.key, modules: parsed.modules };
+      this.stored = parsed === undefined ? null : { key: parsed.key, modules: parsed.modules, schemaFiles: parsed.schemaFiles };
     }
-    if (this.stored === null) return undefined;
+    return this.stored;
+  }
+
+  /** The stored modules when the file holds a cache under this run's key, else undefined. */
+  private validModules(): CacheFile["modules"] | undefined {
+    const stored = this.load();
+    if (stored === null) return undefined;
     const { facts } = this.input;
     const schema = facts.prismaSchema;
     const errors = facts.schemaErrors;
     // The facts hand out the same schema and problem objects until the schema files change.
     if (this.keyed === undefined || this.keyed.schema !== schema || this.keyed.errors !== errors) {
-      this.keyed = { schema, errors, matches: cacheKey(this.input) === this.stored.key };
+      this.keyed = { schema, errors, matches: cacheKey(this.input) === stored.key };
     }
-    return this.keyed.matches ? this.stored.modules : undefined;
+    return this.keyed.matches ? stored.modules : undefined;
   }
 }
 

@@ -144,6 +144,22 @@ describe("ESLint reuses the module facts contract-scan --cache stored", () => {
     expect(await lint(root)).toContain(FROM_STORED_FACTS);
   });
 
+  it("the Prisma schema's stored read is reused too: a doctored table name is what mutation-scope sees", async () => {
+    const sync = "scripts/sync-reference-data-dev-to-prod.ts";
+    const outsideTables = `${sync}:28:11 production-safety/mutation-scope`;
+    const root = copy();
+    const file = await scanWithCache(root);
+    expect(await lint(root, [sync])).not.toContain(outsideTables);
+    const other = copy();
+    const otherFile = await scanWithCache(other);
+    editCache(otherFile, (cache) => {
+      const models = (cache as unknown as { schemaFiles: Record<string, { read: { blocks: { models: { name: string; table: string }[] } } }> }).schemaFiles["prisma/schema.prisma"]!.read.blocks.models;
+      models.find((m) => m.name === "Service")!.table = "doctored_services";
+    });
+    expect(await lint(other, [sync])).toContain(outsideTables);
+    expect(file).not.toBe(otherFile);
+  });
+
   it("settings cacheLocation (relative to ESLint's cwd) names the folder of contract-scan --cache-location", async () => {
     const root = copy();
     const location = mkdtempSync(path.join(os.tmpdir(), "ps-editor-cache-location-"));
