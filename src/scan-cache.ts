@@ -33,21 +33,28 @@
  *
  * A cache file that cannot be read, is not JSON, or has another format is ignored and rewritten; one that
  * cannot be written leaves the scan's result unchanged (`ScanCache.save` returns the error).
+ *
+ * The ESLint rules read the module facts of the same file, never write it (`EditorModuleCache`): one
+ * `cacheFilePath` and one `cacheKey` serve both.
  */
 import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import writeFileAtomic from "write-file-atomic";
+import type WriteFileAtomic from "write-file-atomic";
 import { isMutationScriptCandidate } from "./changed.js";
 import { type Contract, toRepoPath } from "./contract.js";
 import { nonJsSourceKind, type StoredWalk, type WalkCache } from "./discover.js";
 import type { SchemaFileRead } from "./facts/prisma-schema.js";
-import type { ModuleFactsCache, ModuleFactsEntry, StoredModuleFacts } from "./facts/repo-facts.js";
+import type { ModuleFactsCache, ModuleFactsEntry, ModuleFactsSource, StoredModuleFacts } from "./facts/repo-facts.js";
 import type { RepoFacts } from "./facts/types.js";
+import { lazyRequire } from "./lazy-require.js";
 import { packageVersion } from "./package-info.js";
 import { resolveDeployScript } from "./roles.js";
 import type { Finding } from "./scanner.js";
-import { byteLimitFor, RACY_MS, statStamp, MAX_TOOL_DATA_BYTES, readFileBytesAsync } from "./source-text.js";
+import { byteLimitFor, MAX_TOOL_DATA_BYTES, RACY_MS, type ReadBytes, readFileBytes, readFileBytesAsync, statStamp } from "./source-text.js";
+
+// Loaded on first use: the ESLint rules import this module (`EditorModuleCache`) and read, never write.
+const loadWriteFileAtomic = lazyRequire<typeof WriteFileAtomic>("write-file-atomic");
 
 /** Written into every cache file; a file with another value is ignored. */
 export const CACHE_FORMAT = "contract-scan-cache/1";
@@ -69,6 +76,8 @@ export interface CacheEntry {
 interface CacheFile {
   format: string;
   key: string;
+  /** `cacheKey` without the Node.js version: what the ESLint rules check before they use `modules`. */
+  factsKey?: string;
   resolution: string;
   hashes: Record<string, string>;
   /** Repository path -> `statStamp` of the file when its hash was taken (absent: read it again). */
@@ -132,10 +141,14 @@ export function hashBytes(bytes: Buffer | string): string {
   return createHash("sha1").update(bytes).digest("base64");
 }
 
-/** The hash of a file's bytes read through the bounded reader (src/source-text.ts), or "-" when it is refused. */
-async function hashFile(file: string): Promise<string> {
-  const read = await readFileBytesAsync(file, byteLimitFor(file));
+/** The hash of a file's bytes read through the bounded reader (src/source-text.ts), or "-" when it was refused. */
+function hashOfRead(read: ReadBytes): string {
   return "bytes" in read ? hashBytes(read.bytes) : "-";
+}
+
+/** `hashOfRead` of a file (asynchronously). */
+async function hashFile(file: string): Promise<string> {
+  return hashOfRead(await readFileBytesAsync(file, byteLimitFor(file)));
 }
 
 /** SHA-256 (hex) of parts, for keys. */
@@ -151,6 +164,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 function asCacheFile(value: unknown): CacheFile | undefined {
   if (!isObject(value) || value.format !== CACHE_FORMAT) return undefined;
   if (typeof value.key !== "string" || typeof value.resolution !== "string") return undefined;
+  if (value.factsKey !== undefined && typeof value.factsKey !== "string") return undefined;
   if (!isObject(value.hashes) || !isObject(value.files) || !isObject(value.modules)) return undefined;
   if (value.stamps !== undefined && !isObject(value.stamps)) return undefined;
   if (value.schemaFiles !== undefined && !isObject(value.schemaFiles)) return undefined;
@@ -158,7 +172,86 @@ function asCacheFile(value: unknown): CacheFile | undefined {
   for (const entry of Object.values(value.files)) {
     if (!isObject(entry) || typeof entry.facts !== "boolean" || !Array.isArray(entry.deps) || !Array.isArray(entry.findings)) return undefined;
   }
+  for (const module of Object.values(value.modules)) if (!isStoredModule(module)) return undefined;
   return value as unknown as CacheFile;
+}
+
+/** The outer shape of a `modules` entry (what the facts check when they restore it: src/facts/repo-facts.ts). */
+function isStoredModule(value: unknown): value is StoredModule {
+  if (!isObject(value) || typeof value.hash !== "string" || typeof value.verbatim !== "boolean" || !isObject(value.facts)) return false;
+  const { imports, problem, summary } = value.facts;
+  return Array.isArray(imports) && (problem === null || isObject(problem)) && (summary === null || isObject(summary));
+}
+
+/** The cache file a bounded read gave, or undefined (refused, not JSON, not this format). */
+function parseCacheFile(read: ReadBytes): CacheFile | undefined {
+  if (!("bytes" in read)) return undefined;
+  try {
+    return asCacheFile(JSON.parse(read.bytes.toString("utf8")));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A stored schema file read when it was made from this content (`hash`, the facts' own) by this
+ * package's version and has the shape `readSchemaFile` gives, else undefined.
+ */
+function usableSchemaRead(stored: StoredSchemaFile | undefined, hash: string): SchemaFileRead | undefined {
+  return isObject(stored) && stored.hash === hash && stored.tool === packageVersion && isSchemaFileRead(stored.read) ? stored.read : undefined;
+}
+
+/** A stored module's facts when they were computed from this content (`hash`) and `verbatimModuleSyntax`, else undefined. */
+function matchingFacts(module: StoredModule | undefined, hash: string, verbatim: boolean): StoredModuleFacts | undefined {
+  // (`hash` is the facts' own hash of the decoded text: equal hashes mean equal text.)
+  return module !== undefined && module.hash === hash && module.verbatim === verbatim ? module.facts : undefined;
+}
+
+/**
+ * The cache file of a root and contract in a cache folder: `<location>/cache-<digest>.json`, one per
+ * (root, contract path), the same for `contract-scan` and the ESLint rules.
+ * @param location absolute folder.
+ * @param root the repository root.
+ * @param contractPath the contract's repository path, or null for the defaults.
+ * @returns an absolute path.
+ */
+export function cacheFilePath(location: string, root: string, contractPath: string | null): string {
+  return path.join(location, `cache-${digest([path.resolve(root), contractPath ?? ""]).slice(0, 16)}.json`);
+}
+
+/** What the key of a cache file is computed from (see `cacheKey`). */
+export interface CacheKeyInput {
+  /** The repository root. */
+  root: string;
+  /** The contract in force (defaults filled in). */
+  contract: Contract;
+  /** The contract's repository path, or null for the defaults. */
+  contractPath: string | null;
+  /** Facts over the root (the scan's, or the rules' live facts): where the Prisma schema is and its problems. */
+  facts: Pick<RepoFacts, "prismaSchema" | "schemaErrors">;
+}
+
+/**
+ * The key of a cache file (see the module header): the cache format, this package's version, the Node.js
+ * version, the root, the contract's path and content, the default deploy script in force and the Prisma
+ * schema (each schema file's path and bytes, read through the bounded reader, and its problems). Stored
+ * findings and module facts are used only under an equal key. Reads the schema files synchronously (a
+ * few small files; the ESLint rules are synchronous). Never throws.
+ * @param nodeVersion the Node.js version in the key; null leaves it out: the key of the module facts that
+ *   the ESLint rules read (`factsKey`), since an editor's ESLint often runs on its own Node.js (VS Code's
+ *   Electron) and a module's parse does not depend on it, where stored findings follow ESLint's cache
+ *   and are reused on the same Node.js only.
+ * @returns a SHA-256 digest (hex).
+ */
+export function cacheKey(input: CacheKeyInput, nodeVersion: string | null = process.version): string {
+  const { root, facts } = input;
+  // The Prisma schema as the facts find it: every schema file's bytes, and the problems.
+  const schemaParts: string[] = [];
+  for (const file of facts.prismaSchema?.files ?? []) schemaParts.push(toRepoPath(root, file), hashOfRead(readFileBytes(file, byteLimitFor(file))));
+  for (const problem of facts.schemaErrors) schemaParts.push(`${toRepoPath(root, problem.file)}:${problem.line}:${problem.column}:${problem.message}`);
+  // The default deploy script is the first of scripts/deploy-db.* that exists: it decides a file's role.
+  const deployScript = resolveDeployScript(input.contract, root) ?? "";
+  return digest([CACHE_FORMAT, packageVersion, nodeVersion ?? "", path.resolve(root), input.contractPath ?? "", JSON.stringify(input.contract), deployScript, digest(schemaParts)]);
 }
 
 /** Counts of one run, for `--debug` and the tests. */
@@ -176,6 +269,7 @@ export interface CacheStats {
 export class ScanCache implements ModuleFactsCache, WalkCache {
   private previous: CacheFile | undefined;
   private key = "";
+  private factsKey = "";
   private resolution = "";
   private hashes = new Map<string, string>();
   private stamps = new Map<string, string>();
@@ -203,17 +297,9 @@ export class ScanCache implements ModuleFactsCache, WalkCache {
    * @param contractFile the contract's repository path, or null for the defaults (one file per contract).
    */
   static async open(location: string, root: string, contractFile: string | null): Promise<ScanCache> {
-    const name = `cache-${digest([path.resolve(root), contractFile ?? ""]).slice(0, 16)}.json`;
-    const file = path.join(location, name);
-    let previous: CacheFile | undefined;
+    const file = cacheFilePath(location, root, contractFile);
     // Through the bounded reader (src/source-text.ts): a cache file swapped for a FIFO or device is not waited on.
-    const read = await readFileBytesAsync(file, MAX_TOOL_DATA_BYTES);
-    try {
-      previous = "bytes" in read ? asCacheFile(JSON.parse(read.bytes.toString("utf8"))) : undefined;
-    } catch {
-      previous = undefined;
-    }
-    return new ScanCache(file, root, previous);
+    return new ScanCache(file, root, parseCacheFile(await readFileBytesAsync(file, MAX_TOOL_DATA_BYTES)));
   }
 
   /** Whether the file this cache was opened from held a usable cache (false: missing, corrupt or foreign). */
@@ -227,8 +313,9 @@ export class ScanCache implements ModuleFactsCache, WalkCache {
    * @param hashes repository path -> `hashBytes` of every scanned file that could be read.
    * @param stamps repository path -> `statStamp` of the files whose hash may be trusted by it next time.
    */
-  begin(key: string, resolution: string, hashes: ReadonlyMap<string, string>, stamps: ReadonlyMap<string, string>): void {
+  begin(key: string, factsKey: string, resolution: string, hashes: ReadonlyMap<string, string>, stamps: ReadonlyMap<string, string>): void {
     this.key = key;
+    this.factsKey = factsKey;
     this.resolution = resolution;
     this.hashes = new Map(hashes);
     this.stamps = new Map(stamps);
@@ -299,11 +386,7 @@ export class ScanCache implements ModuleFactsCache, WalkCache {
 
   get(file: string, hash: string, verbatim: boolean): StoredModuleFacts | undefined {
     const repoPath = this.repoPath(file);
-    const current = this.modules.get(repoPath);
-    if (current !== undefined && current.hash === hash && current.verbatim === verbatim) return current.facts;
-    const stored = this.previous?.modules[repoPath];
-    // (`hash` is the facts' own hash of the decoded text: equal hashes mean equal text.)
-    return stored !== undefined && stored.hash === hash && stored.verbatim === verbatim ? stored.facts : undefined;
+    return matchingFacts(this.modules.get(repoPath), hash, verbatim) ?? matchingFacts(this.previous?.modules[repoPath], hash, verbatim);
   }
 
   set(file: string, hash: string, verbatim: boolean, facts: StoredModuleFacts): void {
@@ -325,9 +408,9 @@ export class ScanCache implements ModuleFactsCache, WalkCache {
   getSchemaFile(file: string, hash: string): SchemaFileRead | undefined {
     const repoPath = this.repoPath(file);
     const stored = this.schemaFiles.get(repoPath) ?? this.previous?.schemaFiles?.[repoPath];
-    if (stored === undefined || stored.hash !== hash || stored.tool !== packageVersion || !isSchemaFileRead(stored.read)) return undefined;
-    this.schemaFiles.set(repoPath, stored);
-    return stored.read;
+    const read = usableSchemaRead(stored, hash);
+    if (read !== undefined) this.schemaFiles.set(repoPath, stored!);
+    return read;
   }
 
   setSchemaFile(file: string, hash: string, read: SchemaFileRead): void {
@@ -369,18 +452,108 @@ export class ScanCache implements ModuleFactsCache, WalkCache {
       if (module !== undefined && module.bytes === this.hashes.get(repoPath)) modules[repoPath] = module;
     }
     const stamps = Object.fromEntries([...this.stamps].filter(([repoPath]) => this.hashes.has(repoPath)));
-    const content: CacheFile = { format: CACHE_FORMAT, key: this.key, resolution: this.resolution, hashes: Object.fromEntries([...this.hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), stamps, files, modules,
+    const content: CacheFile = { format: CACHE_FORMAT, key: this.key, factsKey: this.factsKey, resolution: this.resolution, hashes: Object.fromEntries([...this.hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), stamps, files, modules,
       schemaFiles: Object.fromEntries(this.schemaFiles),
       ...(this.walk === undefined ? {} : { walk: { tool: packageVersion, walk: this.walk } }),
     };
     try {
       await mkdir(path.dirname(this.file), { recursive: true });
-      await writeFileAtomic(this.file, JSON.stringify(content));
+      await loadWriteFileAtomic()(this.file, JSON.stringify(content));
       return undefined;
     } catch (error) {
       return error as Error;
     }
   }
+}
+
+/**
+ * The module facts a `contract-scan --cache` run stored, for the live repository facts of the ESLint
+ * rules (an editor), so that they do not parse again what the scan parsed. Read-only: a lint run writes
+ * nothing into the repository, so `set` keeps nothing (the facts keep what they parse in memory anyway).
+ *
+ * The cache file is read on the first `get` (not when a rule is created), once, through the bounded
+ * reader, synchronously. A missing, unreadable, oversized, corrupt or foreign file gives nothing, never
+ * an error. A stored module's facts are used only while the file's `factsKey` equals `cacheKey` (without
+ * the Node.js version: an editor's ESLint may run on another one) of this root, contract and the facts'
+ * current Prisma schema (checked again when the schema changes), and its stored
+ * content hash and `verbatimModuleSyntax` equal the module's now (the facts hash the text they read, the
+ * editor's unsaved buffer included, so an edited module is parsed). The resolution digest is not
+ * checked: a module's facts are its own parse (import specifiers, exports, writes), resolved by the
+ * facts at each question. The Prisma schema files' stored reads are used as `ScanCache` uses them (by
+ * content hash and this package's version), so the first lint need not load the Prisma parser either.
+ */
+export class EditorModuleCache implements ModuleFactsCache {
+  /** undefined: not read yet; null: nothing usable. */
+  private stored: Pick<CacheFile, "factsKey" | "modules" | "schemaFiles"> | null | undefined;
+  /** Whether the stored key is this one, for the schema (and its problems) it was computed with. */
+  private keyed: { schema: unknown; errors: unknown; matches: boolean } | undefined;
+
+  /**
+   * @param file absolute path of the cache file (`cacheFilePath`).
+   * @param input the root, contract and contract path of the rules, and their live facts.
+   */
+  constructor(
+    readonly file: string,
+    private readonly input: CacheKeyInput,
+  ) {}
+
+  get(file: string, hash: string, verbatim: boolean): StoredModuleFacts | undefined {
+    const modules = this.validModules();
+    if (modules === undefined) return undefined;
+    const repoPath = toRepoPath(this.input.root, file);
+    return Object.hasOwn(modules, repoPath) ? matchingFacts(modules[repoPath], hash, verbatim) : undefined;
+  }
+
+  set(): void {
+    // Read-only (see the class comment).
+  }
+
+  /**
+   * A Prisma schema file's stored read, as `ScanCache.getSchemaFile` gives it: by content hash and this
+   * package's version, whatever the key (the key covers the schema; the facts ask this while they read it).
+   */
+  getSchemaFile(file: string, hash: string): SchemaFileRead | undefined {
+    const schemaFiles = this.load()?.schemaFiles;
+    const repoPath = toRepoPath(this.input.root, file);
+    return schemaFiles !== undefined && Object.hasOwn(schemaFiles, repoPath) ? usableSchemaRead(schemaFiles[repoPath], hash) : undefined;
+  }
+
+  /** The cache file's key, modules and schema reads, read on the first call; null when there is nothing usable. */
+  private load(): Pick<CacheFile, "factsKey" | "modules" | "schemaFiles"> | null {
+    if (this.stored === undefined) {
+      const parsed = parseCacheFile(readFileBytes(this.file, MAX_TOOL_DATA_BYTES));
+      this.stored = parsed === undefined ? null : { factsKey: parsed.factsKey, modules: parsed.modules, schemaFiles: parsed.schemaFiles };
+    }
+    return this.stored;
+  }
+
+  /** The stored modules when the file holds a cache under this run's key, else undefined. */
+  private validModules(): CacheFile["modules"] | undefined {
+    const stored = this.load();
+    if (stored === null) return undefined;
+    const { facts } = this.input;
+    const schema = facts.prismaSchema;
+    const errors = facts.schemaErrors;
+    // The facts hand out the same schema and problem objects until the schema files change.
+    if (this.keyed === undefined || this.keyed.schema !== schema || this.keyed.errors !== errors) {
+      this.keyed = { schema, errors, matches: stored.factsKey !== undefined && cacheKey(this.input, null) === stored.factsKey };
+    }
+    return this.keyed.matches ? stored.modules : undefined;
+  }
+}
+
+/**
+ * The module facts `contract-scan --cache` stored for a root and contract file, as `getRepoFacts` takes
+ * them for the ESLint rules (`EditorModuleCache`; nothing is read until the facts ask).
+ * @param root absolute repository root.
+ * @param contract the contract loaded from `contractFile`.
+ * @param contractFile absolute path of the contract file.
+ * @param location absolute cache folder (`--cache-location`), or undefined for `DEFAULT_CACHE_LOCATION` under the root.
+ */
+export function editorModuleFacts(root: string, contract: Contract, contractFile: string, location: string | undefined): ModuleFactsSource {
+  const contractPath = toRepoPath(root, contractFile);
+  const file = cacheFilePath(location ?? path.join(root, DEFAULT_CACHE_LOCATION), root, contractPath);
+  return { id: file, open: (facts) => new EditorModuleCache(file, { root, contract, contractPath, facts }) };
 }
 
 /** What `CachedRun` needs to know about the scan. */
@@ -485,19 +658,12 @@ export class CachedRun {
     };
     await Promise.all(Array.from({ length: 32 }, reader));
     run.nonJsSources = input.files.filter((f) => run.isNonJsSource(f)).map((f) => toRepoPath(root, f));
-    // The Prisma schema as the facts find it: every schema file's bytes, and the problems.
-    const schema = facts.prismaSchema;
-    const schemaParts: string[] = [];
-    for (const file of schema?.files ?? []) schemaParts.push(toRepoPath(root, file), await hashFile(file));
-    for (const problem of facts.schemaErrors) schemaParts.push(`${toRepoPath(root, problem.file)}:${problem.line}:${problem.column}:${problem.message}`);
-    // The default deploy script is the first of scripts/deploy-db.* that exists: it decides a file's role.
-    const deployScript = resolveDeployScript(input.contract, root) ?? "";
-    const key = digest([CACHE_FORMAT, packageVersion, process.version, path.resolve(root), input.contractPath ?? "", JSON.stringify(input.contract), deployScript, digest(schemaParts)]);
+    const keyInput = { root, contract: input.contract, contractPath: input.contractPath, facts };
     // Module resolution: the modules there are, and the files that configure resolution.
     const resolutionParts = input.modules.map((m) => toRepoPath(root, m)).sort();
     for (const config of input.configs) resolutionParts.push(config, await hashFile(path.join(root, config)));
     for (const [repoPath, hash] of [...hashes].sort()) if (repoPath === "package.json" || repoPath.endsWith("/package.json")) resolutionParts.push(repoPath, hash);
-    input.cache.begin(key, digest(resolutionParts), hashes, stamps);
+    input.cache.begin(cacheKey(keyInput), cacheKey(keyInput, null), digest(resolutionParts), hashes, stamps);
     return run;
   }
 

@@ -5,7 +5,9 @@
  * root, against which every zone glob and contract path is matched (one rule, shared with `contract-scan`):
  * `settings["production-safety"].root` when given (resolved against ESLint's cwd), else ESLint's cwd when
  * the settings give the contract, else the folder of the contract found above the file, else ESLint's cwd.
- * All contracts go through the same loader as `contract-scan`.
+ * All contracts go through the same loader as `contract-scan`. `settings["production-safety"].cacheLocation`
+ * (resolved against ESLint's cwd) names the folder of `contract-scan --cache-location`, whose stored module
+ * facts the rules read (src/scan-cache.ts, `EditorModuleCache`).
  *
  * A linted file outside the root gets one finding that says so (under the first production-safety rule
  * that runs on it) and is otherwise not checked: its path cannot be matched against the contract. It is
@@ -33,6 +35,11 @@ export interface ProductionSafetySettings {
    */
   root?: string;
   /**
+   * The folder where `contract-scan --cache` keeps its cache (relative to ESLint's cwd), when it is run
+   * with `--cache-location`. Default: `<root>/node_modules/.cache/contract-scan`. The rules only read it.
+   */
+  cacheLocation?: string;
+  /**
    * Set by `contract-scan` only: the contract is already validated and the scanner runs every rule,
    * so rules do not validate again.
    */
@@ -42,6 +49,13 @@ export interface ProductionSafetySettings {
 /** What every rule knows about the file it is linting. */
 export interface FileContext {
   contract: Contract;
+  /**
+   * Absolute path of the contract file (the settings' path, or the one found above the file); undefined
+   * for an inline contract object and for the defaults (no contract file).
+   */
+  contractFile: string | undefined;
+  /** The settings' `cacheLocation`, absolute; undefined for the default (see `ProductionSafetySettings`). */
+  cacheLocation: string | undefined;
   /** Absolute repository root (the settings' root, or ESLint's cwd, or the found contract's folder). */
   root: string;
   /** Repository-relative POSIX path of the linted file. */
@@ -97,8 +111,13 @@ export function getFileContext(context: Readonly<TSESLint.RuleContext<string, re
   if (settings.root !== undefined && typeof settings.root !== "string") {
     throw new ContractError(null, [`settings["production-safety"].root: expected a path; found ${asFound(settings.root)}`]);
   }
+  if (settings.cacheLocation !== undefined && typeof settings.cacheLocation !== "string") {
+    throw new ContractError(null, [`settings["production-safety"].cacheLocation: expected a path (the folder of contract-scan --cache-location); found ${asFound(settings.cacheLocation)}`]);
+  }
+  const cacheLocation = settings.cacheLocation === undefined ? undefined : path.resolve(context.cwd, settings.cacheLocation);
   let contract: Contract;
   let found: string | undefined;
+  let contractFile: string | undefined;
   if (typeof settings.contract === "object") {
     const inline = settings.contract;
     let cached = inlineCache.get(inline);
@@ -109,21 +128,21 @@ export function getFileContext(context: Readonly<TSESLint.RuleContext<string, re
     contract = cached;
   } else {
     found = settings.contract === undefined ? findContractAbove(path.dirname(filename)) : undefined;
-    const file = typeof settings.contract === "string" ? path.resolve(context.cwd, settings.contract) : found;
-    contract = file === undefined ? (defaults ??= defaultContract()) : loadCached(file);
+    contractFile = typeof settings.contract === "string" ? path.resolve(context.cwd, settings.contract) : found;
+    contract = contractFile === undefined ? (defaults ??= defaultContract()) : loadCached(contractFile);
   }
   const root = settings.root !== undefined ? path.resolve(context.cwd, settings.root) : found !== undefined ? path.dirname(found) : path.resolve(context.cwd);
   const repoPath = toRepoPath(root, filename);
   if (isOutsideRoot(repoPath)) {
     tellOutside(context, root, settings);
-    return { contract, root, repoPath, zone: "ignore", role: "other", dataLayer: false };
+    return { contract, contractFile, cacheLocation, root, repoPath, zone: "ignore", role: "other", dataLayer: false };
   }
   const zone = classifyZone(repoPath, contract);
   const role = fileRole(repoPath, zone, contract, root);
   // A script in a dataLayer glob: the contract is wrong (docs/design.md), as contract-scan says before it scans.
   const conflict = dataLayerConflict(repoPath, zone, role, contract);
-  if (conflict !== undefined) throw new ContractError(typeof settings.contract === "string" ? path.resolve(context.cwd, settings.contract) : (found ?? null), [conflict]);
-  return { contract, root, repoPath, zone, role, dataLayer: zone === "app" && role === "other" && dataLayerIndexOf(repoPath, contract) >= 0 };
+  if (conflict !== undefined) throw new ContractError(contractFile ?? null, [conflict]);
+  return { contract, contractFile, cacheLocation, root, repoPath, zone, role, dataLayer: zone === "app" && role === "other" && dataLayerIndexOf(repoPath, contract) >= 0 };
 }
 
 function asFound(value: unknown): string {

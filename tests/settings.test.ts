@@ -342,3 +342,29 @@ describe("dataLayer in the file context", () => {
     expect(error.file).toBeNull();
   });
 });
+
+describe("the contract file and the cache location (the stored module facts of contract-scan --cache)", () => {
+  it("contractFile: the settings' path or the one found above the file; undefined inline and for the defaults", () => {
+    const cwd = repo("contract-file");
+    const configured = write(path.join(cwd, "config/contract.json"), { version: 1 });
+    expect(contextOf(path.join(cwd, "a.ts"), cwd, { contract: "config/contract.json" }).contractFile).toBe(configured);
+    const found = write(path.join(cwd, "pkg", CONTRACT_FILE_NAME), { version: 1 });
+    expect(contextOf(path.join(cwd, "pkg/a.ts"), cwd).contractFile).toBe(found);
+    expect(contextOf(path.join(cwd, "a.ts"), cwd, { contract: { version: 1 } }).contractFile).toBeUndefined();
+    const bare = repo("contract-file-none");
+    expect(contextOf(path.join(bare, "a.ts"), bare).contractFile).toBeUndefined();
+  });
+
+  it("cacheLocation is resolved against ESLint's cwd; undefined (the default) when not set", () => {
+    const cwd = repo("cache-location");
+    write(path.join(cwd, CONTRACT_FILE_NAME), { version: 1 });
+    expect(contextOf(path.join(cwd, "a.ts"), cwd, { cacheLocation: ".cache/scan" }).cacheLocation).toBe(path.join(cwd, ".cache/scan"));
+    expect(contextOf(path.join(cwd, "a.ts"), cwd).cacheLocation).toBeUndefined();
+  });
+
+  it.each([[42], [null], [["a"]]])("rejects a cacheLocation setting that is not a path: %j", (value) => {
+    const cwd = repo("cache-location-type");
+    const error = contractErrorOf(() => contextOf(path.join(cwd, "a.ts"), cwd, { cacheLocation: value }));
+    expect(error.problems).toEqual([`settings["production-safety"].cacheLocation: expected a path (the folder of contract-scan --cache-location); found ${JSON.stringify(value)}`]);
+  });
+});

@@ -21,6 +21,7 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "../ts-ast.js";
 import type { FileContext } from "../settings.js";
 import type { ImportKind, MutationFact, RepoFacts } from "../facts/types.js";
 import { getRepoFacts } from "../facts/repo-facts.js";
+import { editorModuleFacts } from "../scan-cache.js";
 import { getPropertyName, getStaticString, skipTypeWrappers } from "./ast.js";
 import { isInTypeQuery } from "./imports.js";
 
@@ -40,13 +41,16 @@ export interface ImportedWrite {
 
 /**
  * The repository facts for the linted file (src/facts/), with the editor's buffer as the file's content.
- * In ESLint they are computed lazily for the contract's root and cached by content; during a
- * `contract-scan` run `getRepoFacts` returns the scan's own instance (`registerScanFacts`), built once
- * and shared by every rule.
+ * In ESLint they are computed lazily for the contract's root and cached by content, starting from the
+ * module facts `contract-scan --cache` stored for this root and contract file (read-only,
+ * `editorModuleFacts`; an inline contract or the defaults have no cache file); during a `contract-scan`
+ * run `getRepoFacts` returns the scan's own instance (`registerScanFacts`), built once and shared by
+ * every rule.
  */
 export function repoFactsFor(context: Context, file: FileContext): RepoFacts {
   const filename = path.resolve(context.cwd, context.physicalFilename);
-  return getRepoFacts(file.root, file.contract).withFileText(filename, context.sourceCode.text);
+  const moduleCache = file.contractFile === undefined ? undefined : editorModuleFacts(file.root, file.contract, file.contractFile, file.cacheLocation);
+  return getRepoFacts(file.root, file.contract, moduleCache === undefined ? {} : { moduleCache }).withFileText(filename, context.sourceCode.text);
 }
 
 /** The repository-relative POSIX path of a fact's file, for messages. */

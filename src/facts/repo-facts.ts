@@ -65,8 +65,20 @@ export interface RepoFactsOptions {
    * A persistent store of per-module facts (`contract-scan --cache`, src/scan-cache.ts): a module whose
    * content (hash) and `verbatimModuleSyntax` it holds is not parsed again. The store must be dropped
    * whenever the Prisma schema, the contract or this package's version changes (the facts depend on them).
+   * A function is called once, with the new facts, to make the store (one that checks the schema
+   * through them: `EditorModuleCache` of src/scan-cache.ts).
    */
-  moduleCache?: ModuleFactsCache;
+  moduleCache?: ModuleFactsCache | ((facts: RepoFacts) => ModuleFactsCache);
+}
+
+/**
+ * A persistent store of module facts for the live instances of `getRepoFacts` (the ESLint rules):
+ * `id` names it (an instance is shared only by callers with the same `id`), `open` makes the store for
+ * a new instance (it must read nothing before it is first asked).
+ */
+export interface ModuleFactsSource {
+  id: string;
+  open(facts: RepoFacts): ModuleFactsCache;
 }
 
 /**
@@ -115,6 +127,36 @@ function mapsFromJson(value: unknown): unknown {
     return new Map((record.$map as [unknown, unknown][]).map(([k, v]) => [k, mapsFromJson(v)]));
   }
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, mapsFromJson(v)]));
+}
+
+/**
+ * `ModuleFacts` from stored parse results, or undefined when they do not have the shape this version
+ * stores (a damaged cache file): the module is parsed instead. Never throws.
+ */
+function restoreModuleFacts(stored: StoredModuleFacts, file: string, verbatim: boolean, schemaVersion: number): ModuleFacts | undefined {
+  try {
+    const summary = stored.summary === null ? undefined : (mapsFromJson(stored.summary) as ModuleSummary);
+    if (summary !== undefined && !isSummaryShape(summary)) return undefined;
+    if (!Array.isArray(stored.imports) || (stored.problem !== null && typeof stored.problem?.message !== "string")) return undefined;
+    const unitWrites = summary ? summary.units.map((unit) => unit.writes.map((write) => ({ ...write, file }))) : [];
+    const problem = stored.problem === null ? undefined : { file, ...stored.problem };
+    return { imports: stored.imports, verbatim, schemaVersion, problem, summary, unitWrites };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The outer shape of a `ModuleSummary` (its tables and lists). */
+function isSummaryShape(summary: ModuleSummary): boolean {
+  return (
+    typeof summary === "object" &&
+    summary !== null &&
+    Array.isArray(summary.units) &&
+    summary.units.every((unit) => typeof unit === "object" && unit !== null && Array.isArray(unit.writes) && Array.isArray(unit.edges)) &&
+    summary.exports instanceof Map &&
+    summary.members instanceof Map &&
+    Array.isArray(summary.starExports)
+  );
 }
 
 const DECLARATION_FILE = /\.d\.[cm]?ts$/;
@@ -196,7 +238,7 @@ class RepoFactsImpl implements RepoFacts {
     this.files = options.files ? new Set(options.files.map((f) => path.resolve(f))) : undefined;
     this.store = new FileStore(options.snapshot ?? options.files !== undefined);
     this.ttlMs = options.ttlMs ?? 2000;
-    this.moduleCache = options.moduleCache;
+    this.moduleCache = typeof options.moduleCache === "function" ? options.moduleCache(this) : options.moduleCache;
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -382,11 +424,8 @@ class RepoFactsImpl implements RepoFacts {
     const schema = this.schemaState();
     if (cached && cached.verbatim === verbatim && cached.schemaVersion === schema.version) return cached;
     const stored = this.moduleCache?.get(record.file, record.hash, verbatim);
-    if (stored !== undefined) {
-      const summary = stored.summary === null ? undefined : (mapsFromJson(stored.summary) as ModuleSummary);
-      const unitWrites = summary ? summary.units.map((unit) => unit.writes.map((write) => ({ ...write, file: record.file }))) : [];
-      const problem = stored.problem === null ? undefined : { file: record.file, ...stored.problem };
-      const restored: ModuleFacts = { imports: stored.imports, verbatim, schemaVersion: schema.version, problem, summary, unitWrites };
+    const restored = stored === undefined ? undefined : restoreModuleFacts(stored, record.file, verbatim, schema.version);
+    if (restored !== undefined) {
       record.derived.set("module", restored);
       return restored;
     }
@@ -873,13 +912,14 @@ function textOf(contract: Contract): string {
 
 /**
  * The facts for ESLint rules: the instance `registerScanFacts` registered for this root and an equal
- * contract (during a `contract-scan` run), else one cached live instance per (root, contract object).
- * Computes nothing until asked. Never throws.
+ * contract (during a `contract-scan` run), else one cached live instance per (root, contract object,
+ * `moduleCache` id). Computes nothing until asked. Never throws.
  * @param root the repository root (the contract's directory, `FileContext.root`).
  * @param contract the validated contract (`FileContext.contract`).
- * @param options live-mode options (`ttlMs`); ignored for a cached instance.
+ * @param options live-mode options: `ttlMs`, and `moduleCache`, the stored module facts to start from
+ *   (`editorModuleFacts` of src/scan-cache.ts); used when the live instance is created.
  */
-export function getRepoFacts(root: string, contract: Contract, options: { ttlMs?: number } = {}): RepoFacts {
+export function getRepoFacts(root: string, contract: Contract, options: { ttlMs?: number; moduleCache?: ModuleFactsSource } = {}): RepoFacts {
   const absolute = path.resolve(root);
   const registered = scanFacts.get(absolute);
   if (registered && (registered.contract === contract || textOf(registered.contract) === textOf(contract))) return registered;
@@ -888,10 +928,16 @@ export function getRepoFacts(root: string, contract: Contract, options: { ttlMs?
     byRoot = new Map();
     liveFacts.set(contract, byRoot);
   }
-  let facts = byRoot.get(absolute);
+  const source = options.moduleCache;
+  const id = source === undefined ? absolute : `${absolute}\0${source.id}`;
+  let facts = byRoot.get(id);
   if (!facts) {
-    facts = new RepoFactsImpl(absolute, contract, { snapshot: false, ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }) });
-    byRoot.set(absolute, facts);
+    facts = new RepoFactsImpl(absolute, contract, {
+      snapshot: false,
+      ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
+      ...(source === undefined ? {} : { moduleCache: (created: RepoFacts) => source.open(created) }),
+    });
+    byRoot.set(id, facts);
   }
   return facts;
 }
