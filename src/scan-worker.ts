@@ -18,8 +18,7 @@ import Tinypool from "tinypool";
 import type { Contract } from "./contract.js";
 import { createRepoFacts, type ModuleFactsCache, type ModuleFactsEntry, registerScanFacts, type StoredModuleFacts } from "./facts/repo-facts.js";
 import { type Recorder, recordingFacts } from "./scan-cache.js";
-import { type Finding, readForScan, scanFile, scannerConfig, type ScanOptions } from "./scanner.js";
-import type { ReadBytes } from "./source-text.js";
+import { type Finding, scanFile, scannerConfig, type ScanOptions } from "./scanner.js";
 import { Timings, type TimingsData } from "./timings.js";
 
 /** What every worker of one run is started with (tinypool's `workerData`; structured-cloned). */
@@ -124,8 +123,7 @@ function workerState(): WorkerState {
 }
 
 /**
- * Checks the files of a task (tinypool's task function), one after another, each read while the one
- * before it is linted (as the main thread does).
+ * Checks the files of a task (tinypool's task function), one after another (`scanFile` reads each).
  * @returns per file its findings (as `scanFile` gives them: never throws for a file) and what the facts
  *   were asked; the module facts computed; with `debug` the task's times.
  * @throws only when the worker cannot be set up (the main thread then checks the files itself).
@@ -135,14 +133,11 @@ export default async function checkFiles(task: WorkerTask): Promise<WorkerResult
   const timings = current.debug ? new Timings() : undefined;
   const options = timings === undefined ? current.options : { ...current.options, timings };
   const files: CheckedFile[] = [];
-  let next = read(task.files[0]);
-  for (const [index, file] of task.files.entries()) {
-    const bytes = next;
-    next = read(task.files[index + 1]);
+  for (const file of task.files) {
     const recorder: Recorder = { asked: false, subjects: new Set() };
     current.recorder = recorder;
     try {
-      files.push({ findings: await scanFile(file, options, current.linter, current.config, bytes), asked: recorder.asked, subjects: [...recorder.subjects] });
+      files.push({ findings: await scanFile(file, options, current.linter, current.config), asked: recorder.asked, subjects: [...recorder.subjects] });
     } finally {
       current.recorder = undefined;
     }
@@ -152,7 +147,3 @@ export default async function checkFiles(task: WorkerTask): Promise<WorkerResult
   return { files, modules, ...(timings === undefined ? {} : { timings: timings.data() }) };
 }
 
-/** Starts reading a file with the scanner's bounded reader (a refused read is reported by `scanFile` when its file is checked). */
-function read(file: string | undefined): Promise<ReadBytes> {
-  return file === undefined ? Promise.resolve({ bytes: Buffer.alloc(0) }) : readForScan(file);
-}
