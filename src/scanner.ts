@@ -10,6 +10,7 @@
  * finding and the scan goes on.
  */
 import { stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import * as tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint/universal";
@@ -154,9 +155,47 @@ export function scanLintConfig(contract: Contract, root: string, plugins: Record
   ];
 }
 
-/** The flat config the scanner lints with: the plugin's rules at `error` (also in the worker threads, src/scan-worker.ts). */
+/**
+ * The flat config the scanner lints with: the plugin's rules at `error` (also in the worker threads,
+ * src/scan-worker.ts), as ESLint's own normalized config array (`normalizedConfig`).
+ */
 export function scannerConfig(options: ScanOptions): Linter.Config[] {
-  return scanLintConfig(options.contract, options.root, { [PLUGIN_NAMESPACE]: plugin }, allRulesAtError());
+  return normalizedConfig(scanLintConfig(options.contract, options.root, { [PLUGIN_NAMESPACE]: plugin }, allRulesAtError()), options.root);
+}
+
+/** ESLint's `FlatConfigArray` class, as `normalizedConfig` uses it. */
+type FlatConfigArrayClass = new (configs: Linter.Config[], options: { basePath: string }) => Linter.Config[] & { normalizeSync(): void };
+
+/** `FlatConfigArrayClass` once loaded, or null when this ESLint does not have it where expected. */
+let flatConfigArrayClass: FlatConfigArrayClass | null | undefined;
+
+/**
+ * `config` as ESLint's own normalized config array, built once: `Linter#verify` given a plain array
+ * normalizes it and computes the file's config again on every call (0.8 s and more garbage over the
+ * 4,226 files of dubinc/dub), while given this array, as ESLint's `ESLint` class gives it, it computes
+ * each distinct config once. `FlatConfigArray` is not part of ESLint's public API: it is loaded from
+ * ESLint's own folder (`lib/config/flat-config-array.js`, ESLint 9 and 10), and when that fails the plain
+ * array is returned, which gives the same messages, only slower (tests/scanner.test.ts pins the layout).
+ * @param cwd the Linter's `cwd` (the config array's base path).
+ */
+export function normalizedConfig(config: Linter.Config[], cwd: string): Linter.Config[] {
+  if (flatConfigArrayClass === undefined) {
+    try {
+      const eslintMain = createRequire(import.meta.url).resolve("eslint");
+      const loaded = (createRequire(eslintMain)("./config/flat-config-array") as { FlatConfigArray?: unknown }).FlatConfigArray;
+      flatConfigArrayClass = typeof loaded === "function" ? (loaded as FlatConfigArrayClass) : null;
+    } catch {
+      flatConfigArrayClass = null;
+    }
+  }
+  if (flatConfigArrayClass === null) return config;
+  try {
+    const array = new flatConfigArrayClass(config, { basePath: cwd });
+    array.normalizeSync();
+    return typeof (array as unknown as { getConfig?: unknown }).getConfig === "function" ? array : config;
+  } catch {
+    return config;
+  }
 }
 
 /** Severity of `parse-error` (docs/design.md, Files that cannot be read): error in script zones, allowlisted, deploy and deprecated files; warning elsewhere. */

@@ -10,7 +10,7 @@ import * as tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint";
 import { afterEach, describe, expect, it } from "vitest";
 import { validateContract } from "../src/contract.js";
-import { MAX_FILE_BYTES, scan, scanFile } from "../src/scanner.js";
+import { MAX_FILE_BYTES, normalizedConfig, scan, scanFile, scannerConfig } from "../src/scanner.js";
 
 let root: string;
 
@@ -28,7 +28,9 @@ async function findings(files: Record<string, string | Buffer>, contract: object
   return result.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId.replace("production-safety/", "")}`);
 }
 
-afterEach(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => {
+  if (root !== undefined) rmSync(root, { recursive: true, force: true });
+});
 
 describe("scan", () => {
   it("runs the plugin's rules on JS/TS files and the SQL check on .sql files", async () => {
@@ -185,5 +187,26 @@ describe("scan", () => {
       "scripts/cleanup.ts:4:7 error require-backup",
       "scripts/cleanup.ts:4:7 error require-production-check",
     ]);
+  });
+});
+
+describe("the config the scanner lints with", () => {
+  it("is ESLint's own normalized config array (loaded from ESLint's folder: if an ESLint update moves it, this fails)", () => {
+    const config = scannerConfig({ root: os.tmpdir(), contract: validateContract({ version: 1 }, null) });
+    expect(typeof (config as unknown as { getConfig?: unknown }).getConfig).toBe("function");
+  });
+
+  it("near-miss: an invalid config fails in Linter#verify as the plain array does, with the same message", () => {
+    const invalid = [{ rules: 5 }] as unknown as Linter.Config[];
+    const messageOf = (config: Linter.Config[]): string => {
+      try {
+        new Linter({ configType: "flat", cwd: os.tmpdir() }).verify("x", config, path.join(os.tmpdir(), "a.js"));
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return "no error";
+    };
+    expect(messageOf(invalid)).toMatch(/rules/);
+    expect(messageOf(normalizedConfig(invalid, os.tmpdir()))).toBe(messageOf(invalid));
   });
 });
