@@ -50,6 +50,16 @@ async function cachedScan(root: string, location?: string): Promise<ScanResult> 
   return scan({ root, contract: loadContractFile(contractFile), contractFile, cache: location === undefined ? {} : { location } });
 }
 
+/** `cachedScan` as if it ran `seconds` later (the files then look older than RACY_MS: stamps and the walk are stored). */
+async function scanLater(root: string, seconds: number): Promise<ScanResult> {
+  vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + seconds * 1000 });
+  try {
+    return await cachedScan(root);
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 /** Every file under `dir` (relative, sorted) with its size and modification time, but the folder `except`. */
 function tree(dir: string, except: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
@@ -143,16 +153,6 @@ describe("fixtures/example-app: a file whose stat is unchanged is not read again
     return (JSON.parse(readFileSync(path.join(folder, file!), "utf8")) as { stamps: Record<string, string> }).stamps;
   }
 
-  /** `cachedScan` as if it ran `seconds` later (the files then look older than RACY_MS). */
-  async function scanLater(root: string, seconds: number): Promise<ScanResult> {
-    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + seconds * 1000 });
-    try {
-      return await cachedScan(root);
-    } finally {
-      vi.useRealTimers();
-    }
-  }
-
   it(`Choice: a file changed less than ${RACY_MS} ms before it was read gets no stamp, so it is read again next time`, async () => {
     const root = copyOf("example-app");
     const first = await cachedScan(root);
@@ -187,15 +187,6 @@ describe("fixtures/example-app: the walk of the repository is reused while no fo
     const folder = path.join(root, "node_modules/.cache/contract-scan");
     const file = path.join(folder, readdirSync(folder)[0]!);
     return { file, content: JSON.parse(readFileSync(file, "utf8")) as never };
-  }
-
-  async function scanLater(root: string, seconds: number): Promise<ScanResult> {
-    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + seconds * 1000 });
-    try {
-      return await cachedScan(root);
-    } finally {
-      vi.useRealTimers();
-    }
   }
 
   /** Files and findings of a scan without the cache, for comparison. */
