@@ -8,7 +8,9 @@
  * object (which JSON.parse would drop silently) is reported with its line and column. Loading a
  * contract never executes anything from the scanned repository.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import type * as AjvModule from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
@@ -88,16 +90,54 @@ export class ContractError extends Error {
   }
 }
 
+/** The contract's JSON Schema, shipped with the package. */
+export const CONTRACT_SCHEMA_FILE = "schema/production-contract.schema.json";
+
+/**
+ * Ajv's options for the contract's schema. verbose: errors carry their parentSchema, so an unknown key's
+ * message can list the known ones.
+ */
+export const AJV_OPTIONS = { allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true } as const;
+
+/**
+ * Where `npm run build` writes the validator Ajv generates ahead of time for the schema ("standalone
+ * validation code", Ajv docs), so that a run does not load Ajv's compiler and compile the schema (about
+ * 0.1 s of each `contract-scan` run and of an editor's first lint): src/contract-validator.ts.
+ */
+export const PREBUILT_VALIDATOR_FILE = "dist/contract-validator.cjs";
+
+/** SHA-256 (hex) of the schema's text: the prebuilt validator is used only for the schema it was built from. */
+export function schemaDigest(schemaText: string): string {
+  return createHash("sha256").update(schemaText).digest("hex");
+}
+
 let validator: ValidateFunction | undefined;
 
+/**
+ * The schema's validator: the prebuilt one (`PREBUILT_VALIDATOR_FILE`) when it was built from this
+ * schema text, else the one Ajv compiles now (a checkout that was not built, a schema edited since).
+ */
 function getValidator(): ValidateFunction {
   if (!validator) {
-    const schema = JSON.parse(readFileSync(packageFile("schema/production-contract.schema.json"), "utf8")) as object;
-    // verbose: errors carry their parentSchema, so an unknown key's message can list the known ones.
-    const ajv = new (ajvModule().Ajv)({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true });
-    validator = ajv.compile(schema);
+    const schemaText = readFileSync(packageFile(CONTRACT_SCHEMA_FILE), "utf8");
+    validator = prebuiltValidator(schemaDigest(schemaText)) ?? compileValidator(schemaText);
   }
   return validator;
+}
+
+/** Ajv's validator for a schema text, compiled now. @throws Ajv's error when the schema does not compile. */
+export function compileValidator(schemaText: string): ValidateFunction {
+  return new (ajvModule().Ajv)(AJV_OPTIONS).compile(JSON.parse(schemaText) as object);
+}
+
+/** The prebuilt validator when it exists and was built from the schema with this digest, else undefined. Never throws. */
+export function prebuiltValidator(digest: string): ValidateFunction | undefined {
+  try {
+    const built = createRequire(import.meta.url)(packageFile(PREBUILT_VALIDATOR_FILE)) as ValidateFunction & { schemaDigest?: unknown };
+    return typeof built === "function" && built.schemaDigest === digest ? built : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `/mutationScripts/scripts~1x.ts/operations/1` -> `mutationScripts["scripts/x.ts"].operations[1]`. */

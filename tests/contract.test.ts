@@ -5,9 +5,13 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  compileValidator,
+  CONTRACT_SCHEMA_FILE,
   type Contract,
   ContractError,
   defaultContract,
+  prebuiltValidator,
+  schemaDigest,
   lineColumnAt,
   loadContractFile,
   parseContract,
@@ -457,6 +461,38 @@ describe("the shipped schema", () => {
     for (const [key, property] of Object.entries(schema.properties)) {
       if (property.default !== undefined) expect(contract[key], key).toEqual(property.default);
     }
+  });
+});
+
+describe("the validator built ahead of time (npm run build: dist/contract-validator.cjs)", () => {
+  const schemaText = readFileSync(packageFile(CONTRACT_SCHEMA_FILE), "utf8");
+
+  it("exists for the shipped schema and gives the errors and the filled-in defaults the compiled one gives", () => {
+    const prebuilt = prebuiltValidator(schemaDigest(schemaText));
+    expect(prebuilt).toBeDefined();
+    const compiled = compileValidator(schemaText);
+    const { mutationScripts, ...withoutScripts } = fullContract();
+    const inputs: unknown[] = [
+      { version: 1 },
+      fullContract(),
+      withoutScripts,
+      { version: 2, scripts: "scripts/**", unknownKey: true },
+      { ...fullContract(), mutationScripts: { ...mutationScripts, "scripts/x.ts": { operations: [], tables: ["users"] } } },
+      { ...fullContract(), ciGuard: { env: 1, functions: [null] }, bypass: { allow: [{ name: "X" }] }, safety: { backup: "pg_dump" } },
+      [],
+      null,
+    ];
+    for (const input of inputs) {
+      const [a, b] = [structuredClone(input), structuredClone(input)];
+      const valid = prebuilt!(a);
+      expect(compiled(b)).toBe(valid);
+      expect(prebuilt!.errors ?? null).toEqual(compiled.errors ?? null);
+      expect(a).toEqual(b);
+    }
+  });
+
+  it("near-miss: one built from another schema text is not used", () => {
+    expect(prebuiltValidator(schemaDigest(`${schemaText}\n`))).toBeUndefined();
   });
 });
 
