@@ -23,7 +23,7 @@ import type * as AjvModule from "ajv";
 import type { ValidateFunction } from "ajv";
 import { PLUGIN_NAMESPACE } from "./package-info.js";
 import { lazyRequire } from "./lazy-require.js";
-import type { Finding } from "./scanner.js";
+import type { Finding } from "./finding.js";
 import { jsonNestingProblem, MAX_DATA_BYTES, readFileBytes } from "./source-text.js";
 
 /**

@@ -146,7 +146,7 @@ function linkProblem(link: string): string | undefined {
 export type WalkEntry = [path: string, kind: "regular" | "link" | "special"];
 
 /**
- * A walk of the repository as `contract-scan --cache` keeps it (src/scan-cache.ts). It is valid while
+ * A walk of the repository as `contract-scan --cache` keeps it (src/cache-file.ts). It is valid while
  * every directory it read, every ignore file globby read and every folder above the root has the same
  * `stat` (`statStamp` of src/source-text.ts): a file added, removed or renamed changes its folder's, as
  * git's untracked cache trusts it. Entries whose contents matter are read again on every run (configuration

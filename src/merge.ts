@@ -9,7 +9,7 @@
  * versions, contracts, `--base` refs, checked files (different checkouts) or coverage (`--changed`, a
  * folder below the root).
  */
-import type { Finding } from "./scanner.js";
+import type { Finding } from "./finding.js";
 import { compareFindings, type Report } from "./report.js";
 import { type Coverage, coverageTest, type ShardMeta } from "./shard.js";
 

@@ -9,7 +9,7 @@
  *   saying so on stderr when there is no error to explain the exit code.
  */
 import { PLUGIN_NAMESPACE } from "./package-info.js";
-import type { Finding } from "./scanner.js";
+import type { Finding } from "./finding.js";
 
 /** A `--rule` or `--max-warnings` value that cannot be used (a usage error). */
 export class ReportFilterError extends Error {

@@ -3,7 +3,7 @@
  * `{ version: 1, root: ".", contract, findings, summary: { files, errors, warnings, durationMs } }`.
  */
 import type { StaleEntry } from "./baseline.js";
-import type { Finding } from "./scanner.js";
+import type { Finding } from "./finding.js";
 
 /** The report of one scan (README, Running contract-scan). */
 export interface Report {

@@ -18,7 +18,8 @@ import Tinypool from "tinypool";
 import type { Contract } from "./contract.js";
 import { createRepoFacts, type ModuleFactsCache, type ModuleFactsEntry, registerScanFacts, type StoredModuleFacts } from "./facts/repo-facts.js";
 import { type Recorder, recordingFacts } from "./scan-cache.js";
-import { type Finding, scanFile, scannerConfig, type ScanOptions } from "./scanner.js";
+import type { Finding } from "./finding.js";
+import { scanFile, scannerConfig, type ScanOptions } from "./scanner.js";
 import { Timings, type TimingsData } from "./timings.js";
 
 /** What every worker of one run is started with (tinypool's `workerData`; structured-cloned). */

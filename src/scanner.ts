@@ -16,6 +16,7 @@ import * as tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint/universal";
 import { CONTRACT_FILE_NAME, type Contract, ContractError, contractKeyLocation, lineLocator, toRepoPath } from "./contract.js";
 import { createRepoFacts, registerScanFacts } from "./facts/repo-facts.js";
+import type { Finding } from "./finding.js";
 import type { FactsProblem } from "./facts/types.js";
 import { PLUGIN_NAMESPACE } from "./create-rule.js";
 import plugin, { allRulesAtError } from "./index.js";
@@ -31,22 +32,12 @@ import { checkDeployPipelineOrder } from "./checks/deploy-pipeline-order.js";
 import { timed, type Timings } from "./timings.js";
 import { compareFindings } from "./report.js";
 import { type Coverage, filesDigest, shardFiles, type ShardSpec, type SizedFile } from "./shard.js";
-import { CachedRun, type CacheStats, DEFAULT_CACHE_LOCATION, ScanCache } from "./scan-cache.js";
+import { DEFAULT_CACHE_LOCATION } from "./cache-file.js";
+import { CachedRun, type CacheStats, ScanCache } from "./scan-cache.js";
 import { type Concurrency, workerCount } from "./concurrency.js";
 
-/** One finding, as in the JSON report of README, Running contract-scan Lines and columns are 1-based; columns in UTF-16 code units. */
-export interface Finding {
-  /** `production-safety/<rule>`. */
-  ruleId: string;
-  severity: "error" | "warning";
-  /** Repository-relative, `/`-separated. */
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  message: string;
-}
+/** Re-exported for the callers of the scanner (the type lives in its own module, src/finding.ts). */
+export type { Finding } from "./finding.js";
 
 /** What to scan. */
 export interface ScanOptions {

@@ -7,7 +7,7 @@
  * the settings give the contract, else the folder of the contract found above the file, else ESLint's cwd.
  * All contracts go through the same loader as `contract-scan`. `settings["production-safety"].cacheLocation`
  * (resolved against ESLint's cwd) names the folder of `contract-scan --cache-location`, whose stored module
- * facts the rules read (src/scan-cache.ts, `EditorModuleCache`).
+ * facts the rules read (src/cache-file.ts, `EditorModuleCache`).
  *
  * A linted file outside the root gets one finding that says so (under the first production-safety rule
  * that runs on it) and is otherwise not checked: its path cannot be matched against the contract. It is

@@ -461,7 +461,7 @@ export function boundedGlobFs(onProblem?: (file: string, problem: string) => voi
 
 /**
  * A path changed less than this many ms before it was read gets no stamp from `contract-scan --cache`
- * (src/scan-cache.ts): a second change in the same clock tick would leave the same `stat`.
+ * (src/cache-file.ts): a second change in the same clock tick would leave the same `stat`.
  */
 export const RACY_MS = 2000;
 

@@ -23,7 +23,8 @@ import { fileURLToPath } from "node:url";
 import Tinypool from "tinypool";
 import { packageFile } from "./package-info.js";
 import type { CachedRun } from "./scan-cache.js";
-import type { Finding, ScanOptions } from "./scanner.js";
+import type { Finding } from "./finding.js";
+import type { ScanOptions } from "./scanner.js";
 import type { WorkerResult, WorkerSetup, WorkerTask } from "./scan-worker.js";
 
 /**

@@ -21,7 +21,7 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from "../ts-ast.js";
 import type { FileContext } from "../settings.js";
 import type { ImportKind, MutationFact, RepoFacts } from "../facts/types.js";
 import { getRepoFacts } from "../facts/repo-facts.js";
-import { editorModuleFacts } from "../scan-cache.js";
+import { editorModuleFacts } from "../cache-file.js";
 import { getPropertyName, getStaticString, skipTypeWrappers } from "./ast.js";
 import { isInTypeQuery } from "./imports.js";
 

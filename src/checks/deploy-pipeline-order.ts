@@ -19,7 +19,7 @@ import path from "node:path";
 import { findNodeAtLocation, parseTree } from "jsonc-parser";
 import { type Contract, contractKeyLocation, lineColumnAt, toRepoPath } from "../contract.js";
 import { PLUGIN_NAMESPACE } from "../package-info.js";
-import type { Finding } from "../scanner.js";
+import type { Finding } from "../finding.js";
 import { MAX_PIPELINE_RUNS, MAX_SCRIPT_CHAIN_DEPTH } from "../limits.js";
 import { describeChain, expandScriptRun, notFollowedRuns, type ScriptRun } from "../sources/npm-scripts.js";
 import { readPackageScripts } from "../sources/package-json.js";

@@ -30,7 +30,7 @@ import { findNodeAtLocation, parseTree } from "jsonc-parser";
 import { type Contract, ContractError, contractKeyLocation, defaultContract, parseContract, toRepoPath } from "../contract.js";
 import { PLUGIN_NAMESPACE } from "../package-info.js";
 import { resolveDeployScript } from "../roles.js";
-import type { Finding } from "../scanner.js";
+import type { Finding } from "../finding.js";
 import { tryGit } from "../git.js";
 
 /** The rule id of this check. */

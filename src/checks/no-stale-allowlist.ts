@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { type Contract, contractKeyLocation, toRepoPath } from "../contract.js";
 import { PLUGIN_NAMESPACE } from "../package-info.js";
-import type { Finding } from "../scanner.js";
+import type { Finding } from "../finding.js";
 import { readJsonFile } from "../source-text.js";
 
 /** The rule id of this check. */

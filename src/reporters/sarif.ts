@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import { packageVersion, repositoryUrl } from "../package-info.js";
 import type { Report } from "../report.js";
-import type { Finding } from "../scanner.js";
+import type { Finding } from "../finding.js";
 import { describeRule, ruleCatalogue } from "./rule-catalogue.js";
 
 /** Options of the SARIF reporter. */

@@ -15,7 +15,7 @@ import { PLUGIN_NAMESPACE } from "../create-rule.js";
 import { isCiGuardName, matchBypassName } from "../analysis/env-names.js";
 import { prismaCommandsOfWords } from "../analysis/prisma-cli.js";
 import type { RepoFacts } from "../facts/types.js";
-import type { Finding } from "../scanner.js";
+import type { Finding } from "../finding.js";
 import { classifyZone, type Zone } from "../zones.js";
 import { MESSAGES as BYPASS_MESSAGES } from "../../rules/no-bypass-env.js";
 import { MESSAGES as PRISMA_CLI_MESSAGES } from "../../rules/no-direct-prisma-cli.js";

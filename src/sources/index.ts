@@ -10,7 +10,7 @@ import type { Contract } from "../contract.js";
 import type { NonJsSourceKind } from "../discover.js";
 import { getRepoFacts } from "../facts/repo-facts.js";
 import type { RepoFacts } from "../facts/types.js";
-import type { Finding } from "../scanner.js";
+import type { Finding } from "../finding.js";
 import { readSourceText } from "../source-text.js";
 import { readDockerfile } from "./dockerfile.js";
 import { type SourceBlock, type SourceContext, sourceFindings } from "./findings.js";

@@ -19,7 +19,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadContractFile } from "../../src/contract.js";
 import plugin from "../../src/index.js";
 import { scan } from "../../src/scanner.js";
-import { DEFAULT_CACHE_LOCATION } from "../../src/scan-cache.js";
+import { DEFAULT_CACHE_LOCATION } from "../../src/cache-file.js";
 import { MAX_TOOL_DATA_BYTES } from "../../src/source-text.js";
 import { PACKAGE_ROOT } from "./helpers.js";
 

@@ -6,7 +6,7 @@
 import { type Contract, lineColumnAt } from "../../contract.js";
 import { PLUGIN_NAMESPACE } from "../../create-rule.js";
 import type { FileRole } from "../../roles.js";
-import type { Finding } from "../../scanner.js";
+import type { Finding } from "../../finding.js";
 import type { Zone } from "../../zones.js";
 import type { PythonFacts } from "./modules.js";
 import type { PyFile, PyNode } from "./parser.js";

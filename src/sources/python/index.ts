@@ -7,7 +7,7 @@
 import path from "node:path";
 import type { Contract } from "../../contract.js";
 import { fileRole } from "../../roles.js";
-import type { Finding } from "../../scanner.js";
+import type { Finding } from "../../finding.js";
 import { classifyZone } from "../../zones.js";
 import type { PyContext } from "./context.js";
 import { checkBypassEnv, checkCiGuard, checkDestructiveSql, checkWrites } from "./group-a.js";
