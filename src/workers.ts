@@ -107,6 +107,23 @@ function watchFailures(pool: Tinypool): { promise: Promise<never>; watch: () => 
   return state;
 }
 
+/**
+ * tinypool 2.2's `destroy` waits on each of its thread wrappers with Node's `events.once(wrapper,
+ * "exit")`, which also listens for "error" and then calls `wrapper.removeListener`. The wrapper has `on`
+ * and `once` but no `removeListener`, so a thread that emits "error" during the destroy (one that failed
+ * to load, as the others are stopped) threw a TypeError inside the event: an uncaught exception. Each
+ * wrapper gets the method, removing the listener from its worker (`wrapper.thread`, a Node `Worker`).
+ */
+export function giveWrappersRemoveListener(pool: Pick<Tinypool, "threads">): void {
+  for (const wrapper of pool.threads as unknown as Record<string, unknown>[]) {
+    if (typeof wrapper.removeListener === "function") continue;
+    wrapper.removeListener = (event: string, listener: (...args: unknown[]) => void): unknown => {
+      (wrapper.thread as { removeListener?: (e: string, l: (...args: unknown[]) => void) => unknown } | undefined)?.removeListener?.(event, listener);
+      return wrapper;
+    };
+  }
+}
+
 /** What `checkInWorkers` needs from the scan. */
 export interface WorkerRunInput {
   /** The scan's options (root, contract, contract file, timings). */
@@ -199,6 +216,7 @@ export async function checkInWorkers(input: WorkerRunInput): Promise<Map<string,
   } finally {
     options.timings?.add(`worker threads (${input.threads}, wall)`, performance.now() - started);
     failures.closing = true;
+    giveWrappersRemoveListener(pool);
     // tinypool's destroy waits for every thread's exit, which a thread that already ended never gives again.
     const destroyed = pool.destroy().catch(() => undefined);
     if (!failures.quietExit) await destroyed;

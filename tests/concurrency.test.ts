@@ -1,6 +1,8 @@
 /** `--concurrency <n>|auto|off` (src/concurrency.ts): the values accepted and the number of worker threads a run starts. */
+import { EventEmitter, once } from "node:events";
 import { describe, expect, it } from "vitest";
 import { AUTO_FILES_PER_WORKER, ConcurrencyError, DEFAULT_CONCURRENCY, parseConcurrency, workerCount } from "../src/concurrency.js";
+import { giveWrappersRemoveListener } from "../src/workers.js";
 
 describe("parseConcurrency", () => {
   it("accepts a whole number of threads (1 or more), auto and off", () => {
@@ -45,5 +47,18 @@ describe("workerCount", () => {
 
   it("the default is off, as ESLint's", () => {
     expect(DEFAULT_CONCURRENCY).toBe("off");
+  });
+});
+
+describe("tinypool's thread wrappers during destroy", () => {
+  it("get removeListener, so a thread's error while destroy waits for its exit is a rejection, not an uncaught TypeError", async () => {
+    // tinypool 2.2's wrapper: on and once delegate to its Worker, there is no removeListener.
+    const thread = new EventEmitter();
+    const wrapper = { thread, on: (event: string, listener: () => void) => thread.on(event, listener), once: (event: string, listener: () => void) => thread.once(event, listener) };
+    giveWrappersRemoveListener({ threads: [wrapper] } as unknown as Parameters<typeof giveWrappersRemoveListener>[0]);
+    const exit = once(wrapper as unknown as EventEmitter, "exit");
+    expect(() => thread.emit("error", new Error("the worker cannot be loaded"))).not.toThrow();
+    await expect(exit).rejects.toThrow("the worker cannot be loaded");
+    expect(thread.listenerCount("exit")).toBe(0);
   });
 });
