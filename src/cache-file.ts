@@ -18,13 +18,17 @@
  *   results of src/facts/repo-facts.ts) by content hash, so a module is not parsed again, by a full scan
  *   or by `--changed`;
  * - `schemaFiles`: what each Prisma schema file declares (`SchemaFileRead` of src/facts/prisma-schema.ts)
- *   by content hash and this package's version, so that a warm run does not load the Prisma parser.
+ *   by content hash and this package's version, so that a warm run does not load the Prisma parser;
+ * - `walk`: the listing of the repository (`StoredWalk` of src/discover.ts) with the `stat` of every
+ *   folder it read, reused while none changed.
  *
  * A file's findings are reused only when, since they were stored: its bytes, the bytes of every file in
  * `deps`, and the run's key are unchanged. The key is the cache format, this package's version, the
  * Node.js version, the root, the contract (path and content, defaults filled in), the default deploy
  * script in force (the first `scripts/deploy-db.*` that exists, which decides a file's role) and the
  * Prisma schema (every schema file's bytes, and its problems); a different key drops everything.
+ * `factsKey` is the same key without the Node.js version: the ESLint rules check it before they use
+ * `modules` (an editor's ESLint often runs on its own Node.js, and a module's parse does not depend on it).
  * A file that asked the facts also needs the same module resolution: the list of repository modules and
  * the bytes of every `package.json`, `tsconfig*.json`, `jsconfig*.json` and `pnpm-workspace.yaml` (a
  * tsconfig `extends` outside the repository is not part of it).
