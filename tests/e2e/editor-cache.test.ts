@@ -111,29 +111,26 @@ describe("ESLint reuses the module facts contract-scan --cache stored", () => {
     expect(await lint(root, [SCRIPT, "scripts/reset-demo-bookings.ts"])).toEqual(await normal());
   });
 
-  it("the finding follows the stored facts; after an edit of the module's bytes it follows the parse again", async () => {
-    const root = copy();
-    doctor(await scanWithCache(root));
-    expect(await lint(root)).toContain(FROM_STORED_FACTS);
-    // Same live facts (same root and contract): the edited module is hashed again and parsed.
-    writeFileSync(path.join(root, "lib/bookings.ts"), `${readFileSync(path.join(root, "lib/bookings.ts"), "utf8")}\n// edited\n`);
-    expect(await lint(root)).not.toContain(FROM_STORED_FACTS);
-  });
+  /** Appends `text` to a file of the copy. */
+  const append = (root: string, file: string, text: string): void => writeFileSync(path.join(root, file), `${readFileSync(path.join(root, file), "utf8")}${text}`);
 
-  it("a change of the contract: the cache's key no longer matches, the finding follows the parse", async () => {
+  // The same live facts (same root) are asked again after each change: the module is hashed again, the
+  // cache's key computed again for the new contract or schema.
+  it.each([
+    ["an edit of the module's bytes: it is parsed", (root: string) => append(root, "lib/bookings.ts", "\n// edited\n")],
+    [
+      "a change of the contract: the cache's key no longer matches",
+      (root: string) => {
+        const contract = path.join(root, "production-contract.json");
+        writeFileSync(contract, readFileSync(contract, "utf8").replace('"version": 1,', '"version": 1,\n  "ignore": ["tmp/**"],'));
+      },
+    ],
+    ["a change of the Prisma schema while the live facts are kept: the key is checked again", (root: string) => append(root, "prisma/schema.prisma", "\n// edited\n")],
+  ])("the finding follows the stored facts until %s, then the parse", async (_change, change) => {
     const root = copy();
     doctor(await scanWithCache(root));
     expect(await lint(root)).toContain(FROM_STORED_FACTS);
-    const contract = path.join(root, "production-contract.json");
-    writeFileSync(contract, readFileSync(contract, "utf8").replace('"version": 1,', '"version": 1,\n  "ignore": ["tmp/**"],'));
-    expect(await lint(root)).not.toContain(FROM_STORED_FACTS);
-  });
-
-  it("a change of the Prisma schema while the live facts are kept: the key is checked again", async () => {
-    const root = copy();
-    doctor(await scanWithCache(root));
-    expect(await lint(root)).toContain(FROM_STORED_FACTS);
-    writeFileSync(path.join(root, "prisma/schema.prisma"), `${readFileSync(path.join(root, "prisma/schema.prisma"), "utf8")}\n// edited\n`);
+    change(root);
     expect(await lint(root)).not.toContain(FROM_STORED_FACTS);
   });
 
