@@ -9,11 +9,13 @@
  * - expands to more than `MAX_GLOB_EXPANSIONS` patterns (counted on `braces`' own parse, never expanded
  *   past that), or to a pattern with a segment longer than any file name (255 characters: the walk looks
  *   it up as a name and fails with ENAMETOOLONG; `{{{...a}}}` nested 500 deep is one such name),
+ * - holds more than `MAX_SEGMENT_WILDCARDS` wildcards in one path segment (matching such a segment
+ *   against a long file name backtracks for seconds: `*a*a*a*a*a*a*a*a*a*ab` took 20 s on 50 characters),
  * - or picomatch cannot compile it (its own `maxLength`, or a regular expression too large).
  */
 import picomatch from "picomatch";
 import { lazyRequire } from "./lazy-require.js";
-import { MAX_GLOB_EXPANSIONS, MAX_GLOB_LENGTH } from "./limits.js";
+import { MAX_GLOB_EXPANSIONS, MAX_GLOB_LENGTH, MAX_SEGMENT_WILDCARDS } from "./limits.js";
 
 /** The part of braces (the brace parser under globby) used here: its parse (its types do not declare it). */
 interface BracesModule {
@@ -89,6 +91,15 @@ export function braceExpansionCount(glob: string, cap: number = MAX_GLOB_EXPANSI
 }
 
 /**
+ * The wildcards of one path segment: runs of unescaped `*` and extglob groups (`+(`, `?(`, `@(`, `!(`;
+ * `*(` is a `*` run already); 0 for a whole `**` segment (any depth, matched segment by segment).
+ */
+function segmentWildcards(segment: string): number {
+  if (segment === "**") return 0;
+  return (segment.match(/(?<!\\)\*+|(?<!\\)[+?@!]\(/g) ?? []).length;
+}
+
+/**
  * Why a glob is refused (see the module header), or undefined when it is safe to compile and walk.
  * @returns a phrase for a message, naming what is wrong, the limit and what to do ("it is 100,000
  *   characters long, more than the 4,096 allowed; write a shorter glob").
@@ -109,6 +120,10 @@ export function globProblem(glob: string): string | undefined {
   const patterns = expansions > 1 ? braces().expand(glob) : [glob];
   const long = patterns.flatMap((pattern) => pattern.split("/")).find((segment) => segment.length > MAX_NAME_LENGTH);
   if (long !== undefined) return `it has a path segment of ${long.length.toLocaleString("en-US")} characters, longer than any file name (${MAX_NAME_LENGTH}); shorten it`;
+  const wild = patterns.flatMap((pattern) => pattern.split("/")).find((segment) => segmentWildcards(segment) > MAX_SEGMENT_WILDCARDS);
+  if (wild !== undefined) {
+    return `its path segment ${JSON.stringify(wild)} holds ${segmentWildcards(wild)} wildcards, more than the ${MAX_SEGMENT_WILDCARDS} a segment may hold (matching it against a long file name takes time that grows with the name's length to the power of its wildcards); write fewer wildcards, or several globs`;
+  }
   try {
     picomatch(glob, { dot: true, maxLength: MAX_GLOB_LENGTH });
   } catch (error) {

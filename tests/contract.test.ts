@@ -19,7 +19,7 @@ import {
   validateContract,
 } from "../src/contract.js";
 import { braceExpansionCount } from "../src/globs.js";
-import { MAX_GLOB_EXPANSIONS, MAX_GLOB_LENGTH } from "../src/limits.js";
+import { MAX_GLOB_EXPANSIONS, MAX_GLOB_LENGTH, MAX_SEGMENT_WILDCARDS } from "../src/limits.js";
 import { packageFile } from "../src/package-info.js";
 import { fullContract } from "./full-contract.js";
 
@@ -523,6 +523,20 @@ describe("globs that cannot be compiled or walked safely (issue 14)", () => {
       expect.stringMatching(new RegExp(`^bypass\\.patterns\\[0\\]: .*\\(100,000 characters\\): it is 100,000 characters long, more than the ${MAX_GLOB_LENGTH.toLocaleString("en-US")} allowed; write a shorter glob$`)),
     ]);
     expect(invalid({ version: 1, prismaSchema: "prisma/{1..5000}.prisma" })).toEqual([expect.stringMatching(/^prismaSchema: /)]);
+  });
+
+  it(`refuses a path segment with more than ${MAX_SEGMENT_WILDCARDS} wildcards (matching it backtracks for seconds on a long name)`, () => {
+    // Before: picomatch took about 20 s to match this against one 50-character file name.
+    expect(invalid({ version: 1, scripts: ["scripts/**", "scripts/*a*a*a*a*a*a*a*a*a*ab"] })).toEqual([
+      `scripts[1]: expected a glob that can be compiled and walked; found "scripts/*a*a*a*a*a*a*a*a*a*ab": its path segment "*a*a*a*a*a*a*a*a*a*ab" holds 10 wildcards, more than the ${MAX_SEGMENT_WILDCARDS} a segment may hold (matching it against a long file name takes time that grows with the name's length to the power of its wildcards); write fewer wildcards, or several globs`,
+    ]);
+    expect(invalid({ version: 1, ignore: ["+(a|aa)+(a|aa)+(a|aa)+(a|aa)"] })).toEqual([expect.stringMatching(/^ignore\[0\]: .*holds 4 wildcards/)]);
+    expect(invalid({ version: 1, tests: ["{x,*a*a*a*b}/y"] })).toEqual([expect.stringMatching(/^tests\[0\]: .*"\*a\*a\*a\*b" holds 4 wildcards/)]);
+  });
+
+  it(`near-miss: ${MAX_SEGMENT_WILDCARDS} wildcards in a segment, any number of segments, ** segments and escaped stars are accepted`, () => {
+    const globs = ["**/*.test.*", "scripts/*-*-*.ts", "**/**/a*/*b*/**", "docs/\\*\\*\\*\\*x*"];
+    expect(validateContract({ version: 1, scripts: globs }, null).scripts).toEqual(globs);
   });
 
   it("accepts the globs real contracts use, braces and ranges within the limit", () => {
