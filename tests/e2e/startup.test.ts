@@ -10,6 +10,7 @@
  * and whether any WebAssembly was compiled (the PostgreSQL parser is the package's only WebAssembly, and
  * it is read without `require`). The positive controls (a rule run, a scan) show the recorder sees them.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -174,5 +175,17 @@ describe("a warm run with --cache reads the Prisma schema from the cache", () =>
     const edited = scanHere();
     expect(edited.packages).toContain("@mrleebo/prisma-ast");
     expect(scopeFindings(edited.stdout)).toHaveLength(1);
+  });
+});
+
+describe("a reader that stops early", () => {
+  it.each([["--help"], ["fixtures/example-app", "--format", "json"]])("contract-scan %s | head -1: no EPIPE crash, the run's exit code stands", (...args) => {
+    requireBuild();
+    const errors = path.join(dir, "epipe-stderr.txt");
+    const quoted = args.map((a) => JSON.stringify(a)).join(" ");
+    const result = spawnSync("bash", ["-c", `"${process.execPath}" "${CLI}" ${quoted} 2>"${errors}" | head -1 >/dev/null; echo "\${PIPESTATUS[0]}"`], { cwd: PACKAGE_ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    expect(readFileSync(errors, "utf8")).toBe("");
+    // --help exits 0; the example's scan exits 1 (it has findings).
+    expect(result.stdout.trim()).toBe(args[0] === "--help" ? "0" : "1");
   });
 });
