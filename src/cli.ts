@@ -81,25 +81,27 @@ function parseWarningLimit(value: string): number {
   return Number(value);
 }
 
-/** `--shard <k>/<n>`. */
-function parseShardFlag(value: string): ShardSpec {
-  try {
-    return parseShard(value);
-  } catch (error) {
-    if (error instanceof ShardError) throw new InvalidArgumentError(error.message);
-    throw error;
-  }
+/**
+ * A commander argument parser from `parse`: an `errorClass` error (the value is not one the option takes)
+ * becomes commander's InvalidArgumentError, so the message is printed and the exit code is 2; any other
+ * error is thrown as it is.
+ */
+function flagParser<T>(parse: (value: string) => T, errorClass: new (message: string) => Error): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (error) {
+      if (error instanceof errorClass) throw new InvalidArgumentError(error.message);
+      throw error;
+    }
+  };
 }
 
+/** `--shard <k>/<n>`. */
+const parseShardFlag: (value: string) => ShardSpec = flagParser(parseShard, ShardError);
+
 /** `--concurrency <n>|auto|off`. */
-function parseConcurrencyFlag(value: string): Concurrency {
-  try {
-    return parseConcurrency(value);
-  } catch (error) {
-    if (error instanceof ConcurrencyError) throw new InvalidArgumentError(error.message);
-    throw error;
-  }
-}
+const parseConcurrencyFlag: (value: string) => Concurrency = flagParser(parseConcurrency, ConcurrencyError);
 
 /** `--rule <id>`, repeatable. */
 function collectRule(value: string, previous: string[] | undefined): string[] {

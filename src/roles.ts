@@ -7,6 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { cachedPer } from "./memo.js";
 import type { Contract } from "./contract.js";
 import { dataLayerIndexOf, scriptGlobOf, type Zone } from "./zones.js";
 
@@ -33,13 +34,7 @@ const deployCache = new WeakMap<Contract, Map<string, string | undefined>>();
  */
 export function resolveDeployScript(contract: Contract, root: string): string | undefined {
   if (contract.deployScript !== undefined) return contract.deployScript;
-  let byRoot = deployCache.get(contract);
-  if (!byRoot) {
-    byRoot = new Map();
-    deployCache.set(contract, byRoot);
-  }
-  if (!byRoot.has(root)) byRoot.set(root, DEFAULT_DEPLOY_SCRIPTS.find((candidate) => existsSync(path.join(root, candidate))));
-  return byRoot.get(root);
+  return cachedPer(deployCache, contract, root, () => DEFAULT_DEPLOY_SCRIPTS.find((candidate) => existsSync(path.join(root, candidate))));
 }
 
 /**

@@ -15,6 +15,7 @@
  */
 import { statSync } from "node:fs";
 import path from "node:path";
+import { cachedPer } from "../memo.js";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import type * as Globby from "globby";
 import picomatch from "picomatch";
@@ -923,23 +924,19 @@ export function getRepoFacts(root: string, contract: Contract, options: { ttlMs?
   const absolute = path.resolve(root);
   const registered = scanFacts.get(absolute);
   if (registered && (registered.contract === contract || textOf(registered.contract) === textOf(contract))) return registered;
-  let byRoot = liveFacts.get(contract);
-  if (!byRoot) {
-    byRoot = new Map();
-    liveFacts.set(contract, byRoot);
-  }
   const source = options.moduleCache;
   const id = source === undefined ? absolute : `${absolute}\0${source.id}`;
-  let facts = byRoot.get(id);
-  if (!facts) {
-    facts = new RepoFactsImpl(absolute, contract, {
-      snapshot: false,
-      ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
-      ...(source === undefined ? {} : { moduleCache: (created: RepoFacts) => source.open(created) }),
-    });
-    byRoot.set(id, facts);
-  }
-  return facts;
+  return cachedPer(
+    liveFacts,
+    contract,
+    id,
+    () =>
+      new RepoFactsImpl(absolute, contract, {
+        snapshot: false,
+        ...(options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
+        ...(source === undefined ? {} : { moduleCache: (created: RepoFacts) => source.open(created) }),
+      }),
+  );
 }
 
 /**

@@ -17,6 +17,7 @@ import picomatch from "picomatch";
 import type { CommandWord } from "../analysis/prisma-cli.js";
 import { parseShell, type ShellCommand, type ShellParse } from "../analysis/shell.js";
 import { MAX_GLOB_LENGTH, MAX_SCRIPT_CHAIN_DEPTH } from "../limits.js";
+import { cachedPer } from "../memo.js";
 
 /** Scripts a command runs: groups in order; the scripts of a `parallel` group run at the same time. */
 export interface ScriptGroup {
@@ -163,17 +164,7 @@ export interface ScriptRun {
 const parsedScripts = new WeakMap<Readonly<Record<string, string>>, Map<string, ShellParse>>();
 
 function parsedScript(scripts: Readonly<Record<string, string>>, name: string): ShellParse {
-  let byName = parsedScripts.get(scripts);
-  if (!byName) {
-    byName = new Map();
-    parsedScripts.set(scripts, byName);
-  }
-  let parsed = byName.get(name);
-  if (!parsed) {
-    parsed = parseShell(scripts[name] as string);
-    byName.set(name, parsed);
-  }
-  return parsed;
+  return cachedPer(parsedScripts, scripts, name, () => parseShell(scripts[name] as string));
 }
 
 /** The state of one expansion: what was expanded (memo), the scripts on the current chain. */

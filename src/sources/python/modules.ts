@@ -12,6 +12,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
+import { cachedPer } from "../../memo.js";
 import type { Parser } from "web-tree-sitter";
 import { type Contract, toRepoPath } from "../../contract.js";
 import { readSourceText } from "../../source-text.js";
@@ -114,15 +115,5 @@ const factsByContract = new WeakMap<Contract, Map<string, PythonFacts>>();
 
 /** The Python facts of a scan (one per contract object and root). */
 export function pythonFactsFor(root: string, contract: Contract, parser: Parser): PythonFacts {
-  let byRoot = factsByContract.get(contract);
-  if (!byRoot) {
-    byRoot = new Map();
-    factsByContract.set(contract, byRoot);
-  }
-  let facts = byRoot.get(root);
-  if (!facts) {
-    facts = new PythonFacts(root, contract, parser);
-    byRoot.set(root, facts);
-  }
-  return facts;
+  return cachedPer(factsByContract, contract, root, () => new PythonFacts(root, contract, parser));
 }
