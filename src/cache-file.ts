@@ -68,7 +68,7 @@ export interface CacheEntry {
 export interface CacheFile {
   format: string;
   key: string;
-  /** `cacheKey` without the Node.js version: what the ESLint rules check before they use `modules`. */
+  /** `factsKey` of `cacheKeys` (the key without the Node.js version): what the ESLint rules check before they use `modules`. */
   factsKey?: string;
   resolution: string;
   hashes: Record<string, string>;
@@ -206,7 +206,7 @@ export function cacheFilePath(location: string, root: string, contractPath: stri
   return path.join(location, `cache-${digest([path.resolve(root), contractPath ?? ""]).slice(0, 16)}.json`);
 }
 
-/** What the key of a cache file is computed from (see `cacheKey`). */
+/** What the key of a cache file is computed from (see `cacheKeys`). */
 export interface CacheKeyInput {
   /** The repository root. */
   root: string;
@@ -219,18 +219,17 @@ export interface CacheKeyInput {
 }
 
 /**
- * The key of a cache file (see the module header): the cache format, this package's version, the Node.js
- * version, the root, the contract's path and content, the default deploy script in force and the Prisma
- * schema (each schema file's path and bytes, read through the bounded reader, and its problems). Stored
- * findings and module facts are used only under an equal key. Reads the schema files synchronously (a
- * few small files; the ESLint rules are synchronous). Never throws.
- * @param nodeVersion the Node.js version in the key; null leaves it out: the key of the module facts that
- *   the ESLint rules read (`factsKey`), since an editor's ESLint often runs on its own Node.js (VS Code's
- *   Electron) and a module's parse does not depend on it, where stored findings follow ESLint's cache
- *   and are reused on the same Node.js only.
- * @returns a SHA-256 digest (hex).
+ * The keys of a cache file (see the module header). `key`: the cache format, this package's version, the
+ * Node.js version, the root, the contract's path and content, the default deploy script in force and the
+ * Prisma schema (each schema file's path and bytes, read through the bounded reader, and its problems);
+ * stored findings are used only under an equal `key`. `factsKey`: the same without the Node.js version,
+ * what the ESLint rules check before they use the stored module facts, since an editor's ESLint often
+ * runs on its own Node.js (VS Code's Electron) and a module's parse does not depend on it, where stored
+ * findings follow ESLint's cache and are reused on the same Node.js only. Reads the schema files once,
+ * synchronously (a few small files; the ESLint rules are synchronous). Never throws.
+ * @returns SHA-256 digests (hex).
  */
-export function cacheKey(input: CacheKeyInput, nodeVersion: string | null = process.version): string {
+export function cacheKeys(input: CacheKeyInput): { key: string; factsKey: string } {
   const { root, facts } = input;
   // The Prisma schema as the facts find it: every schema file's bytes, and the problems.
   const schemaParts: string[] = [];
@@ -238,7 +237,9 @@ export function cacheKey(input: CacheKeyInput, nodeVersion: string | null = proc
   for (const problem of facts.schemaErrors) schemaParts.push(`${toRepoPath(root, problem.file)}:${problem.line}:${problem.column}:${problem.message}`);
   // The default deploy script is the first of scripts/deploy-db.* that exists: it decides a file's role.
   const deployScript = resolveDeployScript(input.contract, root) ?? "";
-  return digest([CACHE_FORMAT, packageVersion, nodeVersion ?? "", path.resolve(root), input.contractPath ?? "", JSON.stringify(input.contract), deployScript, digest(schemaParts)]);
+  const keyFor = (nodeVersion: string): string =>
+    digest([CACHE_FORMAT, packageVersion, nodeVersion, path.resolve(root), input.contractPath ?? "", JSON.stringify(input.contract), deployScript, digest(schemaParts)]);
+  return { key: keyFor(process.version), factsKey: keyFor("") };
 }
 
 /**
@@ -248,8 +249,8 @@ export function cacheKey(input: CacheKeyInput, nodeVersion: string | null = proc
  *
  * The cache file is read on the first `get` (not when a rule is created), once, through the bounded
  * reader, synchronously. A missing, unreadable, oversized, corrupt or foreign file gives nothing, never
- * an error. A stored module's facts are used only while the file's `factsKey` equals `cacheKey` (without
- * the Node.js version: an editor's ESLint may run on another one) of this root, contract and the facts'
+ * an error. A stored module's facts are used only while the file's `factsKey` equals the `factsKey` of
+ * `cacheKeys` (without the Node.js version: an editor's ESLint may run on another one) for this root, contract and the facts'
  * current Prisma schema (checked again when the schema changes), and its stored
  * content hash and `verbatimModuleSyntax` equal the module's now (the facts hash the text they read, the
  * editor's unsaved buffer included, so an edited module is parsed). The resolution digest is not
@@ -311,7 +312,7 @@ export class EditorModuleCache implements ModuleFactsCache {
     const errors = facts.schemaErrors;
     // The facts hand out the same schema and problem objects until the schema files change.
     if (this.keyed === undefined || this.keyed.schema !== schema || this.keyed.errors !== errors) {
-      this.keyed = { schema, errors, matches: stored.factsKey !== undefined && cacheKey(this.input, null) === stored.factsKey };
+      this.keyed = { schema, errors, matches: stored.factsKey !== undefined && cacheKeys(this.input).factsKey === stored.factsKey };
     }
     return this.keyed.matches ? stored.modules : undefined;
   }

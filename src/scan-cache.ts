@@ -14,7 +14,7 @@ import {
   type CacheEntry,
   type CacheFile,
   cacheFilePath,
-  cacheKey,
+  cacheKeys,
   digest,
   hashBytes,
   hashOfRead,
@@ -359,7 +359,8 @@ export class CachedRun {
     const resolutionParts = input.modules.map((m) => toRepoPath(root, m)).sort();
     for (const config of input.configs) resolutionParts.push(config, await hashFile(path.join(root, config)));
     for (const [repoPath, hash] of [...hashes].sort()) if (repoPath === "package.json" || repoPath.endsWith("/package.json")) resolutionParts.push(repoPath, hash);
-    input.cache.begin(cacheKey(keyInput), cacheKey(keyInput, null), digest(resolutionParts), hashes, stamps);
+    const { key, factsKey } = cacheKeys(keyInput);
+    input.cache.begin(key, factsKey, digest(resolutionParts), hashes, stamps);
     return run;
   }
 
